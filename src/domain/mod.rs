@@ -1,0 +1,53 @@
+//! The domain: what Setad knows about units, people, obligations and time.
+//!
+//! Pure code only. Nothing here may import `sqlx`, `teloxide`, `tokio` or read a clock:
+//! callers pass "now" in. Every type that reaches this layer is already valid.
+
+pub mod calendar;
+pub mod member;
+pub mod obligation;
+pub mod schedule;
+pub mod summary;
+pub mod text;
+pub mod unit;
+
+/// A language the bot speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Persian, the default.
+    #[default]
+    Fa,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Both languages, Persian first.
+    pub const ALL: [Lang; 2] = [Lang::Fa, Lang::En];
+
+    /// The language's BCP 47 code (`fa`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fa => "fa",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `fa` or `en` (case-insensitive, region ignored: `fa-IR` is Persian).
+    pub fn parse(s: &str) -> Option<Self> {
+        let primary = s.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "fa" | "per" | "fas" => Some(Lang::Fa),
+            "en" | "eng" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The digits this language writes numbers and dates with.
+    pub fn digits(self) -> text::Digits {
+        match self {
+            Lang::Fa => text::Digits::Persian,
+            Lang::En => text::Digits::Ascii,
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The database: one [`Store`] over SQLite (the embedded default) or PostgreSQL (the scale-out
+//! backend), chosen by the scheme of `DATABASE_URL`.
+//!
+//! Every query is written once, in SQL both databases accept (`$N` placeholders, `ON CONFLICT`,
+//! `RETURNING`, integer UTC timestamps), and run against whichever pool is configured through
+//! the [`with_pool!`] and [`with_tx!`] macros: each expands to a `match` with one arm per
+//! backend, so rows are decoded by the native driver and no `Any` conversion is paid. Where
+//! PostgreSQL can do better, the code says so in a block marked `PostgreSQL only`.
+//!
+//! This module owns SQL and row types; it must not import `teloxide` or render text.
+
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+
+pub use rows::*;
+
+/// The database behind the bot.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// An embedded SQLite file, in WAL mode.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend.
+pub enum Tx {
+    /// On SQLite.
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// On PostgreSQL.
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `DATABASE_URL` is neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL (expected sqlite://PATH or postgres://…)")]
+    UnsupportedUrl,
+    /// The database answered with an error.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be read back (a bug or a hand-edited row).
+    #[error("corrupt stored value in {table}.{column}: {value}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+    },
+    /// The operation is not available on this backend.
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool (`&SqlitePool` or `&PgPool`).
+#[macro_export]
+macro_rules! with_pool {
+    ($store:expr, $p:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($p) => $body,
+            $crate::store::Store::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`); use it as `&mut *$c`.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {with_pool, with_tx};
+
+/// The migrations of each backend, embedded at build time.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://…`). Does not
+    /// migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .min_connections(1)
+                .connect_with(options)
+                .await?;
+            Ok(Store::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Store::Postgres(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    /// Applies the pending migrations of this backend.
+    #[tracing::instrument(skip(self))]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Store::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        with_pool!(self, p => p.close().await)
+    }
+
+    /// Writes a consistent copy of the database to `path` while it is in use (SQLite's
+    /// `VACUUM INTO`). On PostgreSQL, use `pg_dump`.
+    pub async fn backup(&self, path: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
+                Ok(())
+            }
+            Store::Postgres(_) => Err(StoreError::Unsupported(
+                "backup copies the SQLite database; for PostgreSQL use pg_dump",
+            )),
+        }
+    }
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
