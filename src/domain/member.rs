@@ -52,7 +52,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Role::Governor, Role::Agency, Role::Staff, Role::Fund, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Governor,
+        Role::Agency,
+        Role::Staff,
+        Role::Fund,
+        Role::Admin,
+    ];
 
     /// The role's name in the CLI and the database.
     pub fn as_str(self) -> &'static str {

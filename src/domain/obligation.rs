@@ -22,7 +22,12 @@ pub enum Shape {
 
 impl Shape {
     /// Every shape.
-    pub const ALL: [Shape; 4] = [Shape::Meeting, Shape::Quota, Shape::Deadline, Shape::Continuous];
+    pub const ALL: [Shape; 4] = [
+        Shape::Meeting,
+        Shape::Quota,
+        Shape::Deadline,
+        Shape::Continuous,
+    ];
 
     /// The shape's name in data files and the database.
     pub fn as_str(self) -> &'static str {
@@ -176,7 +181,9 @@ pub struct JalaliDateText(pub JalaliDate);
 impl TryFrom<String> for JalaliDateText {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        JalaliDate::parse(&s).map(JalaliDateText).map_err(|e| e.to_string())
+        JalaliDate::parse(&s)
+            .map(JalaliDateText)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -203,7 +210,10 @@ mod tests {
     #[test]
     fn times_of_day() {
         assert_eq!(TimeOfDay::parse("09:00"), Some(TimeOfDay::NINE));
-        assert_eq!(TimeOfDay::parse("۰۹:۳۰").map(|t| t.to_string()), Some("09:30".into()));
+        assert_eq!(
+            TimeOfDay::parse("۰۹:۳۰").map(|t| t.to_string()),
+            Some("09:30".into())
+        );
         for bad in ["", "24:00", "9", "09:60", "a:b", "123:00", "09:0"] {
             assert_eq!(TimeOfDay::parse(bad), None, "{bad}");
         }
@@ -212,7 +222,10 @@ mod tests {
     #[test]
     fn schedule_round_trips_as_json() {
         let json = serde_json::to_string(&DEFAULT_MONTHLY).unwrap();
-        assert_eq!(serde_json::from_str::<Schedule>(&json).unwrap(), DEFAULT_MONTHLY);
+        assert_eq!(
+            serde_json::from_str::<Schedule>(&json).unwrap(),
+            DEFAULT_MONTHLY
+        );
         let deadline = Schedule::Deadline {
             start: JalaliDateText(JalaliDate::new(1397, 5, 3).unwrap()),
             within_months: 1,

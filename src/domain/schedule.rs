@@ -46,7 +46,9 @@ impl WorkCalendar {
             return Some(DayOff::Holiday(name.clone()));
         }
         let weekday = date.weekday();
-        self.weekend.contains(&weekday).then_some(DayOff::Weekend(weekday))
+        self.weekend
+            .contains(&weekday)
+            .then_some(DayOff::Weekend(weekday))
     }
 
     /// `date` itself if it is a working day, else the next one. A calendar with every day off
@@ -126,14 +128,25 @@ impl Occasions {
 
 fn event(kind: EventKind, rule_day: JalaliDate, time: TimeOfDay, cal: &WorkCalendar) -> Event {
     let date = cal.next_working_day(rule_day);
-    Event { kind, date, time, moved_from: (date != rule_day).then_some(rule_day) }
+    Event {
+        kind,
+        date,
+        time,
+        moved_from: (date != rule_day).then_some(rule_day),
+    }
 }
 
 /// The occasions of `schedule` that belong to `period`: always one for a monthly rhythm, and
 /// for a deadline only in the month its due date falls in.
 pub fn occasions(schedule: &Schedule, period: Period, cal: &WorkCalendar) -> Option<Occasions> {
     match schedule {
-        Schedule::Monthly { remind_day, remind_time, due, nudge_days, escalate_days } => {
+        Schedule::Monthly {
+            remind_day,
+            remind_time,
+            due,
+            nudge_days,
+            escalate_days,
+        } => {
             let len = period.len();
             let day_in_month = |d: u8| d.clamp(1, len);
             let first = period.first_day();
@@ -146,7 +159,14 @@ pub fn occasions(schedule: &Schedule, period: Period, cal: &WorkCalendar) -> Opt
             let due = event(EventKind::Due, due_rule, *remind_time, cal);
             let remind = event(EventKind::Remind, remind_rule, *remind_time, cal);
             let nudge = (*nudge_days > 0)
-                .then(|| event(EventKind::Nudge, due.date.add_days(-i64::from(*nudge_days)), *remind_time, cal))
+                .then(|| {
+                    event(
+                        EventKind::Nudge,
+                        due.date.add_days(-i64::from(*nudge_days)),
+                        *remind_time,
+                        cal,
+                    )
+                })
                 .filter(|n| n.date > remind.date && n.date <= due.date);
             let escalate = Some(event(
                 EventKind::Escalate,
@@ -154,10 +174,26 @@ pub fn occasions(schedule: &Schedule, period: Period, cal: &WorkCalendar) -> Opt
                 *remind_time,
                 cal,
             ));
-            Some(Occasions { period, reminders: vec![remind], nudge, due, escalate })
+            Some(Occasions {
+                period,
+                reminders: vec![remind],
+                nudge,
+                due,
+                escalate,
+            })
         }
-        Schedule::Deadline { start, within_months, remind_days_before, remind_time } => {
-            let due = event(EventKind::Due, start.0.add_months(i32::from(*within_months)), *remind_time, cal);
+        Schedule::Deadline {
+            start,
+            within_months,
+            remind_days_before,
+            remind_time,
+        } => {
+            let due = event(
+                EventKind::Due,
+                start.0.add_months(i32::from(*within_months)),
+                *remind_time,
+                cal,
+            );
             if due.date.period() != period {
                 return None;
             }
@@ -166,11 +202,29 @@ pub fn occasions(schedule: &Schedule, period: Period, cal: &WorkCalendar) -> Opt
             days.dedup();
             let reminders = days
                 .into_iter()
-                .map(|n| event(EventKind::Remind, due.date.add_days(-i64::from(n)), *remind_time, cal))
+                .map(|n| {
+                    event(
+                        EventKind::Remind,
+                        due.date.add_days(-i64::from(n)),
+                        *remind_time,
+                        cal,
+                    )
+                })
                 .filter(|r| r.date < due.date)
                 .collect();
-            let escalate = Some(event(EventKind::Escalate, due.date.add_days(1), *remind_time, cal));
-            Some(Occasions { period, reminders, nudge: None, due, escalate })
+            let escalate = Some(event(
+                EventKind::Escalate,
+                due.date.add_days(1),
+                *remind_time,
+                cal,
+            ));
+            Some(Occasions {
+                period,
+                reminders,
+                nudge: None,
+                due,
+                escalate,
+            })
         }
     }
 }
@@ -197,7 +251,11 @@ pub fn instant(date: JalaliDate, time: TimeOfDay, tz: Tz) -> DateTime<Utc> {
 /// The end of `date` in `tz`: the first instant of the next day. A report is on time when it
 /// arrives before this.
 pub fn end_of_day(date: JalaliDate, tz: Tz) -> DateTime<Utc> {
-    instant(date.add_days(1), TimeOfDay::new(0, 0).unwrap_or(TimeOfDay::NINE), tz)
+    instant(
+        date.add_days(1),
+        TimeOfDay::new(0, 0).unwrap_or(TimeOfDay::NINE),
+        tz,
+    )
 }
 
 #[cfg(test)]
@@ -292,6 +350,9 @@ mod tests {
         let tz: Tz = "Asia/Tehran".parse().unwrap();
         let t = instant(d(1404, 2, 23), TimeOfDay::NINE, tz);
         assert_eq!(t.to_rfc3339(), "2025-05-13T05:30:00+00:00");
-        assert_eq!(end_of_day(d(1404, 2, 23), tz).to_rfc3339(), "2025-05-13T20:30:00+00:00");
+        assert_eq!(
+            end_of_day(d(1404, 2, 23), tz).to_rfc3339(),
+            "2025-05-13T20:30:00+00:00"
+        );
     }
 }

@@ -94,7 +94,10 @@ pub struct Totals {
 impl Totals {
     /// Adds up `lines`.
     pub fn of(lines: &[UnitLine]) -> Totals {
-        let mut t = Totals { assigned: lines.len() as u32, ..Totals::default() };
+        let mut t = Totals {
+            assigned: lines.len() as u32,
+            ..Totals::default()
+        };
         for line in lines {
             match line.standing {
                 Standing::Reported => t.reported += 1,
@@ -159,10 +162,21 @@ impl ObligationSummary {
             Standing::Reported => 3,
         };
         lines.sort_by(|a, b| {
-            order(a.standing).cmp(&order(b.standing)).then_with(|| a.name.cmp(&b.name))
+            order(a.standing)
+                .cmp(&order(b.standing))
+                .then_with(|| a.name.cmp(&b.name))
         });
         let totals = Totals::of(&lines);
-        ObligationSummary { key, title, shape, due, lines, totals, previous, quota }
+        ObligationSummary {
+            key,
+            title,
+            shape,
+            due,
+            lines,
+            totals,
+            previous,
+            quota,
+        }
     }
 }
 
@@ -242,8 +256,13 @@ pub fn roll_up(tree: &[TreeUnit], leaves: &HashMap<i64, (u64, u64)>) -> Vec<Quot
         list.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let mut out = Vec::with_capacity(sums.len());
-    let mut stack: Vec<(&TreeUnit, u32)> =
-        children.get(&None).into_iter().flatten().rev().map(|u| (*u, 0)).collect();
+    let mut stack: Vec<(&TreeUnit, u32)> = children
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|u| (*u, 0))
+        .collect();
     while let Some((unit, depth)) = stack.pop() {
         let (target, achieved) = sums[&unit.unit_id];
         out.push(QuotaNode {
@@ -255,7 +274,12 @@ pub fn roll_up(tree: &[TreeUnit], leaves: &HashMap<i64, (u64, u64)>) -> Vec<Quot
             achieved,
         });
         if depth < 64 {
-            for child in children.get(&Some(unit.unit_id)).into_iter().flatten().rev() {
+            for child in children
+                .get(&Some(unit.unit_id))
+                .into_iter()
+                .flatten()
+                .rev()
+            {
                 stack.push((child, depth + 1));
             }
         }
@@ -273,7 +297,11 @@ mod tests {
             name: name.into(),
             kind: UnitKind::County,
             standing,
-            facts: Facts { held, insured, ..Facts::default() },
+            facts: Facts {
+                held,
+                insured,
+                ..Facts::default()
+            },
             text: None,
         }
     }
@@ -341,8 +369,20 @@ mod tests {
         ];
         let leaves = HashMap::from([(4, (40, 10)), (5, (60, 65))]);
         let nodes = roll_up(&tree, &leaves);
-        let got: Vec<_> = nodes.iter().map(|n| (n.unit_id, n.depth, n.target, n.achieved)).collect();
-        assert_eq!(got, [(1, 0, 100, 75), (2, 1, 100, 75), (3, 2, 100, 75), (4, 3, 40, 10), (5, 3, 60, 65)]);
+        let got: Vec<_> = nodes
+            .iter()
+            .map(|n| (n.unit_id, n.depth, n.target, n.achieved))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, 0, 100, 75),
+                (2, 1, 100, 75),
+                (3, 2, 100, 75),
+                (4, 3, 40, 10),
+                (5, 3, 60, 65)
+            ]
+        );
         assert_eq!(nodes[0].percent(), 75);
         assert_eq!(nodes[4].percent(), 108);
     }

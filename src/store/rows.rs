@@ -166,31 +166,41 @@ impl Store {
     /// Every unit, by id.
     pub async fn units(&self) -> Result<Vec<UnitRow>, StoreError> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM unit ORDER BY unit_id");
-        Ok(with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?),
+        )
     }
 
     /// The unit with this key.
     pub async fn unit_by_key(&self, key: &str) -> Result<Option<UnitRow>, StoreError> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM unit WHERE key = $1");
-        Ok(with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(key).fetch_optional(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(key).fetch_optional(p).await?),
+        )
     }
 
     /// The units whose normalised name is `name_key`.
     pub async fn units_by_name_key(&self, name_key: &str) -> Result<Vec<UnitRow>, StoreError> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM unit WHERE name_key = $1 ORDER BY unit_id");
-        Ok(with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(name_key).fetch_all(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(name_key).fetch_all(p).await?),
+        )
     }
 
     /// Every obligation, by id.
     pub async fn obligations(&self) -> Result<Vec<ObligationRow>, StoreError> {
         let sql = format!("SELECT {OBLIGATION_COLUMNS} FROM obligation ORDER BY obligation_id");
-        Ok(with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?),
+        )
     }
 
     /// Every assignment, active or not, by id.
     pub async fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
         let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignment ORDER BY assignment_id");
-        Ok(with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await?),
+        )
     }
 
     /// Every holiday, by date.
@@ -235,7 +245,9 @@ impl Store {
                    WHERE a.obligation_id = $1 AND a.active AND a.quota_target IS NOT NULL \
                    GROUP BY a.unit_id, a.quota_target \
                    ORDER BY a.unit_id";
-        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(obligation_id).bind(from).bind(to).fetch_all(p).await?))
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sql).bind(obligation_id).bind(from).bind(to).fetch_all(p).await?),
+        )
     }
 
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
@@ -287,7 +299,11 @@ impl Tx {
     }
 
     /// Inserts an obligation and returns its id.
-    pub async fn insert_obligation(&mut self, o: &ObligationRow, now: i64) -> Result<i64, StoreError> {
+    pub async fn insert_obligation(
+        &mut self,
+        o: &ObligationRow,
+        now: i64,
+    ) -> Result<i64, StoreError> {
         let sql = "INSERT INTO obligation (key, resolution, title, description, shape, follow_up_unit_id, \
                    report_to_unit_id, schedule, responsible, population_below, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING obligation_id";
@@ -300,7 +316,11 @@ impl Tx {
     }
 
     /// Rewrites an obligation's fields (by `o.obligation_id`).
-    pub async fn update_obligation(&mut self, o: &ObligationRow, now: i64) -> Result<(), StoreError> {
+    pub async fn update_obligation(
+        &mut self,
+        o: &ObligationRow,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE obligation SET resolution = $2, title = $3, description = $4, shape = $5, \
                    follow_up_unit_id = $6, report_to_unit_id = $7, schedule = $8, responsible = $9, \
                    population_below = $10, updated_at = $11 WHERE obligation_id = $1";
@@ -313,7 +333,11 @@ impl Tx {
     }
 
     /// Inserts an assignment and returns its id.
-    pub async fn insert_assignment(&mut self, a: &AssignmentRow, now: i64) -> Result<i64, StoreError> {
+    pub async fn insert_assignment(
+        &mut self,
+        a: &AssignmentRow,
+        now: i64,
+    ) -> Result<i64, StoreError> {
         let sql = "INSERT INTO assignment (obligation_id, unit_id, involvement, by_kind, quota_target, \
                    active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
                    RETURNING assignment_id";
@@ -325,7 +349,11 @@ impl Tx {
     }
 
     /// Rewrites an assignment's fields (by `a.assignment_id`).
-    pub async fn update_assignment(&mut self, a: &AssignmentRow, now: i64) -> Result<(), StoreError> {
+    pub async fn update_assignment(
+        &mut self,
+        a: &AssignmentRow,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE assignment SET involvement = $2, by_kind = $3, quota_target = $4, active = $5, \
                    updated_at = $6 WHERE assignment_id = $1";
         with_tx!(self, c => sqlx::query(sql)
@@ -345,7 +373,11 @@ impl Tx {
     }
 
     /// Inserts an invite.
-    pub async fn insert_invite(&mut self, i: &InviteRow, created_by: &str) -> Result<(), StoreError> {
+    pub async fn insert_invite(
+        &mut self,
+        i: &InviteRow,
+        created_by: &str,
+    ) -> Result<(), StoreError> {
         let sql = "INSERT INTO invite (code, unit_id, role, max_uses, uses, expires_at, created_at, created_by) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
         with_tx!(self, c => sqlx::query(sql)
@@ -372,7 +404,8 @@ impl Tx {
                       escalate_at, status, created_at, updated_at) \
                       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) \
                       ON CONFLICT (assignment_id, period) DO NOTHING";
-        let select = "SELECT occurrence_id FROM occurrence WHERE assignment_id = $1 AND period = $2";
+        let select =
+            "SELECT occurrence_id FROM occurrence WHERE assignment_id = $1 AND period = $2";
         let (id,): (i64,) = with_tx!(self, c => {
             sqlx::query(insert)
                 .bind(assignment_id).bind(period).bind(remind_at).bind(nudge_at).bind(due_at)

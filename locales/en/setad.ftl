@@ -1,0 +1,100 @@
+# Setad's messages, English.
+
+## Common
+written = Written to { $path }.
+bad-date = “{ $date }” is not a valid date ({ $reason }). Example: 1405/09/01
+bad-period = “{ $period }” is not a valid month ({ $reason }). Example: 1405-09
+migrate-done = The database ({ $backend }) is up to date.
+backup-exists = { $path } already exists; choose another name.
+
+## Import
+import-units = Units
+import-obligations = Obligations
+import-assignments = Assignments
+import-holidays = Holidays
+import-changes = { $what }: { $inserted } added, { $updated } updated, { $unchanged } unchanged
+import-nothing-changed = Nothing changed; the database already matched the file.
+import-refused = The file has { $count ->
+    [one] one problem
+   *[other] { $count } problems
+}; nothing was changed.
+import-syntax = the file cannot be read: { $message }
+import-bad-key = “{ $key }” is not a valid key (lowercase Latin letters, digits and hyphens only).
+import-duplicate-key = “{ $key }” appears twice.
+import-unknown-kind = unknown unit kind “{ $kind }” (province, county, district, rural_district, village, town, directorate, office).
+import-missing-parent = unit “{ $key }” has no parent; only one province can be the root.
+import-unknown-parent = the parent of “{ $key }”, “{ $parent }”, is not defined earlier in the file or in the database.
+import-unknown-unit = unit “{ $key }” is not defined.
+import-unknown-obligation = obligation “{ $key }” is not defined.
+import-unknown-shape = unknown obligation shape “{ $shape }” (meeting, quota, deadline, continuous).
+import-bad-date = “{ $date }” is not a valid Jalali date.
+import-bad-time = “{ $time }” is not a time (HH:MM).
+import-out-of-range = { $value } is not allowed for { $field }.
+import-schedule-mismatch = the schedule of obligation “{ $key }” does not fit its shape ({ $shape }).
+import-not-a-quota = obligation “{ $key }” is not a quota.
+import-quota-not-assigned = obligation “{ $obligation }” is not assigned to unit “{ $unit }”.
+import-empty-assignment = “{ $entry }” matches no unit.
+
+## Invite
+invite-created = Invite code for { $unit } (role { $role }): { $code }
+invite-expires = Valid until { $date } { $time }
+invite-never-expires = Does not expire
+invite-link-hint = Or send the bot: /start { $code }
+invite-bad-role = unknown role “{ $role }” (governor, agency, staff, fund, admin).
+invite-bad-duration = “{ $duration }” is not a duration (e.g. 48h, 7d, 2w).
+invite-no-uses = An invite must allow at least one use.
+invite-unknown-unit = No unit is named “{ $query }”. Closest: { $suggestions }
+invite-ambiguous = Several units are named “{ $query }”; give one of these keys: { $keys }
+
+## Schedule
+schedule-empty = Nothing is scheduled in this range.
+schedule-bad-months = The number of months must be between 1 and 120.
+schedule-line = { $jalali } { $weekday } ({ $gregorian }) { $time } · { $kind } · { $obligation } · { $unit }
+schedule-due-part = { " " }· due { $jalali } ({ $gregorian })
+schedule-moved = { " " }· moved from { $jalali } ({ $reason })
+event-remind = reminder
+event-nudge = nudge
+event-due = due
+event-escalate = escalation
+weekday-sat = Saturday
+weekday-sun = Sunday
+weekday-mon = Monday
+weekday-tue = Tuesday
+weekday-wed = Wednesday
+weekday-thu = Thursday
+weekday-fri = Friday
+
+## Summary
+summary-title = 📊 Summary of { $period }
+summary-empty = Nothing fell due in this month.
+summary-due = Due: { $date }
+summary-totals = Reported: { $reported } of { $assigned } · held: { $held } · late: { $late } · missing: { $missing } · pending: { $pending }
+summary-sums = Attendees: { $attendees } · newly insured: { $insured }
+summary-change = Change from last month: reported { $reported } · held { $held } · insured { $insured }
+summary-attendees = { $count ->
+    [one] one attendee
+   *[other] { $count } attendees
+}
+summary-insured = { $count } newly insured
+summary-quota-heading = Quota progress:
+summary-quota-line = { $achieved } of { $target } ({ $percent }%)
+summary-xlsx-needs-out = For xlsx, give the output file with --out.
+standing-reported = reported
+standing-late = late
+standing-missing = missing
+standing-pending = pending
+held-yes = held
+held-no = not held
+sheet-quota = quota
+col-period = Period
+col-obligation = Obligation
+col-unit = Unit
+col-standing = Status
+col-held = Held
+col-held-on = Held on
+col-attendees = Attendees
+col-insured = Newly insured
+col-text = Report
+col-target = Target
+col-achieved = Achieved
+col-percent = Percent

@@ -1,0 +1,95 @@
+# Setad's messages, Persian (the default and the fallback language).
+# Numbers passed as arguments are shown with Persian digits; dates arrive already formatted.
+
+## Common
+written = در { $path } نوشته شد.
+bad-date = «{ $date }» تاریخ درستی نیست ({ $reason }). نمونه: ۱۴۰۵/۰۹/۰۱
+bad-period = «{ $period }» ماه درستی نیست ({ $reason }). نمونه: ۱۴۰۵-۰۹
+migrate-done = پایگاه داده ({ $backend }) به‌روز است.
+backup-exists = پرونده { $path } از پیش وجود دارد؛ نام دیگری بدهید.
+
+## Import
+import-units = واحدها
+import-obligations = تکلیف‌ها
+import-assignments = واگذاری‌ها
+import-holidays = تعطیلات
+import-changes = { $what }: { $inserted } افزوده، { $updated } به‌روز، { $unchanged } بدون تغییر
+import-nothing-changed = چیزی تغییر نکرد؛ پایگاه داده از پیش با پرونده یکسان بود.
+import-refused = پرونده { $count } ایراد دارد؛ هیچ چیز تغییر نکرد.
+import-syntax = نوشتار پرونده نادرست است: { $message }
+import-bad-key = «{ $key }» کلید درستی نیست (فقط حروف کوچک لاتین، رقم و خط تیره).
+import-duplicate-key = «{ $key }» دو بار آمده است.
+import-unknown-kind = نوع واحد «{ $kind }» شناخته نیست (province، county، district، rural_district، village، town، directorate، office).
+import-missing-parent = واحد «{ $key }» والد ندارد؛ فقط یک استان می‌تواند ریشه باشد.
+import-unknown-parent = والدِ «{ $key }»، یعنی «{ $parent }»، پیش از آن در پرونده یا در پایگاه داده تعریف نشده است.
+import-unknown-unit = واحد «{ $key }» تعریف نشده است.
+import-unknown-obligation = تکلیف «{ $key }» تعریف نشده است.
+import-unknown-shape = شکل تکلیف «{ $shape }» شناخته نیست (meeting، quota، deadline، continuous).
+import-bad-date = «{ $date }» تاریخ شمسی درستی نیست.
+import-bad-time = «{ $time }» ساعت درستی نیست (HH:MM).
+import-out-of-range = مقدار { $value } برای { $field } مجاز نیست.
+import-schedule-mismatch = زمان‌بندی تکلیف «{ $key }» با شکل آن ({ $shape }) جور نیست.
+import-not-a-quota = تکلیف «{ $key }» از نوع سهمیه نیست.
+import-quota-not-assigned = تکلیف «{ $obligation }» به واحد «{ $unit }» واگذار نشده است.
+import-empty-assignment = «{ $entry }» هیچ واحدی را در بر نمی‌گیرد.
+
+## Invite
+invite-created = کد دعوت برای { $unit } (نقش { $role }): { $code }
+invite-expires = اعتبار تا { $date } ساعت { $time }
+invite-never-expires = بدون تاریخ انقضا
+invite-link-hint = در ربات بفرستید: /start { $code }
+invite-bad-role = نقش «{ $role }» شناخته نیست (governor، agency، staff، fund، admin).
+invite-bad-duration = «{ $duration }» مدت درستی نیست (مثلاً 48h، 7d، 2w).
+invite-no-uses = دعوت دست‌کم باید یک بار قابل استفاده باشد.
+invite-unknown-unit = واحدی به نام «{ $query }» نیست. نزدیک‌ترین‌ها: { $suggestions }
+invite-ambiguous = چند واحد «{ $query }» نام دارند؛ یکی از این کلیدها را بدهید: { $keys }
+
+## Schedule
+schedule-empty = در این بازه رویدادی نیست.
+schedule-bad-months = تعداد ماه‌ها باید بین ۱ و ۱۲۰ باشد.
+schedule-line = { $jalali } { $weekday } ({ $gregorian }) ساعت { $time } · { $kind } · { $obligation } · { $unit }
+schedule-due-part = { " " }· سررسید { $jalali } ({ $gregorian })
+schedule-moved = { " " }· جابه‌جا شده از { $jalali } ({ $reason })
+event-remind = یادآوری
+event-nudge = یادآوری دوباره
+event-due = سررسید
+event-escalate = گزارش جاماندگان
+weekday-sat = شنبه
+weekday-sun = یکشنبه
+weekday-mon = دوشنبه
+weekday-tue = سه‌شنبه
+weekday-wed = چهارشنبه
+weekday-thu = پنجشنبه
+weekday-fri = جمعه
+
+## Summary
+summary-title = 📊 خلاصهٔ { $period }
+summary-empty = در این ماه تکلیفی سررسید نشده است.
+summary-due = سررسید: { $date }
+summary-totals = گزارش: { $reported } از { $assigned } · برگزار: { $held } · با تأخیر: { $late } · بی‌گزارش: { $missing } · در انتظار: { $pending }
+summary-sums = حاضران: { $attendees } · بیمه‌شدگان جدید: { $insured }
+summary-change = نسبت به ماه قبل: گزارش { $reported } · برگزار { $held } · بیمه‌شده { $insured }
+summary-attendees = { $count } نفر حاضر
+summary-insured = { $count } بیمه‌شدهٔ جدید
+summary-quota-heading = پیشرفت سهمیه:
+summary-quota-line = { $achieved } از { $target } ({ $percent }٪)
+summary-xlsx-needs-out = برای xlsx مسیر پرونده را با ‎--out بدهید.
+standing-reported = گزارش داده
+standing-late = با تأخیر
+standing-missing = بی‌گزارش
+standing-pending = در انتظار
+held-yes = برگزار شد
+held-no = برگزار نشد
+sheet-quota = سهمیه
+col-period = ماه
+col-obligation = تکلیف
+col-unit = واحد
+col-standing = وضعیت
+col-held = برگزاری
+col-held-on = تاریخ برگزاری
+col-attendees = حاضران
+col-insured = بیمه‌شدگان جدید
+col-text = متن گزارش
+col-target = هدف
+col-achieved = انجام‌شده
+col-percent = درصد

@@ -1,0 +1,457 @@
+//! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
+//! `backup`). Each parses its arguments, calls a service and prints the result in the
+//! configured language. `anyhow` is used here only, for start-up and operator errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::domain::Lang;
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::{Platform, Role};
+use crate::domain::schedule::{DayOff, EventKind};
+use crate::service::import::ImportError;
+use crate::service::invite::InviteError;
+use crate::service::schedule::{ScheduleLine, ScheduleQuery};
+use crate::service::{self, work_calendar};
+use crate::store::Store;
+use crate::{render, t};
+
+/// Setad: follow-up of the strategic headquarters' resolutions on Telegram and Bale.
+#[derive(Debug, Parser)]
+#[command(name = "setad", version, about)]
+pub struct Cli {
+    /// Pretend the current time is this RFC 3339 instant (for rehearsals and tests).
+    #[arg(long, global = true, env = "SETAD_NOW", hide = true)]
+    now: Option<DateTime<Utc>>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply the database migrations.
+    Migrate,
+    /// Import a TOML data file: units, obligations, assignments, quotas, holidays (idempotent).
+    Import {
+        /// The data file, e.g. data/mazandaran-1397.toml.
+        file: PathBuf,
+    },
+    /// Create a join code for a unit and role, and print its deep links.
+    Invite {
+        /// The unit, by key (`amol`) or name (`آمل`).
+        #[arg(long)]
+        unit: String,
+        /// governor, agency, staff, fund or admin.
+        #[arg(long)]
+        role: String,
+        /// How many people may join with it.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+        /// How long it stays valid: 30m, 48h, 7d, 2w.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List the coming reminders, nudges, due dates and escalations.
+    Schedule {
+        /// The first day (Jalali, e.g. 1405/09/01); today by default.
+        #[arg(long)]
+        from: Option<String>,
+        /// How many Jalali months, starting with the first day's.
+        #[arg(long, default_value_t = 1)]
+        months: u32,
+        /// Only this obligation (R3).
+        #[arg(long)]
+        obligation: Option<String>,
+        /// Only this unit (by key).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Print or write the summary of a Jalali month.
+    Summary {
+        /// The month, e.g. 1405-09; the current one by default.
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write to this file instead of standard output (required for xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write a consistent copy of the SQLite database while the bot runs.
+    Backup {
+        /// The copy to write (must not exist).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Csv,
+    Xlsx,
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_env().context("configuration")?;
+    crate::telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli, config))
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database ({})",
+                redact(&config.database_url)
+            )
+        })?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    let now = cli.now.unwrap_or_else(Utc::now);
+    let lang = config.locale;
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Migrate => {
+            let store = open(&config).await?;
+            writeln!(
+                stdout,
+                "{}",
+                t!(lang, "migrate-done", backend = store.backend())
+            )?;
+        }
+        Command::Import { file } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let store = open(&config).await?;
+            match service::import::import(&store, &source, now.timestamp()).await {
+                Ok(s) => {
+                    for (what, c) in [
+                        (t!(lang, "import-units"), s.units),
+                        (t!(lang, "import-obligations"), s.obligations),
+                        (t!(lang, "import-assignments"), s.assignments),
+                        (t!(lang, "import-holidays"), s.holidays),
+                    ] {
+                        writeln!(
+                            stdout,
+                            "{}",
+                            t!(
+                                lang,
+                                "import-changes",
+                                what = what,
+                                inserted = c.inserted,
+                                updated = c.updated,
+                                unchanged = c.unchanged
+                            )
+                        )?;
+                    }
+                    if !s.changed_anything() {
+                        writeln!(stdout, "{}", t!(lang, "import-nothing-changed"))?;
+                    }
+                }
+                Err(ImportError::Invalid(problems)) => {
+                    let mut stderr = std::io::stderr().lock();
+                    for p in &problems {
+                        writeln!(
+                            stderr,
+                            "{}:{}: {}",
+                            file.display(),
+                            p.line,
+                            p.kind.message(lang)
+                        )?;
+                    }
+                    bail!(t!(lang, "import-refused", count = problems.len()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Invite {
+            unit,
+            role,
+            uses,
+            expires,
+        } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!(t!(lang, "invite-bad-role", role = role));
+            };
+            let expires = match expires {
+                Some(e) => Some(service::invite::parse_duration(&e).ok_or_else(|| {
+                    anyhow::anyhow!(t!(lang, "invite-bad-duration", duration = e))
+                })?),
+                None => None,
+            };
+            let store = open(&config).await?;
+            let invite = match service::invite::create(
+                &store,
+                &unit,
+                role,
+                uses,
+                expires,
+                now,
+                &mut rand::rng(),
+            )
+            .await
+            {
+                Ok(invite) => invite,
+                Err(InviteError::UnknownUnit { query, suggestions }) => {
+                    let list = if suggestions.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        suggestions.join("، ")
+                    };
+                    bail!(t!(
+                        lang,
+                        "invite-unknown-unit",
+                        query = query,
+                        suggestions = list
+                    ));
+                }
+                Err(InviteError::Ambiguous { query, keys }) => {
+                    bail!(t!(
+                        lang,
+                        "invite-ambiguous",
+                        query = query,
+                        keys = keys.join(", ")
+                    ));
+                }
+                Err(InviteError::NoUses) => bail!(t!(lang, "invite-no-uses")),
+                Err(e) => return Err(e.into()),
+            };
+            writeln!(
+                stdout,
+                "{}",
+                t!(
+                    lang,
+                    "invite-created",
+                    unit = invite.unit.name.clone(),
+                    role = invite.role.as_str(),
+                    code = invite.code.clone()
+                )
+            )?;
+            match invite.expires_at {
+                Some(at) => writeln!(
+                    stdout,
+                    "{}",
+                    t!(
+                        lang,
+                        "invite-expires",
+                        date = JalaliDate::today(at, config.tz).format(lang.digits()),
+                        time = at.with_timezone(&config.tz).format("%H:%M").to_string()
+                    )
+                )?,
+                None => writeln!(stdout, "{}", t!(lang, "invite-never-expires"))?,
+            }
+            for p in &config.platforms {
+                let bot = p.username.clone().unwrap_or_else(|| "BOT".to_owned());
+                writeln!(stdout, "{}", deep_link(p.platform, &bot, &invite.code))?;
+            }
+            if config.platforms.iter().any(|p| p.username.is_none()) || config.platforms.is_empty()
+            {
+                writeln!(
+                    stdout,
+                    "{}",
+                    t!(lang, "invite-link-hint", code = invite.code.clone())
+                )?;
+            }
+        }
+        Command::Schedule {
+            from,
+            months,
+            obligation,
+            unit,
+        } => {
+            let from = match from {
+                Some(s) => JalaliDate::parse(&s).map_err(|e| {
+                    anyhow::anyhow!(t!(lang, "bad-date", date = s, reason = e.to_string()))
+                })?,
+                None => JalaliDate::today(now, config.tz),
+            };
+            if months == 0 || months > 120 {
+                bail!(t!(lang, "schedule-bad-months"));
+            }
+            let store = open(&config).await?;
+            let cal = work_calendar(&store, &config.weekend).await?;
+            let lines = service::schedule::upcoming(
+                &store,
+                &cal,
+                from,
+                months,
+                &ScheduleQuery { obligation, unit },
+            )
+            .await?;
+            if lines.is_empty() {
+                writeln!(stdout, "{}", t!(lang, "schedule-empty"))?;
+            }
+            for line in &lines {
+                writeln!(stdout, "{}", schedule_line(lang, line, &cal))?;
+            }
+        }
+        Command::Summary {
+            period,
+            format,
+            out,
+        } => {
+            let period = match period {
+                Some(s) => Period::parse(&s).map_err(|e| {
+                    anyhow::anyhow!(t!(lang, "bad-period", period = s, reason = e.to_string()))
+                })?,
+                None => JalaliDate::today(now, config.tz).period(),
+            };
+            let store = open(&config).await?;
+            let cal = work_calendar(&store, &config.weekend).await?;
+            let summary = service::summary::build(&store, period, &cal, config.tz, now).await?;
+            let bytes = match format {
+                Format::Text => render::summary_text(&summary, lang).into_bytes(),
+                Format::Csv => render::summary_csv(&summary, lang).into_bytes(),
+                Format::Xlsx => render::summary_xlsx(&summary, lang)?,
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, bytes)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    writeln!(
+                        stdout,
+                        "{}",
+                        t!(lang, "written", path = path.display().to_string())
+                    )?;
+                }
+                None if format == Format::Xlsx => bail!(t!(lang, "summary-xlsx-needs-out")),
+                None => {
+                    stdout.write_all(&bytes)?;
+                    writeln!(stdout)?;
+                }
+            }
+        }
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!(t!(lang, "backup-exists", path = file.display().to_string()));
+            }
+            let store = open(&config).await?;
+            let path = file
+                .to_str()
+                .context("the backup path is not valid UTF-8")?;
+            store.backup(path).await?;
+            writeln!(stdout, "{}", t!(lang, "written", path = path.to_owned()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The link that opens the bot with `/start CODE`.
+pub fn deep_link(platform: Platform, bot: &str, code: &str) -> String {
+    match platform {
+        Platform::Telegram => format!("https://t.me/{bot}?start={code}"),
+        Platform::Bale => format!("https://ble.ir/{bot}?start={code}"),
+    }
+}
+
+fn schedule_line(
+    lang: Lang,
+    line: &ScheduleLine,
+    cal: &crate::domain::schedule::WorkCalendar,
+) -> String {
+    let e = &line.event;
+    let kind = match e.kind {
+        EventKind::Remind => t!(lang, "event-remind"),
+        EventKind::Nudge => t!(lang, "event-nudge"),
+        EventKind::Due => t!(lang, "event-due"),
+        EventKind::Escalate => t!(lang, "event-escalate"),
+    };
+    let mut text = t!(
+        lang,
+        "schedule-line",
+        jalali = e.date.format(lang.digits()),
+        weekday = weekday(lang, e.date.weekday()),
+        gregorian = e.date.to_gregorian().to_string(),
+        time = crate::domain::text::localize_digits(&e.time.to_string(), lang.digits()),
+        kind = kind,
+        obligation = line.obligation.clone(),
+        unit = line.unit.clone()
+    );
+    if e.kind != EventKind::Due {
+        text.push_str(&t!(
+            lang,
+            "schedule-due-part",
+            jalali = line.due.format(lang.digits()),
+            gregorian = line.due.to_gregorian().to_string()
+        ));
+    }
+    if let Some(from) = e.moved_from {
+        let reason = match cal.day_off(from) {
+            Some(DayOff::Holiday(name)) => name,
+            Some(DayOff::Weekend(day)) => weekday(lang, day),
+            None => String::new(),
+        };
+        text.push_str(&t!(
+            lang,
+            "schedule-moved",
+            jalali = from.format(lang.digits()),
+            reason = reason
+        ));
+    }
+    text
+}
+
+fn weekday(lang: Lang, day: chrono::Weekday) -> String {
+    use chrono::Weekday::*;
+    match day {
+        Sat => t!(lang, "weekday-sat"),
+        Sun => t!(lang, "weekday-sun"),
+        Mon => t!(lang, "weekday-mon"),
+        Tue => t!(lang, "weekday-tue"),
+        Wed => t!(lang, "weekday-wed"),
+        Thu => t!(lang, "weekday-thu"),
+        Fri => t!(lang, "weekday-fri"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://setad:hunter2@db:5432/setad"),
+            "postgres://…@db:5432/setad"
+        );
+        assert_eq!(redact("sqlite://setad.db"), "sqlite://setad.db");
+    }
+
+    #[test]
+    fn deep_links() {
+        assert_eq!(
+            deep_link(Platform::Bale, "setad_bot", "abc"),
+            "https://ble.ir/setad_bot?start=abc"
+        );
+        assert_eq!(
+            deep_link(Platform::Telegram, "setad_bot", "abc"),
+            "https://t.me/setad_bot?start=abc"
+        );
+    }
+}

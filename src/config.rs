@@ -1,0 +1,263 @@
+//! Configuration from the environment (see `.env.example`). Tokens are kept in
+//! [`SecretString`]s: they never appear in logs, errors or `Debug` output.
+
+use std::net::SocketAddr;
+
+use chrono::Weekday;
+use chrono_tz::Tz;
+use secrecy::SecretString;
+
+use crate::domain::Lang;
+use crate::domain::member::Platform;
+
+/// Telegram's public Bot API.
+pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
+/// Bale's Bot API.
+pub const BALE_API_URL: &str = "https://tapi.bale.ai";
+/// The database used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://setad.db";
+
+/// One messenger the bot serves.
+#[derive(Debug, Clone)]
+pub struct PlatformConfig {
+    /// Which messenger.
+    pub platform: Platform,
+    /// The bot's token.
+    pub token: SecretString,
+    /// The Bot API base URL (no `/bot` suffix).
+    pub api_url: String,
+    /// The bot's username, for deep links (`SETAD_TELEGRAM_BOT` / `SETAD_BALE_BOT`); asked from
+    /// the messenger at start when not set.
+    pub username: Option<String>,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Everything the bot is configured with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The messengers served (none: the operator commands still work).
+    pub platforms: Vec<PlatformConfig>,
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// The time zone "today" and every reminder time are in.
+    pub tz: Tz,
+    /// The default language.
+    pub locale: Lang,
+    /// The days of the week nobody works (Friday by default).
+    pub weekend: Vec<Weekday>,
+    /// Webhook mode: the public URL the messenger posts updates to.
+    pub webhook_url: Option<String>,
+    /// Webhook mode: the local address to listen on.
+    pub listen: Option<SocketAddr>,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it (never the value of a secret).
+    pub problem: String,
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    match s.trim().to_ascii_lowercase().get(..3)? {
+        "mon" => Some(Weekday::Mon),
+        "tue" => Some(Weekday::Tue),
+        "wed" => Some(Weekday::Wed),
+        "thu" => Some(Weekday::Thu),
+        "fri" => Some(Weekday::Fri),
+        "sat" => Some(Weekday::Sat),
+        "sun" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `var` (the environment, or a test's map).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut platforms = Vec::new();
+        for (platform, token_var, url_var, bot_var, default_url) in [
+            (
+                Platform::Telegram,
+                "SETAD_TELEGRAM_TOKEN",
+                "SETAD_TELEGRAM_API_URL",
+                "SETAD_TELEGRAM_BOT",
+                TELEGRAM_API_URL,
+            ),
+            (
+                Platform::Bale,
+                "SETAD_BALE_TOKEN",
+                "SETAD_BALE_API_URL",
+                "SETAD_BALE_BOT",
+                BALE_API_URL,
+            ),
+        ] {
+            if let Some(token) = get(token_var) {
+                let api_url = get(url_var).unwrap_or_else(|| default_url.to_owned());
+                if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
+                    return Err(ConfigError {
+                        variable: url_var_name(url_var),
+                        problem: "must be an http(s) URL".into(),
+                    });
+                }
+                platforms.push(PlatformConfig {
+                    platform,
+                    token: SecretString::from(token),
+                    api_url: api_url.trim_end_matches('/').to_owned(),
+                    username: get(bot_var).map(|u| u.trim_start_matches('@').to_owned()),
+                });
+            }
+        }
+        let tz = match get("SETAD_TZ") {
+            Some(name) => name.parse::<Tz>().map_err(|_| ConfigError {
+                variable: "SETAD_TZ",
+                problem: format!("unknown time zone `{name}`"),
+            })?,
+            None => chrono_tz::Asia::Tehran,
+        };
+        let locale = match get("SETAD_LOCALE") {
+            Some(code) => Lang::parse(&code).ok_or_else(|| ConfigError {
+                variable: "SETAD_LOCALE",
+                problem: format!("unsupported language `{code}` (fa or en)"),
+            })?,
+            None => Lang::Fa,
+        };
+        let weekend = match get("SETAD_WEEKEND") {
+            Some(list) if list == "none" => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|d| {
+                    weekday(d).ok_or_else(|| ConfigError {
+                        variable: "SETAD_WEEKEND",
+                        problem: format!("`{d}` is not a day (fri, thu, …)"),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            None => vec![Weekday::Fri],
+        };
+        let listen = match get("SETAD_LISTEN") {
+            Some(addr) => Some(addr.parse().map_err(|_| ConfigError {
+                variable: "SETAD_LISTEN",
+                problem: format!("`{addr}` is not an address like 0.0.0.0:8443"),
+            })?),
+            None => None,
+        };
+        let log_format = match get("SETAD_LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "SETAD_LOG_FORMAT",
+                    problem: format!("`{other}` is neither pretty nor json"),
+                });
+            }
+        };
+        Ok(Config {
+            platforms,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            tz,
+            locale,
+            weekend,
+            webhook_url: get("SETAD_WEBHOOK_URL"),
+            listen,
+            log_format,
+        })
+    }
+}
+
+fn url_var_name(var: &str) -> &'static str {
+    if var.contains("TELEGRAM") {
+        "SETAD_TELEGRAM_API_URL"
+    } else {
+        "SETAD_BALE_API_URL"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]).unwrap();
+        assert!(c.platforms.is_empty());
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.tz, chrono_tz::Asia::Tehran);
+        assert_eq!(c.locale, Lang::Fa);
+        assert_eq!(c.weekend, vec![Weekday::Fri]);
+    }
+
+    #[test]
+    fn platforms_and_secrets() {
+        let c = config(&[
+            ("SETAD_BALE_TOKEN", "123:secret-value"),
+            ("SETAD_BALE_API_URL", "http://127.0.0.1:9/"),
+            ("SETAD_WEEKEND", "thu,fri"),
+        ])
+        .unwrap();
+        assert_eq!(c.platforms.len(), 1);
+        assert_eq!(c.platforms[0].platform, Platform::Bale);
+        assert_eq!(c.platforms[0].api_url, "http://127.0.0.1:9");
+        assert!(
+            !format!("{c:?}").contains("secret-value"),
+            "the token leaked into Debug"
+        );
+        assert_eq!(c.weekend, vec![Weekday::Thu, Weekday::Fri]);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(
+            config(&[("SETAD_TZ", "Mars/Base")]).unwrap_err().variable,
+            "SETAD_TZ"
+        );
+        assert_eq!(
+            config(&[("SETAD_LOCALE", "de")]).unwrap_err().variable,
+            "SETAD_LOCALE"
+        );
+        assert_eq!(
+            config(&[("SETAD_WEEKEND", "someday")])
+                .unwrap_err()
+                .variable,
+            "SETAD_WEEKEND"
+        );
+        let e = config(&[
+            ("SETAD_TELEGRAM_TOKEN", "x"),
+            ("SETAD_TELEGRAM_API_URL", "ftp://x"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "SETAD_TELEGRAM_API_URL");
+    }
+}

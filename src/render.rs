@@ -1,0 +1,390 @@
+//! Rendering summaries for people: text (the bot's `/summary` and `setad summary`), CSV and
+//! XLSX (`/export`, `setad summary --format xlsx`), and splitting long text at a message limit.
+//!
+//! Every word comes from `locales/`; dates are Jalali, with Persian digits in Persian.
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use crate::domain::Lang;
+use crate::domain::summary::{ObligationSummary, Standing, Summary, UnitLine, change};
+use crate::domain::text::localize_digits;
+use crate::t;
+
+/// Telegram's and Bale's limit on one message, in characters.
+pub const MESSAGE_LIMIT: usize = 4096;
+
+fn standing_word(lang: Lang, s: Standing) -> String {
+    match s {
+        Standing::Reported => t!(lang, "standing-reported"),
+        Standing::Late => t!(lang, "standing-late"),
+        Standing::Missing => t!(lang, "standing-missing"),
+        Standing::Pending => t!(lang, "standing-pending"),
+    }
+}
+
+fn held_word(lang: Lang, held: Option<bool>) -> String {
+    match held {
+        Some(true) => t!(lang, "held-yes"),
+        Some(false) => t!(lang, "held-no"),
+        None => String::new(),
+    }
+}
+
+fn signed(lang: Lang, n: i64) -> String {
+    let s = if n > 0 {
+        format!("+{n}")
+    } else if n < 0 {
+        format!("−{}", -n)
+    } else {
+        "0".to_owned()
+    };
+    localize_digits(&s, lang.digits())
+}
+
+fn line_text(lang: Lang, line: &UnitLine) -> String {
+    let mut parts = vec![standing_word(lang, line.standing)];
+    if line.standing.has_report() {
+        let held = held_word(lang, line.facts.held);
+        if !held.is_empty() {
+            parts.push(held);
+        }
+        if let Some(d) = line.facts.held_on {
+            parts.push(d.format(lang.digits()));
+        }
+        if let Some(n) = line.facts.attendees {
+            parts.push(t!(lang, "summary-attendees", count = n));
+        }
+        if let Some(n) = line.facts.insured {
+            parts.push(t!(lang, "summary-insured", count = n));
+        }
+    }
+    let mark = match line.standing {
+        Standing::Reported => "✅",
+        Standing::Late => "🕓",
+        Standing::Missing => "❌",
+        Standing::Pending => "⏳",
+    };
+    format!("{mark} {}: {}", line.name, parts.join("، "))
+}
+
+fn obligation_text(lang: Lang, o: &ObligationSummary, out: &mut Vec<String>) {
+    out.push(String::new());
+    out.push(format!("■ {} — {}", o.key, o.title));
+    if let Some(due) = o.due {
+        out.push(t!(lang, "summary-due", date = due.format(lang.digits())));
+    }
+    let t = &o.totals;
+    out.push(t!(
+        lang,
+        "summary-totals",
+        reported = t.reported,
+        assigned = t.assigned,
+        held = t.held,
+        late = t.late,
+        missing = t.missing,
+        pending = t.pending
+    ));
+    if t.insured > 0 || t.attendees > 0 {
+        out.push(t!(
+            lang,
+            "summary-sums",
+            attendees = t.attendees,
+            insured = t.insured
+        ));
+    }
+    if let Some(p) = &o.previous {
+        out.push(t!(
+            lang,
+            "summary-change",
+            reported = signed(lang, change(u64::from(t.reported), u64::from(p.reported))),
+            held = signed(lang, change(u64::from(t.held), u64::from(p.held))),
+            insured = signed(lang, change(t.insured, p.insured))
+        ));
+    }
+    out.extend(o.lines.iter().map(|l| line_text(lang, l)));
+    if !o.quota.is_empty() {
+        out.push(t!(lang, "summary-quota-heading"));
+        for node in &o.quota {
+            out.push(format!(
+                "{}{}: {}",
+                "  ".repeat(node.depth as usize),
+                node.name,
+                t!(
+                    lang,
+                    "summary-quota-line",
+                    achieved = node.achieved,
+                    target = node.target,
+                    percent = node.percent()
+                )
+            ));
+        }
+    }
+}
+
+/// The summary as text, one line per unit.
+pub fn summary_text(summary: &Summary, lang: Lang) -> String {
+    let mut out = vec![t!(
+        lang,
+        "summary-title",
+        period = summary.period.name(lang)
+    )];
+    if summary.obligations.is_empty() {
+        out.push(t!(lang, "summary-empty"));
+    }
+    for o in &summary.obligations {
+        obligation_text(lang, o, &mut out);
+    }
+    out.join("\n")
+}
+
+/// Splits `text` into pieces of at most `limit` characters, at line ends where possible (a
+/// single line longer than the limit is cut at a space, or hard as a last resort).
+pub fn split_message(text: &str, limit: usize) -> Vec<String> {
+    let limit = limit.max(1);
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut current_len = 0;
+    for line in text.split('\n') {
+        let mut rest: Vec<char> = line.chars().collect();
+        loop {
+            let needed = rest.len() + usize::from(current_len > 0);
+            if current_len + needed <= limit {
+                if current_len > 0 {
+                    current.push('\n');
+                }
+                current.extend(rest.iter());
+                current_len += needed;
+                break;
+            }
+            if current_len > 0 {
+                pieces.push(std::mem::take(&mut current));
+                current_len = 0;
+                continue;
+            }
+            // The line alone is longer than the limit.
+            let cut = rest[..limit]
+                .iter()
+                .rposition(|c| c.is_whitespace())
+                .filter(|p| *p > 0)
+                .unwrap_or(limit);
+            pieces.push(rest[..cut].iter().collect::<String>().trim_end().to_owned());
+            rest = rest[cut..]
+                .iter()
+                .skip_while(|c| c.is_whitespace())
+                .copied()
+                .collect();
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    if current_len > 0 || pieces.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// The columns of the CSV and of every XLSX sheet.
+fn headers(lang: Lang) -> Vec<String> {
+    vec![
+        t!(lang, "col-period"),
+        t!(lang, "col-obligation"),
+        t!(lang, "col-unit"),
+        t!(lang, "col-standing"),
+        t!(lang, "col-held"),
+        t!(lang, "col-held-on"),
+        t!(lang, "col-attendees"),
+        t!(lang, "col-insured"),
+        t!(lang, "col-text"),
+    ]
+}
+
+enum Cell {
+    Text(String),
+    Number(u32),
+    Empty,
+}
+
+fn row(summary: &Summary, o: &ObligationSummary, line: &UnitLine, lang: Lang) -> Vec<Cell> {
+    let text = |s: String| {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    };
+    let number = |n: Option<u32>| n.map(Cell::Number).unwrap_or(Cell::Empty);
+    vec![
+        Cell::Text(summary.period.to_string()),
+        Cell::Text(o.key.clone()),
+        Cell::Text(line.name.clone()),
+        Cell::Text(standing_word(lang, line.standing)),
+        text(held_word(lang, line.facts.held)),
+        line.facts
+            .held_on
+            .map(|d| Cell::Text(d.to_string()))
+            .unwrap_or(Cell::Empty),
+        number(line.facts.attendees),
+        number(line.facts.insured),
+        line.text.clone().map(Cell::Text).unwrap_or(Cell::Empty),
+    ]
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The summary as CSV (UTF-8 with a byte-order mark, so Excel shows Persian correctly), one
+/// row per unit and obligation. Digits are ASCII, for machines.
+pub fn summary_csv(summary: &Summary, lang: Lang) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &headers(lang)
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for o in &summary.obligations {
+        for line in &o.lines {
+            let cells: Vec<String> = row(summary, o, line, lang)
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Text(s) => csv_field(&s),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Empty => String::new(),
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(key: &str) -> String {
+    key.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// The summary as an XLSX workbook: one sheet per obligation with a row per unit, and for quota
+/// obligations a second sheet with the progress rolled up the tree. Persian sheets read
+/// right-to-left.
+pub fn summary_xlsx(summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let headers = headers(lang);
+    if summary.obligations.is_empty() {
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, t!(lang, "summary-empty"))?;
+    }
+    for o in &summary.obligations {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(&o.key))?;
+        sheet.set_right_to_left(lang == Lang::Fa);
+        for (col, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, h, &bold)?;
+        }
+        for (r, line) in o.lines.iter().enumerate() {
+            for (col, cell) in row(summary, o, line, lang).into_iter().enumerate() {
+                let (r, col) = (r as u32 + 1, col as u16);
+                match cell {
+                    Cell::Text(s) => sheet.write_string(r, col, s)?,
+                    Cell::Number(n) => sheet.write_number(r, col, f64::from(n))?,
+                    Cell::Empty => sheet,
+                };
+            }
+        }
+        sheet.autofit();
+        if !o.quota.is_empty() {
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(sheet_name(&format!(
+                "{} {}",
+                o.key,
+                t!(lang, "sheet-quota")
+            )))?;
+            sheet.set_right_to_left(lang == Lang::Fa);
+            let quota_headers = [
+                t!(lang, "col-unit"),
+                t!(lang, "col-target"),
+                t!(lang, "col-achieved"),
+                t!(lang, "col-percent"),
+            ];
+            for (col, h) in quota_headers.iter().enumerate() {
+                sheet.write_string_with_format(0, col as u16, h, &bold)?;
+            }
+            for (r, node) in o.quota.iter().enumerate() {
+                let r = r as u32 + 1;
+                sheet.write_string(
+                    r,
+                    0,
+                    format!("{}{}", "  ".repeat(node.depth as usize), node.name),
+                )?;
+                sheet.write_number(r, 1, node.target as f64)?;
+                sheet.write_number(r, 2, node.achieved as f64)?;
+                sheet.write_number(r, 3, node.percent() as f64)?;
+            }
+            sheet.autofit();
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_lines_whole() {
+        let text = (0..100)
+            .map(|i| format!("line {i:03} ————"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let pieces = split_message(&text, 100);
+        assert!(pieces.len() > 1);
+        for p in &pieces {
+            assert!(p.chars().count() <= 100, "{p}");
+            assert!(
+                p.split('\n').all(|l| l.starts_with("line ")),
+                "a line was broken: {p}"
+            );
+        }
+        assert_eq!(pieces.join("\n"), text);
+    }
+
+    #[test]
+    fn split_cuts_an_overlong_line() {
+        let long = "کلمه ".repeat(3000);
+        let pieces = split_message(&long, MESSAGE_LIMIT);
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.chars().count() <= MESSAGE_LIMIT && !p.is_empty())
+        );
+        let words: usize = pieces.iter().map(|p| p.split_whitespace().count()).sum();
+        assert_eq!(words, 3000);
+        assert_eq!(split_message("", 10), vec![String::new()]);
+        assert_eq!(split_message("abcdef", 4), vec!["abcd", "ef"]);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("آمل"), "آمل");
+    }
+
+    #[test]
+    fn sheet_names_are_valid() {
+        assert_eq!(sheet_name("R5/quota:[x]"), "R5quotax");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+    }
+}

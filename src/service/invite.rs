@@ -1,0 +1,186 @@
+//! Invites: the codes with which people join (`/start CODE`), bound to a unit and a role.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+
+use crate::domain::member::Role;
+use crate::domain::text::{closest, normalize_key, to_ascii_digits};
+use crate::store::{InviteRow, Store, StoreError, UnitRow};
+
+/// The characters of a code: lowercase letters and digits without look-alikes (no i, l, o, 0, 1),
+/// so a code read aloud or typed from paper works.
+const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+/// The length of a code (31^10 ≈ 8·10^14 codes).
+pub const CODE_LEN: usize = 10;
+
+/// Why an invite could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    /// No unit has that key or name; the closest names are offered.
+    #[error("no unit named `{query}`")]
+    UnknownUnit {
+        /// What was asked for.
+        query: String,
+        /// The closest unit names, best first.
+        suggestions: Vec<String>,
+    },
+    /// More than one unit has that name.
+    #[error("more than one unit is named `{query}`")]
+    Ambiguous {
+        /// What was asked for.
+        query: String,
+        /// The matching units' keys.
+        keys: Vec<String>,
+    },
+    /// `--uses` must be at least 1.
+    #[error("an invite must allow at least one use")]
+    NoUses,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A created invite.
+#[derive(Debug, Clone)]
+pub struct Invite {
+    /// The code.
+    pub code: String,
+    /// The unit's key and name.
+    pub unit: UnitRow,
+    /// The role.
+    pub role: Role,
+    /// Uses allowed.
+    pub uses: u32,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Finds a unit by key or by name (typed with Persian or Arabic letters, any digits, with or
+/// without a half-space). An unknown name gives the closest matches.
+pub async fn find_unit(store: &Store, query: &str) -> Result<UnitRow, InviteError> {
+    let query = query.trim();
+    if let Some(unit) = store.unit_by_key(query).await? {
+        return Ok(unit);
+    }
+    let mut matches = store.units_by_name_key(&normalize_key(query)).await?;
+    match matches.len() {
+        1 => return Ok(matches.remove(0)),
+        n if n > 1 => {
+            // A county and its central district may share a name: prefer the higher unit.
+            let keys = matches.iter().map(|u| u.key.clone()).collect();
+            return Err(InviteError::Ambiguous {
+                query: query.to_owned(),
+                keys,
+            });
+        }
+        _ => {}
+    }
+    let units = store.units().await?;
+    let names: Vec<&str> = units
+        .iter()
+        .map(|u| u.name.as_str())
+        .chain(units.iter().map(|u| u.key.as_str()))
+        .collect();
+    let mut suggestions: Vec<String> = closest(query, names, 5)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    suggestions.dedup();
+    Err(InviteError::UnknownUnit {
+        query: query.to_owned(),
+        suggestions,
+    })
+}
+
+/// Makes a random code.
+pub fn new_code(rng: &mut impl Rng) -> String {
+    (0..CODE_LEN)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// Parses a duration like `7d`, `48h`, `30m` or `2w` (any digits).
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = to_ascii_digits(s.trim());
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().ok().filter(|n| *n > 0 && *n <= 100_000)?;
+    match unit.trim() {
+        "m" | "min" => Some(Duration::minutes(n)),
+        "h" => Some(Duration::hours(n)),
+        "d" => Some(Duration::days(n)),
+        "w" => Some(Duration::weeks(n)),
+        _ => None,
+    }
+}
+
+/// Creates an invite to `unit_query` (a key or name) with `role`.
+pub async fn create(
+    store: &Store,
+    unit_query: &str,
+    role: Role,
+    uses: u32,
+    expires_in: Option<Duration>,
+    now: DateTime<Utc>,
+    rng: &mut impl Rng,
+) -> Result<Invite, InviteError> {
+    if uses == 0 {
+        return Err(InviteError::NoUses);
+    }
+    let unit = find_unit(store, unit_query).await?;
+    let code = new_code(rng);
+    let expires_at = expires_in.map(|d| now + d);
+    let row = InviteRow {
+        code: code.clone(),
+        unit_id: unit.unit_id,
+        role: role.as_str().to_owned(),
+        max_uses: i64::from(uses),
+        uses: 0,
+        expires_at: expires_at.map(|t| t.timestamp()),
+        created_at: now.timestamp(),
+    };
+    let mut tx = store.begin().await?;
+    tx.insert_invite(&row, "cli").await?;
+    tx.audit(
+        &crate::store::AuditEntry {
+            actor: "cli",
+            action: "invite",
+            entity: "invite",
+            entity_key: &unit.key,
+            detail: serde_json::json!({ "role": role.as_str(), "uses": uses, "expires_at": row.expires_at }).to_string(),
+        },
+        now.timestamp(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Invite {
+        code,
+        unit,
+        role,
+        uses,
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7d"), Some(Duration::days(7)));
+        assert_eq!(parse_duration("۴۸h"), Some(Duration::hours(48)));
+        assert_eq!(parse_duration("2w"), Some(Duration::weeks(2)));
+        for bad in ["", "d", "7", "7y", "-1d", "0d", "99999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_use_the_alphabet() {
+        let mut rng = rand::rng();
+        let code = new_code(&mut rng);
+        assert_eq!(code.len(), CODE_LEN);
+        assert!(code.bytes().all(|b| ALPHABET.contains(&b)), "{code}");
+    }
+}
