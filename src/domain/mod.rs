@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod member;
 pub mod obligation;
+pub mod report;
 pub mod schedule;
 pub mod summary;
 pub mod text;

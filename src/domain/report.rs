@@ -131,8 +131,7 @@ pub fn read_report(text: &str, period: Period) -> ReportFacts {
     let (attendees, insured) = scan.pair(&tokens);
     facts.attendees = attendees.flatten();
     facts.insured = insured.flatten();
-    if facts.held.is_none() && (facts.held_on.is_some() || facts.attendees.is_some_and(|n| n > 0))
-    {
+    if facts.held.is_none() && (facts.held_on.is_some() || facts.attendees.is_some_and(|n| n > 0)) {
         facts.held = Some(true);
     }
     if facts.held == Some(false) {
@@ -188,7 +187,11 @@ fn tokenize(text: &str) -> Vec<Tok> {
 /// Appends the tokens of one folded line.
 fn tokenize_line(line: &str, toks: &mut Vec<Tok>) {
     let chars: Vec<char> = line.chars().collect();
-    let is_word_char = |c: char| c.is_alphabetic() || c.is_mark();
+    // Letters, and the common combining marks (accents typed after a Latin letter).
+    let is_word_char = |c: char| {
+        c.is_alphabetic()
+            || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -271,7 +274,8 @@ fn read_compound(chars: &[char], start: usize, toks: &mut Vec<Tok>) -> usize {
 /// The value of a run of ASCII digits, `None` when it does not fit a `u32`.
 fn digits_value(digits: &str) -> Option<u32> {
     digits.bytes().try_fold(0u32, |acc, b| {
-        acc.checked_mul(10)?.checked_add(u32::from(b.checked_sub(b'0')?))
+        acc.checked_mul(10)?
+            .checked_add(u32::from(b.checked_sub(b'0')?))
     })
 }
 
@@ -291,22 +295,91 @@ const UNIT_WORDS: &[&str] = &[
 
 /// Words that do not count when measuring how far a number is from its keyword.
 const FILLERS: &[&str] = &[
-    "تعداد", "جدید", "شده", "شدگان", "شدند", "نیز", "هم", "کل", "مجموع", "مجموعا", "جمعا", "عدد",
-    "است", "بود", "بودند", "total", "new", "newly", "number", "of", "the", "were", "was", "by",
+    "تعداد",
+    "جدید",
+    "شده",
+    "شدگان",
+    "شدند",
+    "نیز",
+    "هم",
+    "کل",
+    "مجموع",
+    "مجموعا",
+    "جمعا",
+    "عدد",
+    "است",
+    "بود",
+    "بودند",
+    "total",
+    "new",
+    "newly",
+    "number",
+    "of",
+    "the",
+    "were",
+    "was",
+    "by",
 ];
 
 /// Words before a number that make it something other than a count.
 const NON_COUNT_BEFORE: &[&str] = &[
-    "ساعت", "بند", "ماده", "مصوبه", "شماره", "نامه", "کد", "ردیف", "سال", "مورخ", "مورخه", "at",
-    "no", "item", "clause", "year",
+    "ساعت",
+    "بند",
+    "ماده",
+    "مصوبه",
+    "شماره",
+    "نامه",
+    "کد",
+    "ردیف",
+    "سال",
+    "مورخ",
+    "مورخه",
+    "at",
+    "no",
+    "item",
+    "clause",
+    "year",
 ];
 
 /// Words after a number that make it something other than a count.
 const NON_COUNT_AFTER: &[&str] = &[
-    "ساعت", "دقیقه", "روز", "روزه", "هفته", "ماه", "ماهه", "سال", "ساله", "درصد", "میلیون",
-    "میلیارد", "ریال", "تومان", "شنبه", "hours", "hour", "minutes", "minute", "min", "days", "day",
-    "weeks", "week", "months", "month", "years", "year", "percent", "am", "pm", "rial", "rials",
-    "toman", "tomans", "million", "billion",
+    "ساعت",
+    "دقیقه",
+    "روز",
+    "روزه",
+    "هفته",
+    "ماه",
+    "ماهه",
+    "سال",
+    "ساله",
+    "درصد",
+    "میلیون",
+    "میلیارد",
+    "ریال",
+    "تومان",
+    "شنبه",
+    "hours",
+    "hour",
+    "minutes",
+    "minute",
+    "min",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "years",
+    "year",
+    "percent",
+    "am",
+    "pm",
+    "rial",
+    "rials",
+    "toman",
+    "tomans",
+    "million",
+    "billion",
 ];
 
 /// Ordinal suffixes after digits: `۱۵ام`, `15th`.
@@ -381,17 +454,14 @@ const THIS_MONTH: &[&[&str]] = &[
 
 /// Other spellings of the month names (besides `month_name` in Persian and English).
 const MONTH_VARIANTS: &[(&str, u8)] = &[
-    ("فروردين", 1),
-    ("اردی بهشت", 2),
     ("امرداد", 5),
     ("amordad", 5),
     ("shahrivar", 6),
-    ("shahrivar", 6),
+    ("shahriver", 6),
     ("azar", 9),
     ("dei", 10),
-    ("day", 10),
+    ("esfand", 12),
     ("espand", 12),
-    ("farvardin", 1),
 ];
 
 /// The month (1–12) a folded word names, if any: Persian (`اردیبهشت`) or transliterated
@@ -405,7 +475,7 @@ fn month_of(word: &str) -> Option<u8> {
         .or_else(|| {
             MONTH_VARIANTS
                 .iter()
-                .find(|(name, _)| *name == word && *name != "day")
+                .find(|(name, _)| *name == word)
                 .map(|&(_, m)| m)
         })
 }
@@ -627,9 +697,7 @@ impl Reader<'_> {
 
     /// The index of the previous token that is not a symbol, if any.
     fn prev_index(&self, i: usize) -> Option<usize> {
-        (0..i)
-            .rev()
-            .find(|&j| !matches!(self.toks[j], Tok::Sym(_)))
+        (0..i).rev().find(|&j| !matches!(self.toks[j], Tok::Sym(_)))
     }
 
     /// The index of the next token at or after `i` that is not a symbol (may be `len`).
@@ -789,10 +857,12 @@ impl Reader<'_> {
     /// A day and a month name starting at `i` (`۱۵ اردیبهشت [ماه] [سال] [۱۴۰۴]`, `پانزدهم
     /// اردیبهشت`, `Ordibehesht 15, 1404`): the date (if it exists) and the index after it.
     fn month_name_date(&self, i: usize) -> Option<(Option<JalaliDate>, usize)> {
+        let mut month_first = false;
         let (day, month, mut end) = if let Some(num) = self.number_at(i) {
             let month = self.word(num.end).and_then(month_of)?;
             (num.value?, month, num.end + 1)
         } else {
+            month_first = true;
             // Month first, only for transliterated names: `Ordibehesht 15`.
             let word = self.word(i)?;
             if !word.is_ascii() {
@@ -811,7 +881,14 @@ impl Reader<'_> {
         while self.word_in(j, &["ماه", "سال"]) {
             j += 1;
         }
-        let j = self.next_index(j);
+        let mut j = self.next_index(j);
+        // `Ordibehesht 15, 1404`: a comma may come before the year when the month comes first.
+        if month_first
+            && self.toks.get(j) == Some(&Tok::Break)
+            && matches!(self.toks.get(j + 1), Some(Tok::Num(y)) if y.len() == 4)
+        {
+            j += 1;
+        }
         let mut year = self.nearest_year(month);
         if let Some(Tok::Num(digits)) = self.toks.get(j) {
             let written = digits_value(digits).and_then(|v| match digits.len() {
@@ -849,8 +926,11 @@ impl Reader<'_> {
             let phrase = THIS_MONTH.iter().find(|p| self.phrase_at(num.end, p))?;
             (num, num.end + phrase.len())
         };
-        // `روز ۱۲ نفر`, `روز سه شنبه`: not a day.
-        if self.word_in(num.end, UNIT_WORDS) || self.word_in(num.end, NON_COUNT_AFTER) {
+        // `روز ۱۲ نفر`, `روز سه شنبه`: not a day; `تاریخ ۱۵ اردیبهشت`: a day with its month.
+        if self.word_in(num.end, UNIT_WORDS)
+            || self.word_in(num.end, NON_COUNT_AFTER)
+            || self.word(num.end).and_then(month_of).is_some()
+        {
             return None;
         }
         let day = num.value.filter(|d| (1..=31).contains(d))?;
@@ -963,21 +1043,56 @@ impl Reader<'_> {
         /// The held verbs: strong ones, and `انجام` which needs a meeting word nearby.
         const STEMS: &[(&str, u8)] = &[("برگزار", 3), ("تشکیل", 3), ("منعقد", 3), ("انجام", 2)];
         const POSITIVE: &[&str] = &[
-            "شد", "شده", "گردید", "گردیده", "کرد", "کردیم", "کردند", "کردید", "داد", "دادیم",
-            "دادند", "داده", "یافت",
+            "شد",
+            "شده",
+            "گردید",
+            "گردیده",
+            "کرد",
+            "کردیم",
+            "کردند",
+            "کردید",
+            "داد",
+            "دادیم",
+            "دادند",
+            "داده",
+            "یافت",
         ];
         const NEGATIVE: &[&str] = &[
-            "نشد", "نشده", "نگردید", "نگردیده", "نکرد", "نکردیم", "نکردند", "نداد", "ندادیم",
-            "ندادند", "نخواهد", "نمیشود", "نشود", "نگردد", "نیافت",
+            "نشد",
+            "نشده",
+            "نگردید",
+            "نگردیده",
+            "نکرد",
+            "نکردیم",
+            "نکردند",
+            "نداد",
+            "ندادیم",
+            "ندادند",
+            "نخواهد",
+            "نمیشود",
+            "نشود",
+            "نگردد",
+            "نیافت",
         ];
         const FUTURE: &[&str] = &[
-            "خواهد", "خواهیم", "خواهند", "میشود", "می", "شود", "بشود", "گردد", "میگردد", "میکنیم",
-            "کنیم", "کند", "کنند",
+            "خواهد",
+            "خواهیم",
+            "خواهند",
+            "میشود",
+            "می",
+            "شود",
+            "بشود",
+            "گردد",
+            "میگردد",
+            "میکنیم",
+            "کنیم",
+            "کند",
+            "کنند",
         ];
         const MEETING: &[&str] = &["جلسه", "جلسات", "ستاد", "نشست", "meeting", "session"];
         const NEGATORS: &[&str] = &[
-            "not", "never", "wasn't", "weren't", "isn't", "hasn't", "haven't", "hadn't",
-            "didn't", "no", "yet",
+            "not", "never", "wasn't", "weren't", "isn't", "hasn't", "haven't", "hadn't", "didn't",
+            "no",
         ];
 
         // (strength, position, held?)
@@ -993,9 +1108,8 @@ impl Reader<'_> {
             }
             (start..end).any(|j| self.word_in(j, MEETING))
         };
-        let english_negated = |i: usize| {
-            (i.saturating_sub(3)..i).any(|j| self.word_in(j, NEGATORS) && self.word(j) != Some("yet"))
-        };
+        let english_negated =
+            |i: usize| (i.saturating_sub(3)..i).any(|j| self.word_in(j, NEGATORS));
         for (i, tok) in self.toks.iter().enumerate() {
             let Tok::Word(w) = tok else { continue };
             let w = w.as_str();
@@ -1048,26 +1162,32 @@ impl Reader<'_> {
                 continue;
             }
             match w {
-                "عدم" if self.word_in(i + 1, &["برگزاری", "تشکیل", "انعقاد", "برگزار"]) => {
+                "عدم" if self.word_in(i + 1, &["برگزاری", "تشکیل", "انعقاد", "برگزار"]) =>
+                {
                     signals.push((3, i, false));
                 }
-                "لغو" | "کنسل" | "تعویق" | "موکول" | "cancelled" | "canceled" | "postponed" => {
+                "لغو" | "کنسل" | "تعویق" | "موکول" | "cancelled" | "canceled" | "postponed" =>
+                {
                     signals.push((2, i, false));
                 }
                 "نشد" | "نداشتیم" | "نبود" | "خیر" => signals.push((1, i, false)),
+                // A lone `نه` (no) as the whole answer; elsewhere it is the number nine.
+                "نه" if (i == 0 || self.toks[i - 1] == Tok::Break)
+                    && self.toks.get(i + 1).is_none_or(|t| *t == Tok::Break) =>
+                {
+                    signals.push((1, i, false));
+                }
                 "بله" | "بلی" | "yes" => signals.push((1, i, true)),
-                "held" | "convened" => {
-                    // `will be held`, `to be held`: a plan, not a fact.
-                    if self.word(i.wrapping_sub(1)) == Some("be") && i > 0 {
-                        continue;
-                    }
+                // `will be held`, `to be held`: a plan, not a fact.
+                "held" | "convened" if i == 0 || self.word(i - 1) != Some("be") => {
                     signals.push((3, i, !english_negated(i)));
                 }
-                "took" | "take" if self.word(i + 1) == Some("place") => {
-                    signals.push((3, i, w == "took" || !english_negated(i)));
-                    if w == "take" && !english_negated(i) {
-                        signals.pop();
-                    }
+                "took" if self.word(i + 1) == Some("place") => {
+                    signals.push((3, i, !english_negated(i)));
+                }
+                // `did not take place`; a bare `will take place` is a plan.
+                "take" if self.word(i + 1) == Some("place") && english_negated(i) => {
+                    signals.push((3, i, false));
                 }
                 "called" if self.word(i + 1) == Some("off") => signals.push((2, i, false)),
                 "no" if self.word_in(i + 1, &["session", "meeting"]) => {
@@ -1097,7 +1217,10 @@ impl Scan {
                 .filter(|(_, kind)| *kind == DateKind::Explicit)
                 .map(|&(d, _)| d)
         };
-        if let Some(d) = explicit().find(|&d| period.contains(d)).or_else(|| explicit().next()) {
+        if let Some(d) = explicit()
+            .find(|&d| period.contains(d))
+            .or_else(|| explicit().next())
+        {
             return Some(d);
         }
         let mut bare = self
@@ -1123,7 +1246,11 @@ impl Scan {
 
         // Each clause's order: does it start with a keyword or with a number (in digits)?
         let keyword_first = |clause: usize| {
-            let k = self.keywords.iter().find(|k| k.clause == clause).map(|k| k.start);
+            let k = self
+                .keywords
+                .iter()
+                .find(|k| k.clause == clause)
+                .map(|k| k.start);
             let n = self
                 .counts
                 .iter()
@@ -1201,5 +1328,607 @@ impl Scan {
             attendees = Some(self.counts[ni].value);
         }
         (attendees, insured)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(year: i32, month: u8) -> Period {
+        Period::new(year, month).unwrap()
+    }
+
+    fn date(year: i32, month: u8, day: u8) -> Option<JalaliDate> {
+        Some(JalaliDate::new(year, month, day).unwrap())
+    }
+
+    fn facts(
+        held: Option<bool>,
+        held_on: Option<JalaliDate>,
+        attendees: Option<u32>,
+        insured: Option<u32>,
+    ) -> ReportFacts {
+        ReportFacts {
+            held,
+            held_on,
+            attendees,
+            insured,
+        }
+    }
+
+    const YES: Option<bool> = Some(true);
+    const NO: Option<bool> = Some(false);
+
+    #[test]
+    fn reads_real_looking_reports() {
+        let p = period(1404, 2);
+        let cases: Vec<(&str, Period, ReportFacts)> = vec![
+            (
+                "جلسه ستاد راهبردی در تاریخ ۱۴۰۴/۰۲/۱۵ با حضور ۱۲ نفر برگزار شد. ۳۵ نفر بیمه شدند",
+                p,
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+            ),
+            ("برگزار نشد", p, facts(NO, None, None, None)),
+            (
+                "جلسه تشکیل نشد به دلیل سفر فرماندار",
+                p,
+                facts(NO, None, None, None),
+            ),
+            (
+                "held on 1404-02-15, 12 attendees, 35 newly insured",
+                p,
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+            ),
+            (
+                "تاریخ: ۱۵ اردیبهشت، حاضرین: ١٢، بیمه شده جدید: 35",
+                p,
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+            ),
+            // Arabic ي/ك, dotted date, تشكيل گرديد
+            (
+                "جلسه ستاد راهبردي شهرستان در تاريخ 1404.02.20 با حضور 18 نفر تشكيل گرديد و تعداد 40 نفر از روستاييان بيمه شدند",
+                p,
+                facts(YES, date(1404, 2, 20), Some(18), Some(40)),
+            ),
+            (
+                "سلام. جلسه ستاد شهرستان روز سه‌شنبه ۲۳ اردیبهشت ۱۴۰۴ ساعت ۱۰ صبح با حضور فرماندار و ۱۵ نفر از اعضا برگزار گردید. تعداد بیمه‌شدگان جدید این ماه ۲۷ نفر",
+                p,
+                facts(YES, date(1404, 2, 23), Some(15), Some(27)),
+            ),
+            (
+                "با سلام، جلسه این ماه به علت همزمانی با سفر استاندار لغو شد",
+                p,
+                facts(NO, None, None, None),
+            ),
+            ("جلسه به تعویق افتاد", p, facts(NO, None, None, None)),
+            ("نشد", p, facts(NO, None, None, None)),
+            ("برگزار شد", p, facts(YES, None, None, None)),
+            ("جلسه برگزارشد", p, facts(YES, None, None, None)),
+            (
+                "The strategic HQ session was held on 1404/02/10 with 14 participants. 22 villagers were newly insured.",
+                p,
+                facts(YES, date(1404, 2, 10), Some(14), Some(22)),
+            ),
+            (
+                "Meeting was not held this month due to the governor's travel.",
+                p,
+                facts(NO, None, None, None),
+            ),
+            ("Session cancelled.", p, facts(NO, None, None, None)),
+            (
+                "۱۲ نفر حاضر بودند و ۳۵ نفر بیمه شدند",
+                p,
+                facts(YES, None, Some(12), Some(35)),
+            ),
+            (
+                "جلسه در ۱۰ اردیبهشت برگزار شد؛ حاضرین دوازده نفر؛ بیمه شدگان جدید بیست و پنج نفر",
+                p,
+                facts(YES, date(1404, 2, 10), Some(12), Some(25)),
+            ),
+            (
+                "جلسه ستاد در تاریخ ۱۵/۰۲/۱۴۰۴ برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 15), None, None),
+            ),
+            // Esfand 1403 had 30 days.
+            (
+                "جلسه در تاریخ ۱۴۰۳/۱۲/۳۰ برگزار شد",
+                period(1403, 12),
+                facts(YES, date(1403, 12, 30), None, None),
+            ),
+            // A month name without a year, in the year nearest to the period.
+            (
+                "در ۲۵ اسفند جلسه با ۹ نفر تشکیل شد",
+                period(1405, 1),
+                facts(YES, date(1404, 12, 25), Some(9), None),
+            ),
+            (
+                "جلسه روز ۱۵ همین ماه با شرکت ۲۰ نفر برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 15), Some(20), None),
+            ),
+            (
+                "جلسه برگزار شد، ۱۲ شرکت‌کننده، ۳۰ عضو جدید",
+                p,
+                facts(YES, None, Some(12), Some(30)),
+            ),
+            // The hour is not a count; the governor's presence is not a number.
+            (
+                "جلسه در ساعت ۱۰ با حضور فرماندار تشکیل شد",
+                p,
+                facts(YES, None, None, None),
+            ),
+            (
+                "جلسه قرار است هفته آینده برگزار شود",
+                p,
+                facts(None, None, None, None),
+            ),
+            // A postponed session has no day it was held on.
+            (
+                "جلسه برگزار نشد؛ به ۱۴۰۴/۰۳/۰۵ موکول شد",
+                p,
+                facts(NO, None, None, None),
+            ),
+            ("سه نفر بیمه شدند", p, facts(None, None, None, Some(3))),
+            (
+                "جلسه ۰۴/۰۲/۱۸ برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 18), None, None),
+            ),
+            // ISO Gregorian: 2025-05-05 is 1404/02/15.
+            (
+                "held on 2025-05-05 with 10 people",
+                p,
+                facts(YES, date(1404, 2, 15), Some(10), None),
+            ),
+            (
+                "حاضرین ۱۲ بیمه شده ۳۵",
+                p,
+                facts(YES, None, Some(12), Some(35)),
+            ),
+            (
+                "۱۲ نفر حاضر ۳۵ نفر بیمه",
+                p,
+                facts(YES, None, Some(12), Some(35)),
+            ),
+            (
+                "حاضرین ۱۲ نفر بیمه ۳۵ نفر",
+                p,
+                facts(YES, None, Some(12), Some(35)),
+            ),
+            (
+                "attendees: 12; insured: 35; held: yes",
+                p,
+                facts(YES, None, Some(12), Some(35)),
+            ),
+            (
+                "۳ هزار نفر بیمه شدند",
+                p,
+                facts(None, None, None, Some(3000)),
+            ),
+            (
+                "عدم برگزاری جلسه به دلیل تعطیلات",
+                p,
+                facts(NO, None, None, None),
+            ),
+            (
+                "پانزدهم اردیبهشت‌ماه جلسه با حضور ۱۱ نفر برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 15), Some(11), None),
+            ),
+            (
+                "۱۵ام اردیبهشت ماه ۱۴۰۴ جلسه تشکیل شد",
+                p,
+                facts(YES, date(1404, 2, 15), None, None),
+            ),
+            (
+                "جلسه برگزار شد\nتاریخ ۱۴۰۴/۰۲/۱۵\nحاضرین ۱۲\nبیمه شده ۳۵",
+                p,
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+            ),
+            (
+                "session postponed to 1404/03/05",
+                p,
+                facts(NO, None, None, None),
+            ),
+            (
+                "جلسه با حضور اعضا برگزار شد و ۳۵ نفر بیمه شدند",
+                p,
+                facts(YES, None, None, Some(35)),
+            ),
+            (
+                "جلسه ستاد صندوق بیمه روستاییان با حضور ۱۴ نفر برگزار گردید",
+                p,
+                facts(YES, None, Some(14), None),
+            ),
+            (
+                "Held on 15 Ordibehesht, twelve attendees, 35 new members",
+                p,
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+            ),
+            (
+                "Session took place on Ordibehesht 20, 1404 with 9 participants",
+                p,
+                facts(YES, date(1404, 2, 20), Some(9), None),
+            ),
+            (
+                "The session did not take place.",
+                p,
+                facts(NO, None, None, None),
+            ),
+            ("will be held next week", p, facts(None, None, None, None)),
+            (
+                "جلسه به ریاست فرماندار و با حضور ۲۱ نفر از مدیران، بخشداران و دهیاران برگزار شد",
+                p,
+                facts(YES, None, Some(21), None),
+            ),
+            // "عدم حضور" counts the absent, not the attendees.
+            (
+                "جلسه برگزار شد. عدم حضور ۳ نفر",
+                p,
+                facts(YES, None, None, None),
+            ),
+            (
+                "جلسه بند ۵ مصوبات با حضور ۸ نفر بررسی و برگزار شد",
+                p,
+                facts(YES, None, Some(8), None),
+            ),
+            (
+                "بله، برگزار شد با ۷ نفر. بیمه: ۷۵ درصد سهمیه",
+                p,
+                facts(YES, None, Some(7), None),
+            ),
+            ("خیر", p, facts(NO, None, None, None)),
+            ("نه", p, facts(NO, None, None, None)),
+            ("نه نفر حاضر بودند", p, facts(YES, None, Some(9), None)),
+            (
+                "جلسه ۱۴۰۴/۰۱/۳۰ و ۱۴۰۴/۰۲/۲۰ برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 20), None, None),
+            ),
+            (
+                "تعداد حاضرین ۱۲ نفر و تعداد بیمه شدگان ۱,۲۰۰ نفر",
+                p,
+                facts(YES, None, Some(12), Some(1200)),
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (text, period, expected) in &cases {
+            let got = read_report(text, *period);
+            if got != *expected {
+                failures.push(format!(
+                    "{text}\n  expected {expected:?}\n  got      {got:?}"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+        assert!(cases.len() >= 20);
+    }
+
+    #[test]
+    fn reads_every_digit_system() {
+        let p = period(1404, 2);
+        let cases = [
+            "حاضرین: 12، بیمه: 35، تاریخ 1404/02/15",
+            "حاضرین: ۱۲، بیمه: ۳۵، تاریخ ۱۴۰۴/۰۲/۱۵",
+            "حاضرین: ١٢، بیمه: ٣٥، تاریخ ١٤٠٤/٠٢/١٥",
+            "حاضرین: १२، بیمه: ३५، تاریخ १४०४/०२/१५",
+            "حاضرین: １２، بیمه: ３５، تاریخ １４０４/０２/１５",
+            "حاضرین: ١۲، بیمه: 3٥، تاریخ ١۴0٤-۰٢-15",
+            "حاضرین: 𝟏𝟐، بیمه: ৩৫، تاریخ ๑๔๐๔.๐๒.๑๕",
+        ];
+        for text in cases {
+            assert_eq!(
+                read_report(text, p),
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_dates_are_not_taken() {
+        let p = period(1404, 12);
+        let cases = [
+            "جلسه در تاریخ ۱۴۰۴/۱۲/۳۰ برگزار شد",
+            "جلسه در تاریخ 1404-12-30 برگزار شد",
+            "جلسه ۳۰ اسفند برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۱۳/۰۱ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۰/۱۰ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۲/۰۰ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۷/۳۱ برگزار شد",
+            "جلسه در تاریخ 99999/02/10 برگزار شد",
+            "جلسه در تاریخ 0000/00/00 برگزار شد",
+            "جلسه در تاریخ ۴۰ اردیبهشت برگزار شد",
+            "جلسه در تاریخ 2025-02-30 برگزار شد",
+            "جلسه روز ۳۵ برگزار شد",
+        ];
+        for text in cases {
+            let got = read_report(text, p);
+            assert_eq!(got.held, YES, "{text}");
+            assert_eq!(got.held_on, None, "{text}");
+            // The parts of a rejected date are not counts either.
+            assert_eq!(got.attendees, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn absurd_numbers_are_none() {
+        let p = period(1404, 2);
+        let cases: [(&str, Option<u32>); 7] = [
+            ("حاضرین: 99999999999", None),
+            ("حاضرین: 4294967295", Some(u32::MAX)),
+            ("حاضرین: 4294967296", None),
+            ("حاضرین: 999999999999999999999999999999999999999", None),
+            ("حاضرین: 9999999 هزار", None),
+            ("حاضرین: ۰۰۰۰۱۲", Some(12)),
+            ("حاضرین: 0", Some(0)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(read_report(text, p).attendees, expected, "{text}");
+        }
+        // An absurd number fills its field (with nothing) rather than letting it grab another.
+        let got = read_report("بیمه شده: 99999999999 ، حاضرین ۱۲", p);
+        assert_eq!((got.attendees, got.insured), (Some(12), None));
+        // Zero attendees does not mean the session was held.
+        assert_eq!(read_report("حاضرین: 0", p).held, None);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let p = period(1404, 2);
+        let long_letters = "ب".repeat(10_000);
+        let long_numbers = "۱۲ نفر حاضر ".repeat(900);
+        let long_dates = "1404/02/15 ".repeat(1_000);
+        let long_digits = "9".repeat(10_000);
+        let long_separators = "1/".repeat(5_000);
+        let cases: Vec<&str> = vec![
+            "",
+            " ",
+            "\n\n\n",
+            "\u{200F}\u{200C}\u{200E}",
+            &long_letters,
+            &long_numbers,
+            &long_dates,
+            &long_digits,
+            &long_separators,
+            "\u{0000}\u{0001}\u{001B}[2J\u{007F}\u{0085}\u{009F}",
+            "جلسه\u{0000} برگزار\u{0007} شد\r\nحاضرین\u{001B} ۱۲",
+            "✅ برگزار شد 👍 حاضرین 👥 ۱۲ 🎉🎉🎉 👨‍👩‍👧",
+            "\u{202E}دش رازگرب\u{202C} 21 نیرضاح",
+            "\u{2067}جلسه\u{2069} held \u{2066}1404/02/15\u{2069} حاضرین 12",
+            "////----....::::,,,,،،،،٫٫٫٬٬٬",
+            "1- -1 1-- --1 1// 1.. ..1 1:: 1,, ,1 1٬",
+            "1404/02/ /02/15 1404// 1404/02/15/16/17 1/2/3/4/5",
+            "1404/255/256 1404/02/99999999999 99999999999/1/1",
+            "ام م th st نفر حاضر بیمه هزار و و و و",
+            "بیست و و پنج، صد و صد، twenty twenty, سی ام ام",
+            "روز روز روز ۱۵ ۱۵ ۱۵ اردیبهشت اردیبهشت",
+            "on the on the 15th 32nd 0th",
+            "9999999999 هزار هزار هزار",
+            "\t\t\u{00A0}\u{2028}\u{2029}\u{FEFF}",
+            "ـــــــ َ ُ ِ ّ",
+            "𝟏𝟒𝟎𝟒/𝟎𝟐/𝟏𝟓 ０２/１５",
+        ];
+        for text in cases {
+            let facts = read_report(text, p);
+            // Sensible: a date read from noise is still a real day, a count still a u32.
+            if let Some(d) = facts.held_on {
+                assert!(JalaliDate::new(d.year(), d.month(), d.day()).is_ok());
+            }
+            let _ = check_report_text(text);
+        }
+        assert_eq!(read_report("", p), ReportFacts::default());
+        assert!(read_report("", p).is_empty());
+        assert_eq!(read_report(&long_letters, p), ReportFacts::default());
+        assert_eq!(read_report(&long_numbers, p).attendees, Some(12));
+        assert_eq!(read_report(&long_dates, p).held_on, date(1404, 2, 15));
+        assert_eq!(
+            read_report("جلسه\u{0000} برگزار\u{0007} شد\r\nحاضرین\u{001B} ۱۲", p),
+            facts(YES, None, Some(12), None)
+        );
+        assert_eq!(
+            read_report("✅ برگزار شد 👍 حاضرین 👥 ۱۲ 🎉🎉🎉 👨‍👩‍👧", p),
+            facts(YES, None, Some(12), None)
+        );
+        assert_eq!(
+            read_report(
+                "\u{2067}جلسه\u{2069} held \u{2066}1404/02/15\u{2069} حاضرین 12",
+                p
+            ),
+            facts(YES, date(1404, 2, 15), Some(12), None)
+        );
+    }
+
+    #[test]
+    fn pseudo_random_text_does_not_panic() {
+        // A fixed linear congruential generator: the same "random" texts on every run.
+        const ALPHABET: &[&str] = &[
+            "۱",
+            "٢",
+            "3",
+            "४",
+            "０",
+            "/",
+            "-",
+            ".",
+            ":",
+            ",",
+            "،",
+            "٬",
+            "٫",
+            " ",
+            "\n",
+            "\r",
+            "\u{0000}",
+            "\u{200C}",
+            "\u{200F}",
+            "\u{202E}",
+            "ـ",
+            "َ",
+            "برگزار",
+            "نشد",
+            "شد",
+            "حاضرین",
+            "نفر",
+            "بیمه",
+            "اردیبهشت",
+            "اسفند",
+            "روز",
+            "تاریخ",
+            "هزار",
+            "و",
+            "بیست",
+            "پنج",
+            "ام",
+            "held",
+            "not",
+            "on",
+            "the",
+            "th",
+            "👍",
+            "9999999999",
+            "1404",
+            "12",
+            "30",
+        ];
+        let mut state: u64 = 0x5EAD_2025;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let periods = [
+            period(1404, 1),
+            period(1404, 12),
+            period(1200, 1),
+            period(1600, 12),
+        ];
+        for round in 0..3_000 {
+            let len = next() % 40;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[next() % ALPHABET.len()])
+                .collect();
+            let p = periods[round % periods.len()];
+            let facts = read_report(&text, p);
+            if let Some(d) = facts.held_on {
+                assert!(
+                    JalaliDate::new(d.year(), d.month(), d.day()).is_ok(),
+                    "{text:?}"
+                );
+            }
+            if facts.held == Some(false) {
+                assert_eq!(facts.held_on, None, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn check_report_text_cleans_and_bounds() {
+        assert_eq!(check_report_text(""), Err(ReportTextError::Empty));
+        assert_eq!(check_report_text("  \n\t "), Err(ReportTextError::Empty));
+        assert_eq!(
+            check_report_text("\u{200F}\u{200C}\u{0000}"),
+            Err(ReportTextError::Empty)
+        );
+        assert_eq!(
+            check_report_text("  برگزار شد\r\n۱۲ نفر\u{0007} 👍 "),
+            Ok("برگزار شد\n۱۲ نفر 👍".to_owned())
+        );
+        let exactly = "ب".repeat(MAX_REPORT_CHARS);
+        assert_eq!(check_report_text(&exactly), Ok(exactly.clone()));
+        // Surrounding whitespace does not count.
+        assert_eq!(
+            check_report_text(&format!("  {exactly}\n")),
+            Ok(exactly.clone())
+        );
+        assert_eq!(
+            check_report_text(&"ب".repeat(MAX_REPORT_CHARS + 1)),
+            Err(ReportTextError::TooLong {
+                len: MAX_REPORT_CHARS + 1,
+                max: MAX_REPORT_CHARS
+            })
+        );
+        assert_eq!(
+            check_report_text(&"x".repeat(10_000)),
+            Err(ReportTextError::TooLong {
+                len: 10_000,
+                max: MAX_REPORT_CHARS
+            })
+        );
+        assert_eq!(
+            ReportTextError::TooLong {
+                len: 2500,
+                max: 2000
+            }
+            .to_string(),
+            "the report is 2500 characters long; at most 2000 are accepted"
+        );
+    }
+
+    #[test]
+    fn vocabulary_is_in_folded_form() {
+        let lists: [&[&str]; 8] = [
+            UNIT_WORDS,
+            FILLERS,
+            NON_COUNT_BEFORE,
+            NON_COUNT_AFTER,
+            ORDINAL_SUFFIXES,
+            THOUSAND,
+            KEYWORD_BLOCKERS,
+            DATE_WORDS,
+        ];
+        let words = lists
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .chain(KEYWORDS.iter().flat_map(|(p, _)| p.iter().copied()))
+            .chain(THIS_MONTH.iter().flat_map(|p| p.iter().copied()))
+            .chain(MONTH_VARIANTS.iter().map(|(w, _)| *w))
+            .chain(FA_NUMBERS.iter().map(|(w, ..)| *w))
+            .chain(EN_NUMBERS.iter().map(|(w, ..)| *w));
+        for word in words {
+            assert_eq!(normalize_text(word), word, "{word:?} is not folded");
+            assert!(
+                !word.contains(' '),
+                "{word:?} has a space: split it into words"
+            );
+        }
+        for m in 1..=12 {
+            assert_eq!(month_of(&normalize_text(month_name(m, Lang::Fa))), Some(m));
+            assert_eq!(month_of(&month_name(m, Lang::En).to_lowercase()), Some(m));
+        }
+        assert_eq!(month_of("ماه"), None);
+    }
+
+    #[test]
+    fn number_words_compose() {
+        let cases: [(&str, Option<u32>); 12] = [
+            ("یک", Some(1)),
+            ("دوازده", Some(12)),
+            ("بیست و پنج", Some(25)),
+            ("صد و بیست و سه", Some(123)),
+            ("سیصد و پنج", Some(305)),
+            ("پانصد و دوازده", Some(512)),
+            ("دو هزار", Some(2000)),
+            ("twenty five", Some(25)),
+            ("ninety nine", Some(99)),
+            ("eleven", Some(11)),
+            ("بیست و بیست", Some(20)),
+            ("پنج و شش", Some(5)),
+        ];
+        for (text, expected) in cases {
+            let tokens = tokenize(text);
+            let reader = Reader {
+                toks: &tokens,
+                period: period(1404, 2),
+            };
+            assert_eq!(
+                reader.number_at(0).and_then(|n| n.value),
+                expected,
+                "{text}"
+            );
+        }
     }
 }

@@ -291,7 +291,12 @@ mod tests {
         // 1404/01/25 is a Monday: not moved.
         assert_eq!(occ.due.date, d(1404, 1, 25));
         assert_eq!(occ.due.moved_from, None);
-        assert_eq!(occ.nudge.as_ref().unwrap().date, d(1404, 1, 22));
+        // The nudge (three days before) falls on Friday 1404/01/22 and moves to Saturday.
+        let nudge = occ.nudge.as_ref().unwrap();
+        assert_eq!(
+            (nudge.date, nudge.moved_from),
+            (d(1404, 1, 23), Some(d(1404, 1, 22)))
+        );
         assert_eq!(occ.escalate.as_ref().unwrap().date, d(1404, 1, 26));
     }
 

@@ -55,9 +55,26 @@ pub struct Invite {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// Whether a member with `role` would normally belong to a unit of `kind`: used to choose
+/// between units that share a name (the county of Sari and the town of Sari).
+fn role_fits(role: Role, kind: &str) -> bool {
+    match role {
+        Role::Governor => kind == "county",
+        Role::Agency => kind != "county" && kind != "province",
+        Role::Staff | Role::Fund | Role::Admin => {
+            matches!(kind, "directorate" | "office" | "province")
+        }
+    }
+}
+
 /// Finds a unit by key or by name (typed with Persian or Arabic letters, any digits, with or
-/// without a half-space). An unknown name gives the closest matches.
-pub async fn find_unit(store: &Store, query: &str) -> Result<UnitRow, InviteError> {
+/// without a half-space). Units that share a name are told apart by the role, when given. An
+/// unknown name gives the closest matches.
+pub async fn find_unit(
+    store: &Store,
+    query: &str,
+    role: Option<Role>,
+) -> Result<UnitRow, InviteError> {
     let query = query.trim();
     if let Some(unit) = store.unit_by_key(query).await? {
         return Ok(unit);
@@ -66,7 +83,14 @@ pub async fn find_unit(store: &Store, query: &str) -> Result<UnitRow, InviteErro
     match matches.len() {
         1 => return Ok(matches.remove(0)),
         n if n > 1 => {
-            // A county and its central district may share a name: prefer the higher unit.
+            if let Some(role) = role {
+                let fitting: Vec<usize> = (0..n)
+                    .filter(|i| role_fits(role, &matches[*i].kind))
+                    .collect();
+                if let [only] = fitting[..] {
+                    return Ok(matches.swap_remove(only));
+                }
+            }
             let keys = matches.iter().map(|u| u.key.clone()).collect();
             return Err(InviteError::Ambiguous {
                 query: query.to_owned(),
@@ -127,7 +151,7 @@ pub async fn create(
     if uses == 0 {
         return Err(InviteError::NoUses);
     }
-    let unit = find_unit(store, unit_query).await?;
+    let unit = find_unit(store, unit_query, Some(role)).await?;
     let code = new_code(rng);
     let expires_at = expires_in.map(|d| now + d);
     let row = InviteRow {

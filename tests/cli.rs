@@ -1,0 +1,399 @@
+//! The operator CLI, run as the real binary against a temporary SQLite database.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use calamine::{Reader, Xlsx, open_workbook};
+use chrono::Weekday;
+use setad::domain::calendar::{JalaliDate, Period};
+use setad::domain::text::to_ascii_digits;
+
+struct Setad {
+    dir: tempfile::TempDir,
+}
+
+impl Setad {
+    fn new() -> Setad {
+        Setad {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("setad.db").display())
+    }
+
+    fn run(&self, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_setad"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("DATABASE_URL", self.url())
+            .env("SETAD_LOCALE", lang)
+            .env("RUST_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run setad")
+    }
+
+    fn ok(&self, lang: &str, args: &[&str]) -> String {
+        let out = self.run(lang, args, &[]);
+        assert!(
+            out.status.success(),
+            "setad {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn imported() -> Setad {
+        let s = Setad::new();
+        s.ok("en", &["import", common::mazandaran().to_str().unwrap()]);
+        s
+    }
+}
+
+/// The holidays of the data file, read independently of the importer.
+fn holidays() -> BTreeMap<JalaliDate, String> {
+    let file: toml::Table = toml::from_str(&common::mazandaran_source()).unwrap();
+    file["holiday"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["date"].as_str().unwrap().parse().unwrap(),
+                h["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+struct Line {
+    date: JalaliDate,
+    kind: String,
+    unit: String,
+    due: Option<JalaliDate>,
+    moved_from: Option<JalaliDate>,
+}
+
+/// Parses the English schedule: `1404/01/05 Tuesday (2025-03-25) 09:00 · reminder · R3 · آمل · due … · moved from …`.
+fn parse(out: &str) -> Vec<Line> {
+    out.lines()
+        .map(|l| {
+            let parts: Vec<&str> = l.split(" · ").collect();
+            let date: JalaliDate = parts[0].split(' ').next().unwrap().parse().unwrap();
+            let gregorian = parts[0].split(['(', ')']).nth(1).unwrap();
+            assert_eq!(date.to_gregorian().to_string(), gregorian, "{l}");
+            let field = |prefix: &str| {
+                parts
+                    .iter()
+                    .find_map(|p| p.strip_prefix(prefix))
+                    .map(|p| p.split(' ').next().unwrap().parse().unwrap())
+            };
+            Line {
+                date,
+                kind: parts[1].to_owned(),
+                unit: parts[3].to_owned(),
+                due: field("due "),
+                moved_from: field("moved from "),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn schedule_lists_every_county_reminder_and_due_date_for_13_months() {
+    let setad = Setad::imported();
+    let holidays = holidays();
+    let day_off = |d: JalaliDate| d.weekday() == Weekday::Fri || holidays.contains_key(&d);
+    // 13 months from Shahrivar 1403, through the leap Esfand of 1403 and Nowruz 1404.
+    let out = setad.ok(
+        "en",
+        &[
+            "schedule",
+            "--from",
+            "1403/06/01",
+            "--months",
+            "13",
+            "--obligation",
+            "R3",
+        ],
+    );
+    let lines = parse(&out);
+    let first = Period::new(1403, 6).unwrap();
+    let periods: Vec<Period> = (0..13).map(|i| first.offset(i)).collect();
+    for county in common::COUNTIES {
+        let reminders: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.unit == county && l.kind == "reminder")
+            .collect();
+        let dues: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.unit == county && l.kind == "due")
+            .collect();
+        assert_eq!(reminders.len(), 13, "{county}");
+        assert_eq!(dues.len(), 13, "{county}");
+        for (period, (r, d)) in periods.iter().zip(reminders.iter().zip(&dues)) {
+            // The rule: the 1st at 09:00, due on the 25th, each moved to the next working day.
+            let rule_remind = period.first_day();
+            let rule_due = JalaliDate::new(period.year(), period.month(), 25).unwrap();
+            let next_working = |mut d: JalaliDate| {
+                while day_off(d) {
+                    d = d.add_days(1);
+                }
+                d
+            };
+            assert_eq!(r.date, next_working(rule_remind), "{county} {period}");
+            assert_eq!(d.date, next_working(rule_due), "{county} {period}");
+            assert_eq!(r.due, Some(d.date), "{county} {period}");
+            assert_eq!(r.moved_from, (r.date != rule_remind).then_some(rule_remind));
+            assert!(!day_off(r.date) && !day_off(d.date));
+        }
+    }
+    // Nowruz 1404 starts on a Friday: the reminder waits until the holidays are over.
+    let nowruz = lines
+        .iter()
+        .find(|l| {
+            l.unit == "آمل"
+                && l.kind == "reminder"
+                && l.date.period() == Period::new(1404, 1).unwrap()
+        })
+        .unwrap();
+    assert_eq!(
+        nowruz.moved_from.map(|d| d.to_string()),
+        Some("1404/01/01".into())
+    );
+    assert_eq!(nowruz.date.to_string(), "1404/01/05");
+    // One escalation a month, to the follow-up office.
+    assert_eq!(lines.iter().filter(|l| l.kind == "escalation").count(), 13);
+}
+
+#[test]
+fn due_dates_follow_the_length_of_esfand() {
+    let setad = Setad::imported();
+    // R5 is due three days before the month's end: 1403/12 has 30 days, 1404/12 has 29.
+    let dues = |from: &str| -> BTreeSet<String> {
+        parse(&setad.ok(
+            "en",
+            &[
+                "schedule",
+                "--from",
+                from,
+                "--months",
+                "1",
+                "--obligation",
+                "R5",
+            ],
+        ))
+        .into_iter()
+        .filter(|l| l.kind == "due")
+        .map(|l| l.moved_from.unwrap_or(l.date).to_string())
+        .collect()
+    };
+    assert_eq!(
+        dues("1403/12/01"),
+        BTreeSet::from(["1403/12/27".to_owned()])
+    );
+    assert_eq!(
+        dues("1404/12/01"),
+        BTreeSet::from(["1404/12/26".to_owned()])
+    );
+    assert!(
+        setad
+            .run("en", &["schedule", "--from", "1403/12/30"], &[])
+            .status
+            .success()
+    );
+    let refused = setad.run("en", &["schedule", "--from", "1404/12/30"], &[]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("1404/12/30"));
+}
+
+#[test]
+fn the_persian_schedule_has_persian_digits_and_both_calendars() {
+    let setad = Setad::imported();
+    let out = setad.ok(
+        "fa",
+        &[
+            "schedule",
+            "--from",
+            "۱۴۰۵/۰۹/۰۱",
+            "--months",
+            "1",
+            "--obligation",
+            "R3",
+            "--unit",
+            "amol",
+        ],
+    );
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with("۱۴۰۵/۰۹/۰۱ یکشنبه (2026-11-22) ساعت ۰۹:۰۰ · یادآوری · R3 · آمل"),
+        "{first}"
+    );
+    assert_eq!(
+        to_ascii_digits(first).matches("1405/09/25").count(),
+        1,
+        "{first}"
+    );
+}
+
+#[test]
+fn a_bad_file_is_refused_with_its_line_and_changes_nothing() {
+    let setad = Setad::new();
+    let bad = common::mazandaran_source().replacen("kind = \"county\"", "kind = \"countyy\"", 1);
+    let line = bad.lines().position(|l| l.contains("countyy")).unwrap() + 1;
+    let path = setad.dir.path().join("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let out = setad.run("en", &["import", path.to_str().unwrap()], &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let entry_line = (1..=line)
+        .rev()
+        .find(|l| stderr.contains(&format!("bad.toml:{l}:")))
+        .expect(&stderr);
+    assert!(line - entry_line < 5, "{stderr}");
+    assert!(stderr.contains("countyy"), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    // The database has no units: a schedule is empty.
+    assert_eq!(
+        setad.ok("en", &["schedule", "--months", "2"]).trim(),
+        "Nothing is scheduled in this range."
+    );
+}
+
+#[test]
+fn invites_find_units_by_name_and_suggest_the_closest() {
+    let setad = Setad::imported();
+    let env = [("SETAD_BALE_TOKEN", "1:x"), ("SETAD_BALE_BOT", "setad_bot")];
+    let out = setad.run(
+        "fa",
+        &["invite", "--unit", "بابلسار", "--role", "governor"],
+        &env,
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("بابلسر"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = setad.run(
+        "en",
+        &[
+            "invite",
+            "--unit",
+            "بابلسر",
+            "--role",
+            "governor",
+            "--uses",
+            "3",
+            "--expires",
+            "7d",
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let link = stdout
+        .lines()
+        .find(|l| l.starts_with("https://ble.ir/setad_bot?start="))
+        .expect(&stdout);
+    let code = link.rsplit('=').next().unwrap();
+    assert_eq!(code.len(), 10);
+    assert!(stdout.contains(code) && stdout.contains("بابلسر"));
+    let bad_role = setad.run("en", &["invite", "--unit", "amol", "--role", "king"], &[]);
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
+}
+
+#[test]
+fn summary_writes_a_workbook_with_a_row_per_county() {
+    let setad = Setad::imported();
+    let out = setad.run(
+        "fa",
+        &[
+            "summary",
+            "--period",
+            "1405-09",
+            "--format",
+            "xlsx",
+            "--out",
+            "summary.xlsx",
+        ],
+        &[("SETAD_NOW", "2026-12-20T08:00:00Z")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut workbook: Xlsx<_> = open_workbook(setad.dir.path().join("summary.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("R3").unwrap();
+    let counties: HashSet<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(counties.len(), 22);
+    assert!(
+        sheet.rows().skip(1).all(|r| r[3].to_string() == "بی‌گزارش"),
+        "every county is missing after the due date"
+    );
+    let text = setad.ok(
+        "en",
+        &[
+            "summary",
+            "--period",
+            "1405-09",
+            "--now",
+            "2026-12-20T08:00:00Z",
+        ],
+    );
+    assert!(text.contains("Reported: 0 of 22"), "{text}");
+    let csv = setad.ok(
+        "en",
+        &[
+            "summary",
+            "--period",
+            "1405/9",
+            "--format",
+            "csv",
+            "--now",
+            "2026-12-01T08:00:00Z",
+        ],
+    );
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.contains(",R3,") && l.contains(",pending"))
+            .count(),
+        22,
+        "{csv}"
+    );
+    let bad = setad.run("en", &["summary", "--period", "1405-13"], &[]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("1405-13"));
+}
+
+#[test]
+fn backup_copies_the_database() {
+    let setad = Setad::imported();
+    setad.ok("en", &["backup", "copy.db"]);
+    let copy = setad.dir.path().join("copy.db");
+    assert!(Path::new(&copy).exists());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let units = rt.block_on(async {
+        let store = setad::store::Store::connect(&format!("sqlite://{}", copy.display()))
+            .await
+            .unwrap();
+        store.count("unit").await.unwrap()
+    });
+    assert!(units > 100);
+    let again = setad.run("en", &["backup", "copy.db"], &[]);
+    assert!(
+        !again.status.success(),
+        "an existing file must not be overwritten"
+    );
+}

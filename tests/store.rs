@@ -1,0 +1,364 @@
+//! The store test suite: every test runs on SQLite, and on PostgreSQL when
+//! `SETAD_TEST_POSTGRES_URL` is set (otherwise it says that part was skipped).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use chrono::Weekday;
+use common::{COUNTIES, all_backends, at, mazandaran_source};
+use setad::domain::Lang;
+use setad::domain::calendar::Period;
+use setad::domain::member::Role;
+use setad::domain::summary::Standing;
+use setad::service::import::{ImportError, ProblemKind, import};
+use setad::service::invite::{InviteError, find_unit};
+use setad::service::{occurrence, summary, work_calendar};
+use setad::store::{ReportInput, Store};
+
+const TABLES: [&str; 6] = [
+    "unit",
+    "obligation",
+    "assignment",
+    "holiday",
+    "audit",
+    "invite",
+];
+
+async fn counts(store: &Store) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in TABLES {
+        out.push(store.count(t).await.unwrap());
+    }
+    out
+}
+
+/// Everything an import writes, as comparable values (timestamps included through `audit`).
+async fn snapshot(store: &Store) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        store.units().await.unwrap(),
+        store.obligations().await.unwrap(),
+        store.assignments().await.unwrap(),
+        store.holidays().await.unwrap(),
+        counts(store).await,
+    )
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_changes_nothing() {
+    let source = mazandaran_source();
+    for db in all_backends("importing_the_same_file_twice_changes_nothing").await {
+        let first = import(&db.store, &source, 1_000)
+            .await
+            .expect("first import");
+        assert_eq!(
+            first.units.inserted as usize,
+            db.store.units().await.unwrap().len()
+        );
+        assert!(first.changed_anything());
+        let counties = db
+            .store
+            .units()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.kind == "county")
+            .count();
+        assert_eq!(counties, 22, "{}", db.store.backend());
+        let before = snapshot(&db.store).await;
+        let second = import(&db.store, &source, 2_000)
+            .await
+            .expect("second import");
+        assert!(!second.changed_anything(), "{second:?}");
+        assert_eq!(second.units.unchanged, first.units.inserted);
+        assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
+    }
+}
+
+#[tokio::test]
+async fn a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing() {
+    let good = mazandaran_source();
+    // Break a parent reference on a known line.
+    let (line_no, line) = good
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim() == "parent = \"amol\"")
+        .expect("a unit under amol");
+    let bad: String = good
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line_no {
+                "parent = \"amoll\""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(line, "parent = \"amoll\"");
+    for db in
+        all_backends("a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing").await
+    {
+        let Err(ImportError::Invalid(problems)) = import(&db.store, &bad, 1_000).await else {
+            panic!("the broken file was accepted");
+        };
+        assert!(
+            problems.iter().any(|p| matches!(&p.kind, ProblemKind::UnknownParent { parent, .. } if parent == "amoll")),
+            "{problems:?}"
+        );
+        // The problem is reported at the entry that holds the broken line.
+        let p = problems
+            .iter()
+            .find(|p| matches!(p.kind, ProblemKind::UnknownParent { .. }))
+            .unwrap();
+        assert!(
+            p.line <= line_no + 1 && p.line + 6 >= line_no + 1,
+            "line {} vs {}",
+            p.line,
+            line_no + 1
+        );
+        assert_eq!(
+            counts(&db.store).await,
+            vec![0; TABLES.len()],
+            "{}",
+            db.store.backend()
+        );
+
+        // A problem found only against the database rolls back the whole transaction: the
+        // rename earlier in the same file must not stay.
+        import(&db.store, &good, 1_000).await.unwrap();
+        let before = snapshot(&db.store).await;
+        let renamed_and_broken = good.replacen("name = \"آمل\"", "name = \"آمل تازه\"", 1).replacen(
+            "[[quota]]\nobligation = \"R2\"\nunit = \"",
+            "[[quota]]\nobligation = \"R2\"\nunit = \"amol\"\ntarget = 5\n\n[[quota]]\nobligation = \"R2\"\nunit = \"",
+            1,
+        );
+        assert_ne!(renamed_and_broken, good, "the test's edits did not apply");
+        let Err(ImportError::Invalid(problems)) =
+            import(&db.store, &renamed_and_broken, 3_000).await
+        else {
+            panic!("a quota for a unit R2 is not assigned to was accepted");
+        };
+        assert!(
+            problems.iter().any(
+                |p| matches!(&p.kind, ProblemKind::QuotaNotAssigned { unit, .. } if unit == "amol")
+            ),
+            "{problems:?}"
+        );
+        assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
+    }
+}
+
+#[tokio::test]
+async fn syntax_errors_carry_their_line() {
+    let db = common::sqlite().await;
+    let source = "[[unit]]\nkey = \"mazandaran\"\nkind = \"province\"\nname = \"x\"\n\n[[unit]]\nkey = \"a\"\nkind = \"county\"\nname = \n";
+    let Err(ImportError::Invalid(problems)) = import(&db.store, source, 0).await else {
+        panic!()
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, 9, "{problems:?}");
+    assert!(matches!(problems[0].kind, ProblemKind::Syntax(_)));
+    let unknown_field =
+        "[[unit]]\nkey = \"m\"\nkind = \"province\"\nname = \"x\"\ncolour = \"red\"\n";
+    let Err(ImportError::Invalid(problems)) = import(&db.store, unknown_field, 0).await else {
+        panic!()
+    };
+    assert!(
+        problems[0].kind.message(Lang::En).contains("colour"),
+        "{problems:?}"
+    );
+    assert_eq!(db.store.count("unit").await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn unknown_unit_names_get_the_closest_matches() {
+    for db in all_backends("unknown_unit_names_get_the_closest_matches").await {
+        import(&db.store, &mazandaran_source(), 0).await.unwrap();
+        // Arabic yeh and kaf, a missing half-space, Persian digits: all found.
+        let governor = Some(Role::Governor);
+        assert_eq!(
+            find_unit(&db.store, "ساري", governor).await.unwrap().key,
+            "sari"
+        );
+        assert_eq!(
+            find_unit(&db.store, "عباس آباد", governor)
+                .await
+                .unwrap()
+                .key,
+            "abbasabad"
+        );
+        assert_eq!(
+            find_unit(&db.store, "babol", None).await.unwrap().name,
+            "بابل"
+        );
+        // The county and the town of Sari share a name: the role tells them apart.
+        assert_eq!(
+            find_unit(&db.store, "ساری", Some(Role::Agency))
+                .await
+                .unwrap()
+                .key,
+            "sari-city"
+        );
+        match find_unit(&db.store, "ساری", None).await {
+            Err(InviteError::Ambiguous { keys, .. }) => assert_eq!(keys, ["sari", "sari-city"]),
+            other => panic!("{other:?}"),
+        }
+        match find_unit(&db.store, "بابلسار", governor).await {
+            Err(InviteError::UnknownUnit { suggestions, .. }) => {
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("بابلسر"),
+                    "{suggestions:?}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        match find_unit(&db.store, "قزوین", governor).await {
+            Err(InviteError::UnknownUnit { suggestions, .. }) => assert!(suggestions.len() <= 5),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_summary_counts_reports_and_the_workbook_has_a_row_per_county() {
+    for db in all_backends("the_summary_counts_reports_and_the_workbook_has_a_row_per_county").await
+    {
+        let store = &db.store;
+        import(store, &mazandaran_source(), 0).await.unwrap();
+        let tz = chrono_tz::Asia::Tehran;
+        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+        let period = Period::new(1405, 9).unwrap();
+        // 1405/09/10 (2026-12-01): everything is pending.
+        let early = summary::build(store, period, &cal, tz, at("2026-12-01T08:00:00Z"))
+            .await
+            .unwrap();
+        let r3 = early
+            .obligations
+            .iter()
+            .find(|o| o.key == "R3")
+            .expect("R3 in the summary");
+        assert_eq!(r3.totals.assigned, 22);
+        assert_eq!(r3.totals.pending, 22);
+        assert_eq!(r3.due.map(|d| d.to_string()), Some("1405/09/25".to_owned()));
+
+        // Two counties report: Amol on time, Babol after the due date (1405/09/25 = 2026-12-16).
+        let units = store.units().await.unwrap();
+        let rows = store.period_rows(140509).await.unwrap();
+        let r3_id = store
+            .obligations()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.key == "R3")
+            .unwrap()
+            .obligation_id;
+        let occurrence_of = |key: &str| {
+            let unit = units.iter().find(|u| u.key == key).unwrap();
+            rows.iter()
+                .find(|r| r.unit_id == unit.unit_id && r.obligation_id == r3_id)
+                .unwrap()
+                .occurrence_id
+        };
+        let report = |insured| ReportInput {
+            body: "جلسه برگزار شد".into(),
+            held: Some(true),
+            insured: Some(insured),
+            attendees: Some(12),
+            ..ReportInput::default()
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.save_report(
+            occurrence_of("amol"),
+            &report(35),
+            at("2026-12-05T08:00:00Z").timestamp(),
+        )
+        .await
+        .unwrap();
+        tx.save_report(
+            occurrence_of("babol"),
+            &report(5),
+            at("2026-12-18T08:00:00Z").timestamp(),
+        )
+        .await
+        .unwrap();
+        // A correction replaces the current content and keeps the first version.
+        tx.save_report(
+            occurrence_of("amol"),
+            &report(36),
+            at("2026-12-06T08:00:00Z").timestamp(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.count("report").await.unwrap(), 2);
+        assert_eq!(store.count("report_revision").await.unwrap(), 3);
+
+        let late = summary::build(store, period, &cal, tz, at("2026-12-20T08:00:00Z"))
+            .await
+            .unwrap();
+        let r3 = late.obligations.iter().find(|o| o.key == "R3").unwrap();
+        assert_eq!(
+            (
+                r3.totals.reported,
+                r3.totals.late,
+                r3.totals.missing,
+                r3.totals.pending
+            ),
+            (2, 1, 20, 0)
+        );
+        assert_eq!(r3.totals.insured, 41);
+        let amol = r3.lines.iter().find(|l| l.name == "آمل").unwrap();
+        assert_eq!(amol.standing, Standing::Reported);
+        let babol = r3.lines.iter().find(|l| l.name == "بابل").unwrap();
+        assert_eq!(babol.standing, Standing::Late);
+        // The previous month (created on the way) had no reports.
+        assert_eq!(r3.previous.map(|p| p.reported), Some(0));
+        // R2's quotas roll up to the province.
+        let r2 = late.obligations.iter().find(|o| o.key == "R2").expect("R2");
+        assert_eq!(
+            r2.quota.first().map(|n| n.name.as_str()),
+            Some("استانداری مازندران")
+        );
+        assert!(r2.quota[0].target > 0);
+
+        // The workbook: sheet R3 has the header and one row per county.
+        let bytes = setad::render::summary_xlsx(&late, Lang::Fa).unwrap();
+        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("the workbook opens");
+        let sheet = workbook.worksheet_range("R3").expect("sheet R3");
+        let names: BTreeSet<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
+        assert_eq!(sheet.rows().count(), 23);
+        assert_eq!(names, COUNTIES.iter().map(|s| s.to_string()).collect());
+        let amol_row = sheet.rows().find(|r| r[2].to_string() == "آمل").unwrap();
+        assert_eq!(amol_row[7].to_string(), "36");
+
+        let text = setad::render::summary_text(&late, Lang::Fa);
+        assert!(text.contains("آذر ۱۴۰۵"), "{text}");
+        let csv = setad::render::summary_csv(&late, Lang::En);
+        assert_eq!(csv.lines().filter(|l| l.contains(",R3,")).count(), 22);
+    }
+}
+
+#[tokio::test]
+async fn occurrences_are_created_once() {
+    for db in all_backends("occurrences_are_created_once").await {
+        import(&db.store, &mazandaran_source(), 0).await.unwrap();
+        let cal = work_calendar(&db.store, &[Weekday::Fri]).await.unwrap();
+        let period = Period::new(1405, 9).unwrap();
+        let now = at("2026-12-01T08:00:00Z");
+        let n = occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
+            .await
+            .unwrap();
+        let stored = db.store.count("occurrence").await.unwrap();
+        assert_eq!(n as i64, stored);
+        occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
+            .await
+            .unwrap();
+        assert_eq!(db.store.count("occurrence").await.unwrap(), stored);
+    }
+}
