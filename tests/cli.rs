@@ -340,7 +340,7 @@ fn summary_writes_a_workbook_with_a_row_per_county() {
     let counties: HashSet<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
     assert_eq!(counties.len(), 22);
     assert!(
-        sheet.rows().skip(1).all(|r| r[3].to_string() == "بی‌گزارش"),
+        sheet.rows().skip(1).all(|r| r[3] == "بی‌گزارش"),
         "every county is missing after the due date"
     );
     let text = setad.ok(

@@ -908,10 +908,10 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
             .map(|u| (u.unit_id, u.key.as_str()))
             .collect();
         for row in wanted.values() {
-            if row.quota_target.is_some() {
-                if let Some(unit_key) = key_of_unit.get(&row.unit_id) {
-                    assigned_quota_units.insert((o.key.as_str(), unit_key));
-                }
+            if row.quota_target.is_some()
+                && let Some(unit_key) = key_of_unit.get(&row.unit_id)
+            {
+                assigned_quota_units.insert((o.key.as_str(), unit_key));
             }
         }
         for (unit_id, mut row) in wanted {
