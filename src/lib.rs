@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod double;
 pub mod i18n;
 pub mod render;
 pub mod service;

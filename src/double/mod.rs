@@ -1,0 +1,1 @@
+//! A Bot API test double (being written).
