@@ -87,10 +87,10 @@ impl ReportFacts {
 ///
 /// - **held**: برگزار / تشکیل / منعقد / انجام followed by شد, شده, گردید, کردیم, … (or glued,
 ///   `برگزارشد`) → held; by نشد, نگردید, نکردیم, نخواهد, … → not held; عدم برگزاری / عدم
-///   تشکیل, لغو, کنسل, تعویق, موکول, a bare نشد or خیر → not held; بله → held; a future or
+///   تشکیل, لغو, کنسل, تعویق, موکول, a bare نشد, خیر or نه → not held; بله → held; a future or
 ///   subjunctive form (برگزار خواهد شد, برگزار شود) says nothing. English: held, convened,
 ///   took place (negated by not, wasn't, didn't, never, …; `will be held` says nothing), not
-///   held, cancelled, postponed, no session. `انجام شد` counts only next to a meeting word
+///   held, cancelled, postponed, no session, a lone no. `انجام شد` counts only next to a meeting word
 ///   (جلسه, ستاد, نشست, session, meeting). The most explicit statement wins, and among equally
 ///   explicit ones the first.
 /// - **held_on**: `1404/02/15` with `/`, `-`, `.`, `\` or `٫` separators (also day first,
@@ -99,14 +99,16 @@ impl ReportFacts {
 ///   `۱۵ام اردیبهشت ماه ۱۴۰۴`, `پانزدهم اردیبهشت`, `15 Ordibehesht`, `Ordibehesht 15, 1404`,
 ///   with the year, when not written, the one that puts the month nearest to `period`; a bare
 ///   day, `روز ۱۵`, `تاریخ ۱۵ام`, `on the 15th`, in the period's month, only when it is the only
-///   date. A `mm/dd` after تاریخ / مورخ / date / on is read in the nearest year. A date that
-///   does not exist (`1404/12/30`) is not taken. With several dates, the first in `period`
-///   wins, else the first.
+///   date. A short `۲/۱۵` or `۱۵/۲` (month and day in the order that puts the month nearer
+///   the period) is read after تاریخ / مورخ / date / on, in the nearest year, and elsewhere
+///   only when it falls in the period's month. A date that does not exist (`1404/12/30`) is
+///   not taken. With several dates, the first in `period` wins, else the first.
 /// - **attendees** and **insured**: a number (any digits, `1,200`, `۳ هزار`, or Persian number
 ///   words up to the hundreds, `بیست و پنج`, and English ones up to ninety-nine) next to a
-///   keyword, before or after it, in the same clause (clauses end at `. , ، ; ؛ ! ? ؟ ( )` and
-///   line ends): `با حضور ۱۲ نفر`, `حاضرین: ١٢`, `۱۲ نفر حاضر`, `۱۲ شرکت‌کننده`, `12
-///   attendees`, `۳۵ نفر بیمه شدند`, `بیمه شده جدید: 35`, `۳۵ عضو جدید`, `35 newly insured`.
+///   keyword, before or after it, in the same clause (clauses end at `. , ، ; ؛ ! ? ؟ |` and
+///   line ends; parentheses do not end one: `با حضور بخشداران (۱۷ نفر)`): `با حضور ۱۲ نفر`,
+///   `حاضرین: ١٢`, `۱۲ نفر حاضر`, `۱۲ شرکت‌کننده`, `12 attendees`, `۳۵ نفر بیمه شدند`,
+///   `بیمه شده جدید: 35`, `۳۵ عضو جدید`, `عضو صندوق شدند`, `35 newly insured`.
 ///   When a clause holds several, each number goes to the nearest keyword, following the
 ///   clause's own order (keyword first or number first); `N نفر` followed by a keyword binds to
 ///   it. Numbers that are clearly something else are skipped: times (`ساعت ۱۰`, `10:30`),
@@ -165,18 +167,16 @@ enum Tok {
 }
 
 /// Characters that end a clause.
-const BREAKS: &[char] = &[
-    '.', '!', '?', '؟', '،', ',', ';', '؛', '(', ')', '[', ']', '|', '۔', '…', '\n',
-];
+const BREAKS: &[char] = &['.', '!', '?', '؟', '،', ',', ';', '؛', '|', '۔', '…', '\n'];
 
 /// Characters that join the digit runs of a date, time or range.
 const COMPOUND_SEPS: &[char] = &['/', '\\', '-', '.', '٫', ':'];
 
-/// Splits a text into tokens, line by line (a line end is a clause break), after folding each
-/// line with [`normalize_text`].
+/// Splits a text into tokens, line by line (a line end, `\n`, `\r` or a Unicode line or
+/// paragraph separator, is a clause break), after folding each line with [`normalize_text`].
 fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
-    for line in text.lines() {
+    for line in text.split(['\n', '\r', '\u{0085}', '\u{2028}', '\u{2029}']) {
         let line = normalize_text(line);
         tokenize_line(&line, &mut toks);
         toks.push(Tok::Break);
@@ -184,14 +184,23 @@ fn tokenize(text: &str) -> Vec<Tok> {
     toks
 }
 
+/// Whether `c` belongs to a word: a letter, or one of the common combining marks (an accent
+/// typed after a Latin letter).
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic()
+        || matches!(
+            c,
+            '\u{0300}'..='\u{036F}'
+                | '\u{1AB0}'..='\u{1AFF}'
+                | '\u{1DC0}'..='\u{1DFF}'
+                | '\u{20D0}'..='\u{20FF}'
+                | '\u{FE20}'..='\u{FE2F}'
+        )
+}
+
 /// Appends the tokens of one folded line.
 fn tokenize_line(line: &str, toks: &mut Vec<Tok>) {
     let chars: Vec<char> = line.chars().collect();
-    // Letters, and the common combining marks (accents typed after a Latin letter).
-    let is_word_char = |c: char| {
-        c.is_alphabetic()
-            || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
-    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -423,6 +432,9 @@ const KEYWORDS: &[(&[&str], Field)] = &[
     (&["بیمهشده"], Field::Insured),
     (&["بیمهشدگان"], Field::Insured),
     (&["عضو", "جدید"], Field::Insured),
+    (&["عضو", "صندوق"], Field::Insured),
+    (&["عضو", "شدند"], Field::Insured),
+    (&["عضو", "شده"], Field::Insured),
     (&["اعضای", "جدید"], Field::Insured),
     (&["اعضا", "جدید"], Field::Insured),
     (&["عضویت"], Field::Insured),
@@ -838,15 +850,27 @@ impl Reader<'_> {
                 Self::make_date(i32::try_from(y).ok()?, m, d)
             }
             ([2, 1..=2, 1..=2], &[yy, m, d]) => Self::make_date(self.two_digit_year(yy)?, m, d),
-            ([1..=2, 1..=2], &[a, b]) if matches!(seps, ['/' | '-' | '\\']) => {
-                // `mm/dd` (or `dd/mm` when the first cannot be a month), only after a date word.
+            ([1..=2, 1..=2], &[a, b]) if matches!(seps, ['/' | '\\']) => {
+                // `mm/dd` or `dd/mm`, whichever puts the month nearer to the period (`mm/dd`
+                // on a tie); after a date word (تاریخ, مورخ, on) in any month, elsewhere only
+                // in the period's own month (a bare `3/4` may be anything).
                 let after_date_word = self
                     .prev_index(i)
                     .is_some_and(|p| self.word_in(p, DATE_WORDS));
-                if !after_date_word {
+                let pm = i32::from(self.period.month());
+                let distance = |m: u32| {
+                    let m = i32::try_from(m).unwrap_or(i32::MAX / 2);
+                    (m - pm).rem_euclid(12).min((pm - m).rem_euclid(12))
+                };
+                let (m, d) = match (a <= 12, b <= 12) {
+                    (true, true) if distance(b) < distance(a) => (b, a),
+                    (true, _) => (a, b),
+                    (false, true) => (b, a),
+                    (false, false) => return None,
+                };
+                if !after_date_word && distance(m) != 0 {
                     return None;
                 }
-                let (m, d) = if a <= 12 { (a, b) } else { (b, a) };
                 let month = u8::try_from(m).ok()?;
                 Self::make_date(self.nearest_year(month), m, d)
             }
@@ -1097,19 +1121,27 @@ impl Reader<'_> {
 
         // (strength, position, held?)
         let mut signals: Vec<(u8, usize, bool)> = Vec::new();
-        let clause_has_meeting = |i: usize| {
-            let mut start = i;
-            while start > 0 && self.toks[start - 1] != Tok::Break {
-                start -= 1;
+        // The clause of each token, and whether each clause names a meeting; one pass.
+        let mut clause_of = Vec::with_capacity(self.toks.len());
+        let mut meeting_in = vec![false];
+        for (j, tok) in self.toks.iter().enumerate() {
+            clause_of.push(meeting_in.len() - 1);
+            if *tok == Tok::Break {
+                meeting_in.push(false);
+            } else if self.word_in(j, MEETING)
+                && let Some(last) = meeting_in.last_mut()
+            {
+                *last = true;
             }
-            let mut end = i;
-            while end < self.toks.len() && self.toks[end] != Tok::Break {
-                end += 1;
-            }
-            (start..end).any(|j| self.word_in(j, MEETING))
+        }
+        let clause_has_meeting = |i: usize| meeting_in[clause_of[i]];
+        // A negator among the three tokens before `i`, in the same clause.
+        let english_negated = |i: usize| {
+            (i.saturating_sub(3)..i)
+                .rev()
+                .take_while(|&j| self.toks[j] != Tok::Break)
+                .any(|j| self.word_in(j, NEGATORS))
         };
-        let english_negated =
-            |i: usize| (i.saturating_sub(3)..i).any(|j| self.word_in(j, NEGATORS));
         for (i, tok) in self.toks.iter().enumerate() {
             let Tok::Word(w) = tok else { continue };
             let w = w.as_str();
@@ -1244,37 +1276,51 @@ impl Scan {
         };
         let gap = |from: usize, to: usize| (from..to).filter(|&j| !filler(j)).count();
 
+        /// Pairs farther apart than this many tokens of any kind are not made.
+        const REACH: usize = 3 * WINDOW;
+
         // Each clause's order: does it start with a keyword or with a number (in digits)?
-        let keyword_first = |clause: usize| {
-            let k = self
-                .keywords
-                .iter()
-                .find(|k| k.clause == clause)
-                .map(|k| k.start);
-            let n = self
-                .counts
-                .iter()
-                .find(|n| n.clause == clause && !n.words)
-                .map(|n| n.start);
-            match (k, n) {
-                (Some(k), Some(n)) => k < n,
-                (Some(_), None) => true,
-                _ => false,
-            }
+        let clauses = self
+            .keywords
+            .iter()
+            .map(|k| k.clause + 1)
+            .chain(self.counts.iter().map(|n| n.clause + 1))
+            .max()
+            .unwrap_or(0);
+        let mut first_keyword: Vec<Option<usize>> = vec![None; clauses];
+        let mut first_number: Vec<Option<usize>> = vec![None; clauses];
+        for k in &self.keywords {
+            first_keyword[k.clause].get_or_insert(k.start);
+        }
+        for n in self.counts.iter().filter(|n| !n.words) {
+            first_number[n.clause].get_or_insert(n.start);
+        }
+        let keyword_first = |clause: usize| match (first_keyword[clause], first_number[clause]) {
+            (Some(k), Some(n)) => k < n,
+            (Some(_), None) => true,
+            _ => false,
         };
 
-        // (cost in half steps, keyword index, count index)
+        // (cost in half steps, keyword index, count index). Counts are in text order, so only
+        // those within reach of each keyword are looked at: linear in the length of the text.
         let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
         for (ki, k) in self.keywords.iter().enumerate() {
             let kn = keyword_first(k.clause);
-            for (ni, n) in self.counts.iter().enumerate() {
+            let from = self.counts.partition_point(|n| n.end + REACH < k.start);
+            for (ni, n) in self.counts.iter().enumerate().skip(from) {
+                if n.start > k.end + REACH {
+                    break;
+                }
                 if n.clause != k.clause {
                     continue;
                 }
                 let cost = if n.end <= k.start {
                     // number, then keyword: `۱۲ نفر حاضر`, `12 attendees`
+                    if k.start - n.end > REACH {
+                        continue;
+                    }
                     let between = gap(n.end, k.start);
-                    if k.start - n.end > 3 * WINDOW || between > WINDOW {
+                    if between > WINDOW {
                         continue;
                     }
                     match (between, n.unit, kn) {
@@ -1286,8 +1332,11 @@ impl Scan {
                     }
                 } else if k.end <= n.start {
                     // keyword, then number: `حاضرین: ۱۲`, `با حضور ۱۲ نفر`
+                    if n.start - k.end > REACH {
+                        continue;
+                    }
                     let between = gap(k.end, n.start);
-                    if n.start - k.end > 3 * WINDOW || between > WINDOW {
+                    if between > WINDOW {
                         continue;
                     }
                     match between {
@@ -1580,6 +1629,16 @@ mod tests {
                 facts(YES, None, Some(7), None),
             ),
             ("خیر", p, facts(NO, None, None, None)),
+            (
+                "No. Held on 1404/02/15 after all",
+                p,
+                facts(YES, date(1404, 2, 15), None, None),
+            ),
+            (
+                "جلسه برگزار شد\rحاضرین ۱۲",
+                p,
+                facts(YES, None, Some(12), None),
+            ),
             ("نه", p, facts(NO, None, None, None)),
             ("نه نفر حاضر بودند", p, facts(YES, None, Some(9), None)),
             (
@@ -1591,6 +1650,60 @@ mod tests {
                 "تعداد حاضرین ۱۲ نفر و تعداد بیمه شدگان ۱,۲۰۰ نفر",
                 p,
                 facts(YES, None, Some(12), Some(1200)),
+            ),
+            (
+                "سلام وقت بخیر جلسه ستاد راهبردی شهرستان نور مورخ ۱۴۰۴/۲/۱۲ برگزار و ۴۵ نفر از روستاییان عضو صندوق شدند",
+                p,
+                facts(YES, date(1404, 2, 12), None, Some(45)),
+            ),
+            (
+                "جلسه ستاد در روز دوشنبه مورخ ۱۴۰۴/۰۲/۰۸ در محل فرمانداری با حضور معاونین و بخشداران (۱۷ نفر) تشکیل شد",
+                p,
+                facts(YES, date(1404, 2, 8), Some(17), None),
+            ),
+            (
+                "برگزار شد ۱۵/۲ حضور ۱۰ بیمه ۵",
+                p,
+                facts(YES, date(1404, 2, 15), Some(10), Some(5)),
+            ),
+            (
+                "در تاریخ ۲/۵ جلسه برگزار شد",
+                p,
+                facts(YES, date(1404, 2, 5), None, None),
+            ),
+            // A fraction is not a date, a range is not a count.
+            (
+                "۳/۴ سهمیه محقق شد. ۱۰-۱۲ نفر حاضر",
+                p,
+                facts(None, None, None, None),
+            ),
+            (
+                "متاسفانه جلسه این ماه برگزار نشد ولی ۱۰ نفر بیمه شدند",
+                p,
+                facts(NO, None, None, Some(10)),
+            ),
+            (
+                "Meeting held 1404/02/15. Attendance: 16. Newly insured: 41.",
+                p,
+                facts(YES, date(1404, 2, 15), Some(16), Some(41)),
+            ),
+            (
+                "12 people attended, 8 insured",
+                p,
+                facts(YES, None, Some(12), Some(8)),
+            ),
+            ("No meeting this month", p, facts(NO, None, None, None)),
+            ("جلسه هنوز برگزار نشده است", p, facts(NO, None, None, None)),
+            (
+                "جلسه در تاریخ ۱۴۰۴/۰۲/۱۵ برگزار شد و جلسه بعدی ۱۴۰۴/۰۳/۱۵ خواهد بود",
+                p,
+                facts(YES, date(1404, 2, 15), None, None),
+            ),
+            // A month and a year are not a day.
+            (
+                "اردیبهشت ۱۴۰۴ جلسه برگزار شد",
+                p,
+                facts(YES, None, None, None),
             ),
         ];
         let mut failures = Vec::new();

@@ -6,8 +6,10 @@
 //! direction marks pasted in. [`normalize_key`] folds all of that into one key so a county or
 //! unit name is found however it was typed; [`normalize_text`] does the same folding but keeps
 //! word boundaries, for reading free text; [`closest`] suggests names for a typo;
-//! [`sanitize_input`] cleans text before it is stored. Pure functions only: nothing here knows
-//! about units, the database or the messenger.
+//! [`sanitize_input`] cleans text before it is stored. [`digit_value`] reads a digit of any
+//! script; [`to_ascii_digits`] keeps its narrower contract (Persian and Arabic-Indic only), on
+//! which `calendar` relies. Pure functions only: nothing here knows about units, the database
+//! or the messenger, and nothing here may import `sqlx`, `teloxide` or `tokio`.
 
 /// Which digits a number or date is written with for a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,7 +124,7 @@ fn fold_char(c: char) -> Fold {
 
 /// The matching key of a name, so that a county or unit name typed either way is found.
 ///
-/// - Arabic ي ى ئ → ی, ك → ک, ة ۀ → ه, آ أ إ ٱ → ا, ؤ → و;
+/// - Arabic ي ى ئ (and ۍ ے) → ی, ك ڪ → ک, ة ۀ (and ہ ۂ ە) → ه, آ أ إ ٱ → ا, ؤ → و;
 /// - zero-width non-joiner and joiner, tatweel, Arabic diacritics (U+064B–U+065F, U+0670),
 ///   direction marks and isolates, BOM and soft hyphen removed;
 /// - every digit system to ASCII digits; letters lowercased;
