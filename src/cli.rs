@@ -9,14 +9,18 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::{Platform, Role};
 use crate::domain::schedule::{DayOff, EventKind};
+use crate::scheduler::Scheduler;
+use crate::sender::{Sender, SenderConfig};
 use crate::service::import::ImportError;
 use crate::service::invite::InviteError;
 use crate::service::schedule::{ScheduleLine, ScheduleQuery};
+use crate::service::tick::TickConfig;
 use crate::service::{self, work_calendar};
 use crate::store::Store;
 use crate::{render, t};
@@ -34,6 +38,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve every configured platform: the scheduler and the send queue (SIGINT or SIGTERM
+    /// stops it cleanly).
+    Run,
     /// Apply the database migrations.
     Migrate,
     /// Import a TOML data file: units, obligations, assignments, quotas, holidays (idempotent).
@@ -137,6 +144,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     let lang = config.locale;
     let mut stdout = std::io::stdout().lock();
     match cli.command {
+        Command::Run => {
+            let clock = match cli.now {
+                Some(start) => Clock::starting_at(start),
+                None => Clock::System,
+            };
+            let store = open(&config).await?;
+            serve(&config, store, clock).await?;
+        }
         Command::Migrate => {
             let store = open(&config).await?;
             writeln!(
@@ -362,12 +377,90 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `setad run`: the send queue of every configured platform and the scheduler, until SIGINT or
+/// SIGTERM.
+async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()> {
+    if config.platforms.is_empty() {
+        bail!(t!(config.locale, "run-needs-token"));
+    }
+    // On SQLite this process is the only one on the file: claims left by a previous run are
+    // its own. On PostgreSQL other processes may hold live claims; only lapsed ones return.
+    let released = match store {
+        Store::Sqlite(_) => store.release_all_claims().await?,
+        Store::Postgres(_) => store.release_claims(None, clock.now_ms()).await?,
+    };
+    if released > 0 {
+        tracing::warn!(
+            released,
+            "messages claimed by an earlier run go back to the queue"
+        );
+    }
+    let mut senders = Vec::new();
+    for p in &config.platforms {
+        let bot = crate::platform::bot(p, std::time::Duration::from_secs(10))?;
+        let mut sender_config = SenderConfig::new(p.platform, p.rates.overall, p.rates.per_chat);
+        sender_config.concurrency = config.send_concurrency;
+        senders.push(Sender::start(
+            store.clone(),
+            bot,
+            sender_config,
+            clock.clone(),
+        ));
+        tracing::info!(platform = %p.platform, rate = p.rates.overall, "sending");
+    }
+    let tick_config = TickConfig {
+        tz: config.tz,
+        weekend: config.weekend.clone(),
+        grace: config.grace,
+    };
+    let wakers = senders.iter().map(Sender::waker).collect();
+    let scheduler = Scheduler::start(
+        store.clone(),
+        tick_config,
+        clock,
+        wakers,
+        config.tick_interval,
+    )
+    .await?;
+    tracing::info!(backend = store.backend(), "setad is running");
+
+    shutdown_signal().await;
+    tracing::info!("stopping");
+    scheduler.stop().await;
+    for sender in senders {
+        sender.stop().await?;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
 /// The link that opens the bot with `/start CODE`.
 pub fn deep_link(platform: Platform, bot: &str, code: &str) -> String {
-    match platform {
-        Platform::Telegram => format!("https://t.me/{bot}?start={code}"),
-        Platform::Bale => format!("https://ble.ir/{bot}?start={code}"),
-    }
+    crate::platform::deep_link(platform, bot, code)
 }
 
 fn schedule_line(

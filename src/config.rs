@@ -9,6 +9,7 @@ use secrecy::SecretString;
 
 use crate::domain::Lang;
 use crate::domain::member::Platform;
+use crate::platform::{SendRates, default_rates};
 
 /// Telegram's public Bot API.
 pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
@@ -29,6 +30,9 @@ pub struct PlatformConfig {
     /// The bot's username, for deep links (`SETAD_TELEGRAM_BOT` / `SETAD_BALE_BOT`); asked from
     /// the messenger at start when not set.
     pub username: Option<String>,
+    /// How fast the send queue may send (`SETAD_TELEGRAM_RATE` / `SETAD_TELEGRAM_CHAT_RATE`,
+    /// `SETAD_BALE_RATE` / `SETAD_BALE_CHAT_RATE`, messages per second).
+    pub rates: SendRates,
 }
 
 /// How logs are written.
@@ -59,6 +63,14 @@ pub struct Config {
     pub listen: Option<SocketAddr>,
     /// Log format.
     pub log_format: LogFormat,
+    /// How late a reminder may still be sent after it fell due (`SETAD_CATCH_UP_HOURS`);
+    /// older ones are recorded as missed.
+    pub grace: chrono::Duration,
+    /// Sends in flight at once per platform (`SETAD_SEND_CONCURRENCY`).
+    pub send_concurrency: usize,
+    /// Run the scheduler's tick at this interval instead of every minute on the minute
+    /// (`SETAD_TICK_SECONDS`; for rehearsals and tests).
+    pub tick_interval: Option<std::time::Duration>,
 }
 
 /// A configuration value that cannot be used.
@@ -98,27 +110,68 @@ impl Config {
                 .filter(|v| !v.is_empty())
         };
         let mut platforms = Vec::new();
-        for (platform, token_var, url_var, bot_var, default_url) in [
-            (
-                Platform::Telegram,
-                "SETAD_TELEGRAM_TOKEN",
-                "SETAD_TELEGRAM_API_URL",
-                "SETAD_TELEGRAM_BOT",
-                TELEGRAM_API_URL,
-            ),
-            (
-                Platform::Bale,
-                "SETAD_BALE_TOKEN",
-                "SETAD_BALE_API_URL",
-                "SETAD_BALE_BOT",
-                BALE_API_URL,
-            ),
-        ] {
+        let number =
+            |variable: &'static str, min: f64, max: f64| -> Result<Option<f64>, ConfigError> {
+                match get(variable) {
+                    None => Ok(None),
+                    Some(v) => match v.parse::<f64>() {
+                        Ok(n) if n >= min && n <= max => Ok(Some(n)),
+                        _ => Err(ConfigError {
+                            variable,
+                            problem: format!("`{v}` is not a number from {min} to {max}"),
+                        }),
+                    },
+                }
+            };
+        struct Vars {
+            platform: Platform,
+            token: &'static str,
+            url: &'static str,
+            bot: &'static str,
+            default_url: &'static str,
+            rate: &'static str,
+            chat_rate: &'static str,
+        }
+        let telegram = Vars {
+            platform: Platform::Telegram,
+            token: "SETAD_TELEGRAM_TOKEN",
+            url: "SETAD_TELEGRAM_API_URL",
+            bot: "SETAD_TELEGRAM_BOT",
+            default_url: TELEGRAM_API_URL,
+            rate: "SETAD_TELEGRAM_RATE",
+            chat_rate: "SETAD_TELEGRAM_CHAT_RATE",
+        };
+        let bale = Vars {
+            platform: Platform::Bale,
+            token: "SETAD_BALE_TOKEN",
+            url: "SETAD_BALE_API_URL",
+            bot: "SETAD_BALE_BOT",
+            default_url: BALE_API_URL,
+            rate: "SETAD_BALE_RATE",
+            chat_rate: "SETAD_BALE_CHAT_RATE",
+        };
+        for vars in [telegram, bale] {
+            let (platform, token_var, url_var, bot_var, default_url) = (
+                vars.platform,
+                vars.token,
+                vars.url,
+                vars.bot,
+                vars.default_url,
+            );
+            let defaults = default_rates(platform);
+            // 0 means no limit (a local Bot API server, a benchmark).
+            let overall = match number(vars.rate, 0.0, 100_000.0)? {
+                Some(n) if n == 0.0 => f64::INFINITY,
+                Some(n) => n,
+                None => defaults.overall,
+            };
+            let per_chat = number(vars.chat_rate, 0.01, 1_000.0)?.unwrap_or(defaults.per_chat);
+            let rates = SendRates { overall, per_chat };
             if let Some(token) = get(token_var) {
                 let api_url = get(url_var).unwrap_or_else(|| default_url.to_owned());
                 if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
                     return Err(ConfigError {
-                        variable: url_var_name(url_var),
+                        variable: url_var,
                         problem: "must be an http(s) URL".into(),
                     });
                 }
@@ -127,6 +180,7 @@ impl Config {
                     token: SecretString::from(token),
                     api_url: api_url.trim_end_matches('/').to_owned(),
                     username: get(bot_var).map(|u| u.trim_start_matches('@').to_owned()),
+                    rates,
                 });
             }
         }
@@ -174,7 +228,15 @@ impl Config {
                 });
             }
         };
+        let grace_hours = number("SETAD_CATCH_UP_HOURS", 0.0, 24.0 * 366.0)?.unwrap_or(48.0);
+        let send_concurrency =
+            number("SETAD_SEND_CONCURRENCY", 1.0, 1024.0)?.unwrap_or(32.0) as usize;
+        let tick_interval =
+            number("SETAD_TICK_SECONDS", 0.05, 3600.0)?.map(std::time::Duration::from_secs_f64);
         Ok(Config {
+            grace: chrono::Duration::seconds((grace_hours * 3600.0) as i64),
+            send_concurrency,
+            tick_interval,
             platforms,
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             tz,
@@ -184,14 +246,6 @@ impl Config {
             listen,
             log_format,
         })
-    }
-}
-
-fn url_var_name(var: &str) -> &'static str {
-    if var.contains("TELEGRAM") {
-        "SETAD_TELEGRAM_API_URL"
-    } else {
-        "SETAD_BALE_API_URL"
     }
 }
 
@@ -235,6 +289,31 @@ mod tests {
             "the token leaked into Debug"
         );
         assert_eq!(c.weekend, vec![Weekday::Thu, Weekday::Fri]);
+    }
+
+    #[test]
+    fn send_rates() {
+        let c = config(&[
+            ("SETAD_TELEGRAM_TOKEN", "1:x"),
+            ("SETAD_BALE_TOKEN", "2:y"),
+            ("SETAD_BALE_RATE", "4"),
+        ])
+        .unwrap();
+        assert_eq!(c.platforms[0].rates, default_rates(Platform::Telegram));
+        assert_eq!(c.platforms[1].rates.overall, 4.0);
+        let unlimited = config(&[
+            ("SETAD_TELEGRAM_TOKEN", "1:x"),
+            ("SETAD_TELEGRAM_RATE", "0"),
+        ])
+        .unwrap();
+        assert!(unlimited.platforms[0].rates.overall.is_infinite());
+        assert_eq!(
+            config(&[("SETAD_SEND_CONCURRENCY", "0")])
+                .unwrap_err()
+                .variable,
+            "SETAD_SEND_CONCURRENCY"
+        );
+        assert_eq!(config(&[]).unwrap().grace, chrono::Duration::hours(48));
     }
 
     #[test]

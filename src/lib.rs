@@ -13,11 +13,15 @@
 //! Dependencies point one way: `domain` ← `service` ← adapters (`store`, `cli`, `render`).
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod double;
 pub mod i18n;
+pub mod platform;
 pub mod render;
+pub mod scheduler;
+pub mod sender;
 pub mod service;
 pub mod store;
 pub mod telemetry;

@@ -98,3 +98,19 @@ col-text = Report
 col-target = Target
 col-achieved = Achieved
 col-percent = Percent
+
+## Notices sent by the scheduler
+reminder = 📌 Strategic headquarters reminder ({ $key })
+    { $title }
+    Unit: { $unit } · month: { $period }
+    Report due: { $due }
+    To report, reply to this message and write: whether the session was held, the date, the number of attendees and of people newly insured.
+nudge = ⏰ No report yet from { $unit } on “{ $title }” ({ $key }) for { $period }.
+    Due: { $due }. Please reply to this message.
+escalation = ⚠️ Missing reports: { $title } ({ $key }) · { $period }
+    The due date { $due } has passed and { $count ->
+        [one] one unit has
+       *[other] { $count } units have
+    } not reported:
+unreachable = 🚫 The bot can no longer reach { $name } ({ $unit }) on { $platform }: they blocked the bot or left. Please contact them another way.
+run-needs-token = To run, set at least one of SETAD_TELEGRAM_TOKEN or SETAD_BALE_TOKEN.

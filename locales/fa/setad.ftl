@@ -93,3 +93,16 @@ col-text = متن گزارش
 col-target = هدف
 col-achieved = انجام‌شده
 col-percent = درصد
+
+## Notices sent by the scheduler
+reminder = 📌 یادآوری ستاد راهبردی ({ $key })
+    { $title }
+    واحد: { $unit } · ماه: { $period }
+    مهلت گزارش: { $due }
+    برای گزارش به همین پیام پاسخ (Reply) دهید و بنویسید: جلسه برگزار شد یا نشد، تاریخ، تعداد حاضران و تعداد بیمه‌شدگان جدید.
+nudge = ⏰ هنوز گزارشی از { $unit } برای «{ $title }» ({ $key }) در { $period } نرسیده است.
+    مهلت: { $due }. لطفاً به همین پیام پاسخ دهید.
+escalation = ⚠️ گزارش‌های نرسیده: { $title } ({ $key }) · { $period }
+    مهلت { $due } گذشت و { $count } واحد گزارش نداده‌اند:
+unreachable = 🚫 ربات دیگر نمی‌تواند به { $name } ({ $unit }) در { $platform } پیام بدهد: ربات را مسدود کرده یا از دسترس خارج شده است. لطفاً از راه دیگری با ایشان تماس بگیرید.
+run-needs-token = برای اجرا دست‌کم یکی از SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN را تنظیم کنید.

@@ -9,6 +9,7 @@ pub mod invite;
 pub mod occurrence;
 pub mod schedule;
 pub mod summary;
+pub mod tick;
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,7 @@
 //!
 //! This module owns SQL and row types; it must not import `teloxide` or render text.
 
+mod outbox;
 mod rows;
 
 use std::str::FromStr;
@@ -18,6 +19,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
+pub use outbox::*;
 pub use rows::*;
 
 /// The database behind the bot.
@@ -183,5 +185,45 @@ impl Tx {
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+}
+
+/// The advisory lock key of the scheduler's tick ("setad:tick").
+const TICK_LOCK: i64 = 0x5e7a_d71c;
+
+impl Store {
+    /// Runs `work` holding the tick lock, or returns `None` if another process holds it.
+    ///
+    /// PostgreSQL only: a session advisory lock on a connection held for the duration, so a
+    /// process that dies releases it with its connection. SQLite has one process per file; the
+    /// work just runs.
+    pub async fn with_tick_lock<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<Option<T>, StoreError> {
+        match self {
+            Store::Sqlite(_) => work.await.map(Some),
+            Store::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                    .bind(TICK_LOCK)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if !locked {
+                    return Ok(None);
+                }
+                let result = work.await;
+                let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(TICK_LOCK)
+                    .execute(&mut *conn)
+                    .await;
+                if let Err(e) = unlocked {
+                    // Closing the connection releases the lock.
+                    tracing::warn!(error = %e, "could not release the tick lock; closing its connection");
+                    let _ = conn.detach();
+                }
+                result.map(Some)
+            }
+        }
     }
 }

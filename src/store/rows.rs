@@ -253,7 +253,8 @@ impl Store {
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
     /// one of the schema's tables.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        const TABLES: [&str; 10] = [
+        const TABLES: [&str; 11] = [
+            "outbox",
             "unit",
             "obligation",
             "assignment",

@@ -1,0 +1,621 @@
+//! The send queue's worker: claims due messages from the outbox, sends them through teloxide
+//! at a paced global rate and a per-chat rate, and records what happened.
+//!
+//! - **Pacing.** A [`Governor`] hands out send slots; a chat gets its next message no sooner
+//!   than its interval after the last one. Sends run concurrently (up to `concurrency` in
+//!   flight), because teloxide sleeps 10 s inside every request answered 5xx: a slow send holds
+//!   one slot, never the queue.
+//! - **Outcomes.** 429: the message waits its `retry_after`, the whole queue pauses as long,
+//!   and the governor lowers the rate (and adapts back up). 5xx and network errors: retried
+//!   with exponential backoff and jitter, up to `max_attempts`. 403: the member is marked
+//!   unreachable and the fund managers and admins are alerted; the message fails. An answer
+//!   teloxide cannot read but that says `"ok":true` was delivered, and is not sent again.
+//! - **Durability.** Outcomes are written in small batches. A claim is a lease: a worker that
+//!   dies leaves its claims to lapse and be taken again. A send whose answer was lost to a crash
+//!   is sent again on restart (the Bot API has no idempotency key): at least once, never lost.
+
+pub mod governor;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use rand::{Rng, SeedableRng};
+use teloxide::prelude::*;
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::time::Instant;
+
+use crate::clock::Clock;
+use crate::domain::Lang;
+use crate::domain::member::Platform;
+use crate::platform::outgoing_text;
+use crate::service::tick::priority;
+use crate::store::{Claimed, NewMessage, Outcome, Store, StoreError};
+use crate::t;
+
+pub use governor::Governor;
+
+/// How the worker of one platform sends.
+#[derive(Debug, Clone)]
+pub struct SenderConfig {
+    /// The platform.
+    pub platform: Platform,
+    /// Messages per second over all chats (`f64::INFINITY`: no limit).
+    pub rate: f64,
+    /// Messages per second to one chat.
+    pub chat_rate: f64,
+    /// Lower the rate on 429s and climb back (for limits that are not known).
+    pub adaptive: bool,
+    /// Sends in flight at once.
+    pub concurrency: usize,
+    /// How long a claim holds.
+    pub lease: Duration,
+    /// Attempts before a message is given up (429s do not count).
+    pub max_attempts: i64,
+    /// First retry delay; doubles each attempt, with jitter.
+    pub backoff: Duration,
+    /// Longest retry delay.
+    pub max_backoff: Duration,
+    /// How often an idle worker looks for new messages.
+    pub poll: Duration,
+}
+
+impl SenderConfig {
+    /// Defaults for `platform` at the given rates.
+    pub fn new(platform: Platform, rate: f64, chat_rate: f64) -> SenderConfig {
+        SenderConfig {
+            platform,
+            rate,
+            chat_rate,
+            adaptive: true,
+            concurrency: 32,
+            lease: Duration::from_secs(600),
+            max_attempts: 12,
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(15 * 60),
+            poll: Duration::from_millis(500),
+        }
+    }
+}
+
+/// What one send came to.
+#[derive(Debug, Clone, PartialEq)]
+enum Result_ {
+    Sent(Option<i64>),
+    RateLimited(Duration),
+    Transient(String),
+    Unreachable(String),
+    Failed(String),
+}
+
+fn classify(result: Result<Message, RequestError>) -> Result_ {
+    match result {
+        Ok(message) => Result_::Sent(Some(i64::from(message.id.0))),
+        Err(RequestError::RetryAfter(s)) => Result_::RateLimited(s.duration()),
+        Err(RequestError::Api(e)) => {
+            let text = e.to_string();
+            match e {
+                ApiError::BotBlocked
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::BotKickedFromChannel
+                | ApiError::UserDeactivated
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots => Result_::Unreachable(text),
+                _ if text.starts_with("Forbidden") => Result_::Unreachable(text),
+                ApiError::Unknown(ref s) if looks_transient(s) => Result_::Transient(text),
+                _ => Result_::Failed(text),
+            }
+        }
+        Err(RequestError::InvalidJson { raw, .. }) => {
+            // Delivered if the messenger said ok (Bale's Message may lack fields teloxide
+            // requires); otherwise an error page from a proxy: try again.
+            match serde_json::from_str::<serde_json::Value>(&raw) {
+                Ok(v) if v["ok"] == serde_json::Value::Bool(true) => {
+                    Result_::Sent(v["result"]["message_id"].as_i64())
+                }
+                _ => Result_::Transient(format!(
+                    "unreadable answer: {}",
+                    raw.chars().take(120).collect::<String>()
+                )),
+            }
+        }
+        Err(RequestError::MigrateToChatId(_)) => {
+            Result_::Failed("the group moved to a supergroup".into())
+        }
+        Err(e) => Result_::Transient(e.to_string()),
+    }
+}
+
+fn looks_transient(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "bad gateway",
+        "internal server error",
+        "service unavailable",
+        "gateway timeout",
+        "timeout",
+        "too many",
+    ]
+    .iter()
+    .any(|s| d.contains(s))
+}
+
+/// The delay before attempt `attempts + 1`: `base · 2^attempts`, capped, times a jitter in
+/// [0.5, 1.5).
+pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Duration {
+    let exp = base.as_secs_f64() * 2f64.powi(attempts.clamp(0, 30) as i32);
+    Duration::from_secs_f64(exp.min(max.as_secs_f64()) * (0.5 + jitter.clamp(0.0, 1.0)))
+}
+
+/// A finished send, back at the dispatcher.
+struct Done {
+    row: Claimed,
+    result: Result_,
+}
+
+/// A running worker.
+pub struct Sender {
+    wake: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<(), StoreError>>,
+}
+
+impl Sender {
+    /// Starts the worker of `config.platform`.
+    pub fn start(store: Store, bot: Bot, config: SenderConfig, clock: Clock) -> Sender {
+        let wake = Arc::new(Notify::new());
+        let (stop, stopped) = watch::channel(false);
+        let worker = format!(
+            "{}-{}-{:08x}",
+            config.platform,
+            std::process::id(),
+            rand::rng().random::<u32>()
+        );
+        let task = tokio::spawn(run(
+            store,
+            bot,
+            config,
+            clock,
+            worker,
+            wake.clone(),
+            stopped,
+        ));
+        Sender { wake, stop, task }
+    }
+
+    /// Tells the worker that messages were enqueued (it also polls).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// A handle that wakes the worker.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Stops claiming, waits for the sends in flight, records them, and returns unsent claims.
+    pub async fn stop(self) -> Result<(), StoreError> {
+        let _ = self.stop.send(true);
+        self.wake.notify_one();
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "the send worker panicked");
+                Ok(())
+            }
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(platform = %config.platform, worker = %worker))]
+async fn run(
+    store: Store,
+    bot: Bot,
+    config: SenderConfig,
+    clock: Clock,
+    worker: String,
+    wake: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<(), StoreError> {
+    let platform = config.platform;
+    let start = Instant::now();
+    let secs = |t: Instant| t.duration_since(start).as_secs_f64();
+    let mut governor = Governor::new(config.rate, config.adaptive);
+    let chat_interval = Duration::from_secs_f64(1.05 / config.chat_rate.max(0.001));
+    let capacity = if config.rate.is_finite() {
+        (config.rate * 4.0).clamp(16.0, 1024.0) as usize
+    } else {
+        1024
+    };
+    let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
+    let (record_tx, record_rx) = mpsc::unbounded_channel::<(Outcome, Option<(i64, String)>)>();
+    let recorder = tokio::spawn(record(store.clone(), record_rx, clock.clone(), platform));
+
+    let mut buffer: VecDeque<Claimed> = VecDeque::new();
+    let mut busy: HashSet<i64> = HashSet::new();
+    let mut next_for_chat: HashMap<i64, Instant> = HashMap::new();
+    let mut in_flight = 0usize;
+    let mut last_claim_empty: Option<Instant> = None;
+    let mut last_renew = Instant::now();
+    let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
+
+    loop {
+        let stopping = *stopped.borrow();
+        // Results first: they free chats and tell the governor.
+        while let Ok(done) = done_rx.try_recv() {
+            in_flight -= 1;
+            handle(
+                &done,
+                &mut governor,
+                &mut next_for_chat,
+                &config,
+                secs(Instant::now()),
+                &record_tx,
+                &clock,
+                &mut rng,
+            );
+            busy.remove(&done.row.chat_id);
+        }
+        if stopping {
+            break;
+        }
+        // Refill.
+        let now = Instant::now();
+        let may_claim = last_claim_empty.is_none_or(|t| now.duration_since(t) >= config.poll);
+        if buffer.len() < capacity / 2 && may_claim {
+            let rows = store
+                .claim(
+                    platform.as_str(),
+                    &worker,
+                    clock.now_ms(),
+                    config.lease.as_millis() as i64,
+                    (capacity - buffer.len()) as i64,
+                )
+                .await?;
+            last_claim_empty = rows.is_empty().then_some(now);
+            buffer.extend(rows);
+        }
+        if now.duration_since(last_renew) >= config.lease / 3 {
+            store
+                .renew_claims(&worker, clock.now_ms() + config.lease.as_millis() as i64)
+                .await?;
+            last_renew = now;
+        }
+        // The first message whose chat is free.
+        let now = Instant::now();
+        let ready = buffer.iter().position(|r| {
+            !busy.contains(&r.chat_id) && next_for_chat.get(&r.chat_id).is_none_or(|t| *t <= now)
+        });
+        let Some(index) = ready else {
+            let soonest = buffer
+                .iter()
+                .filter(|r| !busy.contains(&r.chat_id))
+                .filter_map(|r| next_for_chat.get(&r.chat_id))
+                .min()
+                .copied();
+            let idle_until = soonest.unwrap_or(now + config.poll).min(now + config.poll);
+            tokio::select! {
+                Some(done) = done_rx.recv() => {
+                    in_flight -= 1;
+                    handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
+                    busy.remove(&done.row.chat_id);
+                }
+                _ = wake.notified() => { last_claim_empty = None; }
+                _ = tokio::time::sleep_until(idle_until) => {}
+                _ = stopped.changed() => {}
+            }
+            continue;
+        };
+        // Wait for a slot and a permit.
+        let slot = governor.reserve(secs(now));
+        let slot_at = start + Duration::from_secs_f64(slot);
+        if slot_at > Instant::now() {
+            tokio::select! {
+                _ = tokio::time::sleep_until(slot_at) => {}
+                _ = stopped.changed() => { continue; }
+            }
+        }
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            Some(done) = done_rx.recv() => {
+                in_flight -= 1;
+                handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
+                busy.remove(&done.row.chat_id);
+                continue;
+            }
+        };
+        let Some(row) = buffer.remove(index) else {
+            continue;
+        };
+        busy.insert(row.chat_id);
+        next_for_chat.insert(row.chat_id, Instant::now() + chat_interval);
+        in_flight += 1;
+        let bot = bot.clone();
+        let done_tx = done_tx.clone();
+        tokio::spawn(async move {
+            let text = outgoing_text(platform, &row.body);
+            let result = classify(bot.send_message(ChatId(row.chat_id), text).await);
+            drop(permit);
+            let _ = done_tx.send(Done { row, result });
+        });
+        if next_for_chat.len() > 100_000 {
+            let now = Instant::now();
+            next_for_chat.retain(|_, t| *t > now);
+        }
+    }
+
+    // Stopping: wait for what is in flight (bounded), record it, return unsent claims.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while in_flight > 0 {
+        match tokio::time::timeout_at(deadline, done_rx.recv()).await {
+            Ok(Some(done)) => {
+                in_flight -= 1;
+                handle(
+                    &done,
+                    &mut governor,
+                    &mut next_for_chat,
+                    &config,
+                    secs(Instant::now()),
+                    &record_tx,
+                    &clock,
+                    &mut rng,
+                );
+            }
+            _ => break,
+        }
+    }
+    drop(record_tx);
+    match recorder.await {
+        Ok(r) => r?,
+        Err(e) => tracing::error!(error = %e, "the recorder panicked"),
+    }
+    let released = store.release_claims(Some(&worker), clock.now_ms()).await?;
+    tracing::info!(released, "send worker stopped");
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle(
+    done: &Done,
+    governor: &mut Governor,
+    next_for_chat: &mut HashMap<i64, Instant>,
+    config: &SenderConfig,
+    now_s: f64,
+    record_tx: &mpsc::UnboundedSender<(Outcome, Option<(i64, String)>)>,
+    clock: &Clock,
+    rng: &mut impl Rng,
+) {
+    let id = done.row.outbox_id;
+    let now_ms = clock.now_ms();
+    let (outcome, unreachable) = match &done.result {
+        Result_::Sent(message_id) => {
+            governor.on_success(now_s);
+            (
+                Outcome::Sent {
+                    outbox_id: id,
+                    message_id: *message_id,
+                    sent_at: now_ms,
+                },
+                None,
+            )
+        }
+        Result_::RateLimited(wait) => {
+            governor.on_rate_limited(now_s, wait.as_secs_f64());
+            next_for_chat.insert(done.row.chat_id, Instant::now() + *wait);
+            tracing::debug!(chat = done.row.chat_id, wait = ?wait, rate = governor.rate(), "429");
+            let not_before = now_ms + wait.as_millis() as i64;
+            (
+                Outcome::Retry {
+                    outbox_id: id,
+                    not_before,
+                    error: "429".into(),
+                    counts: false,
+                },
+                None,
+            )
+        }
+        Result_::Transient(e) if done.row.attempts + 1 < config.max_attempts => {
+            let delay = backoff(
+                config.backoff,
+                config.max_backoff,
+                done.row.attempts,
+                rng.random::<f64>(),
+            );
+            tracing::warn!(outbox_id = id, error = %e, retry_in = ?delay, "send failed, will retry");
+            (
+                Outcome::Retry {
+                    outbox_id: id,
+                    not_before: now_ms + delay.as_millis() as i64,
+                    error: e.clone(),
+                    counts: true,
+                },
+                None,
+            )
+        }
+        Result_::Transient(e) | Result_::Failed(e) => {
+            tracing::error!(outbox_id = id, error = %e, "send failed for good");
+            (
+                Outcome::Failed {
+                    outbox_id: id,
+                    error: e.clone(),
+                },
+                None,
+            )
+        }
+        Result_::Unreachable(e) => {
+            tracing::warn!(outbox_id = id, chat = done.row.chat_id, error = %e, "chat unreachable");
+            (
+                Outcome::Failed {
+                    outbox_id: id,
+                    error: e.clone(),
+                },
+                Some((done.row.chat_id, e.clone())),
+            )
+        }
+    };
+    let _ = record_tx.send((outcome, unreachable));
+}
+
+/// Writes outcomes in batches (up to 256, or what arrived within 20 ms), and turns 403s into
+/// unreachable members and alerts.
+async fn record(
+    store: Store,
+    mut rx: mpsc::UnboundedReceiver<(Outcome, Option<(i64, String)>)>,
+    clock: Clock,
+    platform: Platform,
+) -> Result<(), StoreError> {
+    let mut batch = Vec::with_capacity(256);
+    let mut unreachable = Vec::new();
+    loop {
+        let Some(first) = rx.recv().await else { break };
+        batch.push(first.0);
+        unreachable.extend(first.1);
+        let flush_at = Instant::now() + Duration::from_millis(20);
+        while batch.len() < 256 {
+            match tokio::time::timeout_at(flush_at, rx.recv()).await {
+                Ok(Some((o, u))) => {
+                    batch.push(o);
+                    unreachable.extend(u);
+                }
+                _ => break,
+            }
+        }
+        write(&store, &mut batch, &clock).await;
+        for (chat_id, error) in unreachable.drain(..) {
+            if let Err(e) = alert_unreachable(&store, platform, chat_id, &error, &clock).await {
+                tracing::error!(error = %e, "could not record an unreachable member");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a batch, retrying while the database is unavailable: an outcome is never dropped
+/// while the process lives (if it dies, the claim lapses and the message is sent again).
+async fn write(store: &Store, batch: &mut Vec<Outcome>, clock: &Clock) {
+    let mut delay = Duration::from_millis(50);
+    loop {
+        match store.record(batch, clock.now().timestamp()).await {
+            Ok(()) => {
+                batch.clear();
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not record send outcomes; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+async fn alert_unreachable(
+    store: &Store,
+    platform: Platform,
+    chat_id: i64,
+    error: &str,
+    clock: &Clock,
+) -> Result<(), StoreError> {
+    let now = clock.now();
+    let changed = store
+        .mark_unreachable(platform.as_str(), chat_id, now.timestamp())
+        .await?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let units: HashMap<i64, String> = store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.unit_id, u.name))
+        .collect();
+    let recipients: Vec<_> = store
+        .members()
+        .await?
+        .into_iter()
+        .filter(|m| m.reachable && (m.role == "fund" || m.role == "admin"))
+        .collect();
+    let mut messages = Vec::new();
+    for lost in &changed {
+        tracing::warn!(member = lost.member_id, %error, "member marked unreachable");
+        for r in &recipients {
+            let lang = Lang::parse(&r.lang).unwrap_or_default();
+            messages.push(NewMessage {
+                dedup_key: format!(
+                    "unreachable:{}:{}:{}",
+                    lost.member_id,
+                    now.timestamp() / 86_400,
+                    r.member_id
+                ),
+                platform: r.platform.clone(),
+                chat_id: r.chat_id,
+                member_id: Some(r.member_id),
+                kind: "alert".into(),
+                occurrence_id: None,
+                body: t!(
+                    lang,
+                    "unreachable",
+                    name = lost.display_name.clone(),
+                    unit = units.get(&lost.unit_id).cloned().unwrap_or_default(),
+                    platform = lost.platform.clone()
+                ),
+                priority: priority::ALERT,
+                not_before: now.timestamp_millis(),
+                state: "pending",
+            });
+        }
+    }
+    store.enqueue(&messages, Utc::now().timestamp()).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let base = Duration::from_secs(2);
+        let max = Duration::from_secs(60);
+        assert_eq!(backoff(base, max, 0, 0.5), Duration::from_secs(2));
+        assert_eq!(backoff(base, max, 3, 0.5), Duration::from_secs(16));
+        assert_eq!(backoff(base, max, 10, 0.5), Duration::from_secs(60));
+        assert_eq!(backoff(base, max, 1, 0.0), Duration::from_secs(2));
+        assert_eq!(backoff(base, max, 1, 1.0), Duration::from_secs(6));
+        assert_eq!(backoff(base, max, 400, 0.5), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn errors_are_classified() {
+        assert_eq!(
+            classify(Err(RequestError::Api(ApiError::BotBlocked))),
+            Result_::Unreachable("Forbidden: bot was blocked by the user".into())
+        );
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::Unknown(
+                "Bad Gateway".into()
+            )))),
+            Result_::Transient(_)
+        ));
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::Unknown(
+                "Bad Request: chat not found".into()
+            )))),
+            Result_::Failed(_)
+        ));
+        let delivered = RequestError::InvalidJson {
+            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
+            raw: r#"{"ok":true,"result":{"message_id":7}}"#.into(),
+        };
+        assert_eq!(classify(Err(delivered)), Result_::Sent(Some(7)));
+        let html = RequestError::InvalidJson {
+            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
+            raw: "<html>502 Bad Gateway</html>".into(),
+        };
+        assert!(matches!(classify(Err(html)), Result_::Transient(_)));
+    }
+}

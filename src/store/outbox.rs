@@ -1,0 +1,494 @@
+//! The send queue: enqueueing, claiming, and recording outcomes; and the queries the scheduler's
+//! tick uses to find what fell due.
+
+use sqlx::AssertSqlSafe;
+
+use super::{Store, StoreError, with_pool, with_tx};
+
+/// A message to enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// Unique key: the same key is never enqueued twice.
+    pub dedup_key: String,
+    /// `telegram` or `bale`.
+    pub platform: String,
+    /// The chat.
+    pub chat_id: i64,
+    /// The recipient member, if any.
+    pub member_id: Option<i64>,
+    /// `remind`, `nudge`, `escalate`, `alert`, `digest` or `notice`.
+    pub kind: String,
+    /// The occurrence a reply to it reports on.
+    pub occurrence_id: Option<i64>,
+    /// The text.
+    pub body: String,
+    /// Lower is sent first.
+    pub priority: i64,
+    /// UTC milliseconds before which it is not sent.
+    pub not_before: i64,
+    /// `pending`, or `missed` for what fell due too long ago to be sent.
+    pub state: &'static str,
+}
+
+/// A claimed message, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Claimed {
+    /// Id.
+    pub outbox_id: i64,
+    /// The chat.
+    pub chat_id: i64,
+    /// The recipient member.
+    pub member_id: Option<i64>,
+    /// The kind.
+    pub kind: String,
+    /// The text.
+    pub body: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// What became of one send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Delivered (the message id when the answer could be read).
+    Sent {
+        /// The row.
+        outbox_id: i64,
+        /// The messenger's message id.
+        message_id: Option<i64>,
+        /// UTC milliseconds.
+        sent_at: i64,
+    },
+    /// Not delivered; try again at `not_before`.
+    Retry {
+        /// The row.
+        outbox_id: i64,
+        /// UTC milliseconds.
+        not_before: i64,
+        /// Why.
+        error: String,
+        /// Whether this counts as an attempt (a 429 does not).
+        counts: bool,
+    },
+    /// Will never be delivered.
+    Failed {
+        /// The row.
+        outbox_id: i64,
+        /// Why.
+        error: String,
+    },
+}
+
+/// A reminder or nudge that fell due: one occurrence and one recipient member.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueNotice {
+    /// The occurrence.
+    pub occurrence_id: i64,
+    /// Its period code.
+    pub period: i64,
+    /// When the notice fell due (UTC seconds).
+    pub due_notice_at: i64,
+    /// The occurrence's due time (UTC seconds).
+    pub due_at: i64,
+    /// The obligation.
+    pub obligation_id: i64,
+    /// The unit.
+    pub unit_id: i64,
+    /// The member.
+    pub member_id: i64,
+    /// The member's platform.
+    pub platform: String,
+    /// The member's chat.
+    pub chat_id: i64,
+    /// The member's language.
+    pub lang: String,
+}
+
+/// An occurrence still open after its escalation time.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Overdue {
+    /// The occurrence.
+    pub occurrence_id: i64,
+    /// Its period code.
+    pub period: i64,
+    /// The obligation.
+    pub obligation_id: i64,
+    /// The unit.
+    pub unit_id: i64,
+    /// Its due time (UTC seconds).
+    pub due_at: i64,
+    /// Its escalation time (UTC seconds).
+    pub escalate_at: i64,
+}
+
+/// A member, as the tick and the sender need it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberRow {
+    /// Id.
+    pub member_id: i64,
+    /// Platform.
+    pub platform: String,
+    /// Platform user id.
+    pub user_id: i64,
+    /// Chat.
+    pub chat_id: i64,
+    /// Unit.
+    pub unit_id: i64,
+    /// Role.
+    pub role: String,
+    /// Name.
+    pub display_name: String,
+    /// Language.
+    pub lang: String,
+    /// Reachable.
+    pub reachable: bool,
+}
+
+/// Counts of the queue by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Waiting.
+    pub pending: i64,
+    /// Claimed by a worker.
+    pub sending: i64,
+    /// Delivered.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+    /// Fell due too long ago; not sent.
+    pub missed: i64,
+}
+
+const MEMBER_COLUMNS: &str =
+    "member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable";
+
+/// Rows per multi-row INSERT.
+const CHUNK: usize = 400;
+
+impl Store {
+    /// Enqueues `messages`, skipping those whose key is already queued. Returns how many were
+    /// added.
+    pub async fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<u64, StoreError> {
+        let mut added = 0;
+        let mut tx = self.begin().await?;
+        for chunk in messages.chunks(CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
+                 priority, state, attempts, not_before, created_at, updated_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 11;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11,
+                    b + 11
+                ));
+            }
+            sql.push_str(" ON CONFLICT (dedup_key) DO NOTHING");
+            let n = with_tx!(&mut tx, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+                for m in chunk {
+                    q = q
+                        .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
+                        .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
+                        .bind(m.state).bind(m.not_before).bind(now);
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+            added += n;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Claims up to `limit` pending messages of `platform` that are due at `now_ms`, for
+    /// `worker`, until `now_ms + lease_ms`. Lower priority first, then oldest.
+    pub async fn claim(
+        &self,
+        platform: &str,
+        worker: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let returning = "RETURNING outbox_id, chat_id, member_id, kind, body, attempts";
+        Ok(match self {
+            Store::Sqlite(p) => {
+                // One writer at a time: the UPDATE is atomic, no row can be claimed twice.
+                let sql = format!(
+                    "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
+                     WHERE outbox_id IN (SELECT outbox_id FROM outbox \
+                       WHERE platform = $3 AND state = 'pending' AND not_before <= $4 \
+                       ORDER BY priority, outbox_id LIMIT $5) {returning}"
+                );
+                let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(worker)
+                    .bind(now_ms + lease_ms)
+                    .bind(platform)
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(p)
+                    .await?;
+                rows.sort_by_key(|r| r.outbox_id);
+                rows
+            }
+            Store::Postgres(p) => {
+                // PostgreSQL only: several `setad run` processes share the queue. SKIP LOCKED
+                // lets each claim rows the others are not claiming at that moment, without
+                // waiting; the state change makes the claim visible to later claims.
+                let sql = format!(
+                    "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
+                     WHERE outbox_id IN (SELECT outbox_id FROM outbox \
+                       WHERE platform = $3 AND state = 'pending' AND not_before <= $4 \
+                       ORDER BY priority, outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) {returning}"
+                );
+                let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(worker)
+                    .bind(now_ms + lease_ms)
+                    .bind(platform)
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(p)
+                    .await?;
+                rows.sort_by_key(|r| r.outbox_id);
+                rows
+            }
+        })
+    }
+
+    /// Records the outcomes of sends, in one transaction.
+    pub async fn record(&self, outcomes: &[Outcome], now: i64) -> Result<(), StoreError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let sent = "UPDATE outbox SET state = 'sent', message_id = $2, sent_at = $3, attempts = attempts + 1, \
+                    claimed_by = NULL, claimed_until = NULL, updated_at = $4 WHERE outbox_id = $1";
+        let retry = "UPDATE outbox SET state = 'pending', not_before = $2, last_error = $3, \
+                     attempts = attempts + $4, claimed_by = NULL, claimed_until = NULL, updated_at = $5 \
+                     WHERE outbox_id = $1";
+        let failed = "UPDATE outbox SET state = 'failed', last_error = $2, attempts = attempts + 1, \
+                      claimed_by = NULL, claimed_until = NULL, updated_at = $3 WHERE outbox_id = $1";
+        let mut tx = self.begin().await?;
+        for o in outcomes {
+            with_tx!(&mut tx, c => match o {
+                Outcome::Sent { outbox_id, message_id, sent_at } => sqlx::query(sent)
+                    .bind(outbox_id).bind(message_id).bind(sent_at).bind(now)
+                    .execute(&mut *c).await.map(|_| ())?,
+                Outcome::Retry { outbox_id, not_before, error, counts } => sqlx::query(retry)
+                    .bind(outbox_id).bind(not_before).bind(error).bind(i64::from(*counts)).bind(now)
+                    .execute(&mut *c).await.map(|_| ())?,
+                Outcome::Failed { outbox_id, error } => sqlx::query(failed)
+                    .bind(outbox_id).bind(error).bind(now)
+                    .execute(&mut *c).await.map(|_| ())?,
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Returns claimed messages to the queue: those of `worker` (a worker that stops), or with
+    /// `worker = None` every claim that lapsed before `now_ms` (a worker that died). Returns how
+    /// many were released.
+    pub async fn release_claims(
+        &self,
+        worker: Option<&str>,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let n = with_pool!(self, p => match worker {
+            Some(w) => sqlx::query(
+                "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL \
+                 WHERE state = 'sending' AND claimed_by = $1",
+            )
+            .bind(w)
+            .execute(p)
+            .await?
+            .rows_affected(),
+            None => sqlx::query(
+                "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL \
+                 WHERE state = 'sending' AND claimed_until < $1",
+            )
+            .bind(now_ms)
+            .execute(p)
+            .await?
+            .rows_affected(),
+        });
+        Ok(n)
+    }
+
+    /// Returns every claim to the queue (at the start of a process that is the only one on its
+    /// database, i.e. on SQLite).
+    pub async fn release_all_claims(&self) -> Result<u64, StoreError> {
+        let n = with_pool!(self, p => sqlx::query(
+            "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL WHERE state = 'sending'",
+        )
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n)
+    }
+
+    /// The queue's counts by state.
+    pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
+        let rows: Vec<(String, i64)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT state, COUNT(*) FROM outbox GROUP BY state",
+        )
+        .fetch_all(p)
+        .await?);
+        let mut c = QueueCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => c.pending = n,
+                "sending" => c.sending = n,
+                "sent" => c.sent = n,
+                "failed" => c.failed = n,
+                "missed" => c.missed = n,
+                _ => {}
+            }
+        }
+        Ok(c)
+    }
+
+    /// The reminders (`kind = "remind"`, comparing `remind_at`) or nudges (`"nudge"`, comparing
+    /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
+    /// and have not been enqueued for the recipient: every reachable reporting member
+    /// (governor or agency) of the assigned unit.
+    pub async fn due_notices(
+        &self,
+        kind: &str,
+        from_period: i64,
+        now: i64,
+    ) -> Result<Vec<DueNotice>, StoreError> {
+        let (column, open_only) = match kind {
+            "remind" => ("o.remind_at", ""),
+            "nudge" => ("o.nudge_at", "AND o.status = 'open'"),
+            _ => return Err(StoreError::Unsupported("unknown notice kind")),
+        };
+        let sql = format!(
+            "SELECT o.occurrence_id, o.period, {column} AS due_notice_at, o.due_at, a.obligation_id, a.unit_id, \
+                    m.member_id, m.platform, m.chat_id, m.lang \
+             FROM occurrence o \
+             JOIN assignment a ON a.assignment_id = o.assignment_id \
+             JOIN member m ON m.unit_id = a.unit_id \
+             WHERE o.period >= $1 AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
+               AND a.active AND a.involvement = 'responsible' \
+               AND m.reachable AND m.role IN ('governor', 'agency') \
+               AND NOT EXISTS (SELECT 1 FROM outbox x \
+                   WHERE x.dedup_key = '{kind}:' || o.occurrence_id || ':' || m.member_id) \
+             ORDER BY o.occurrence_id, m.member_id"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(from_period).bind(now).fetch_all(p).await?),
+        )
+    }
+
+    /// Open occurrences whose escalation time passed by `now`, in periods from `from_period`.
+    pub async fn overdue(&self, from_period: i64, now: i64) -> Result<Vec<Overdue>, StoreError> {
+        let sql = "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
+                   FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   WHERE o.period >= $1 AND o.status = 'open' AND o.escalate_at IS NOT NULL \
+                     AND o.escalate_at <= $2 AND a.active AND a.involvement = 'responsible' \
+                   ORDER BY a.obligation_id, o.period, a.unit_id";
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sql).bind(from_period).bind(now).fetch_all(p).await?),
+        )
+    }
+
+    /// Whether a message with this key was ever enqueued.
+    pub async fn is_enqueued(&self, dedup_key: &str) -> Result<bool, StoreError> {
+        let (n,): (i64,) = with_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM outbox WHERE dedup_key = $1",
+        )
+        .bind(dedup_key)
+        .fetch_one(p)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Every member.
+    pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member ORDER BY member_id");
+        Ok(with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+    }
+
+    /// The member with this id.
+    pub async fn member(&self, member_id: i64) -> Result<Option<MemberRow>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = $1");
+        Ok(
+            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(member_id).fetch_optional(p).await?),
+        )
+    }
+
+    /// Marks the member of `platform` whose chat is `chat_id` unreachable; returns the members
+    /// changed (empty if they were already unreachable).
+    pub async fn mark_unreachable(
+        &self,
+        platform: &str,
+        chat_id: i64,
+        now: i64,
+    ) -> Result<Vec<MemberRow>, StoreError> {
+        let sql = format!(
+            "UPDATE member SET reachable = FALSE, updated_at = $3 \
+             WHERE platform = $1 AND chat_id = $2 AND reachable RETURNING {MEMBER_COLUMNS}"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(platform).bind(chat_id).bind(now).fetch_all(p).await?),
+        )
+    }
+}
+
+impl super::Tx {
+    /// Inserts a member (or, for an existing platform and user, rebinds it) and returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn upsert_member(
+        &mut self,
+        platform: &str,
+        user_id: i64,
+        chat_id: i64,
+        unit_id: i64,
+        role: &str,
+        display_name: &str,
+        lang: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO member (platform, user_id, chat_id, unit_id, role, display_name, lang, reachable, \
+                   joined_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) \
+                   ON CONFLICT (platform, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
+                   unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
+                   reachable = TRUE, updated_at = excluded.updated_at RETURNING member_id";
+        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
+            .bind(platform).bind(user_id).bind(chat_id).bind(unit_id).bind(role)
+            .bind(display_name).bind(lang).bind(now)
+            .fetch_one(&mut *c).await?);
+        Ok(id)
+    }
+}
+
+impl Store {
+    /// Extends the claims of `worker` to `until_ms` (a worker renews while it holds messages).
+    pub async fn renew_claims(&self, worker: &str, until_ms: i64) -> Result<u64, StoreError> {
+        let n = with_pool!(self, p => sqlx::query(
+            "UPDATE outbox SET claimed_until = $2 WHERE state = 'sending' AND claimed_by = $1",
+        )
+        .bind(worker)
+        .bind(until_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n)
+    }
+}
