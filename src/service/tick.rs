@@ -145,6 +145,10 @@ pub async fn tick(
                 .filter(|m| m.reachable && (m.unit_id == *follow_up || m.role == "fund"));
             let missed = ts - escalate_at > grace;
             for member in dedup(recipients) {
+                let first_key = format!("escalate:{obligation_id}:{period}:{}:0", member.member_id);
+                if store.is_enqueued(&first_key).await? {
+                    continue;
+                }
                 let lang = lang_of(&member.lang);
                 let mut text = t!(
                     lang,

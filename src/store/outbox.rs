@@ -364,7 +364,8 @@ impl Store {
     /// The reminders (`kind = "remind"`, comparing `remind_at`) or nudges (`"nudge"`, comparing
     /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
     /// and have not been enqueued for the recipient: every reachable reporting member
-    /// (governor or agency) of the assigned unit.
+    /// (governor or agency) of the assigned unit. Occurrences the bot learnt of only after
+    /// their due time (a month before the bot was installed) are left alone.
     pub async fn due_notices(
         &self,
         kind: &str,
@@ -383,6 +384,7 @@ impl Store {
              JOIN assignment a ON a.assignment_id = o.assignment_id \
              JOIN member m ON m.unit_id = a.unit_id \
              WHERE o.period >= $1 AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
+               AND o.created_at <= o.due_at \
                AND a.active AND a.involvement = 'responsible' \
                AND m.reachable AND m.role IN ('governor', 'agency') \
                AND NOT EXISTS (SELECT 1 FROM outbox x \
@@ -395,12 +397,14 @@ impl Store {
         )
     }
 
-    /// Open occurrences whose escalation time passed by `now`, in periods from `from_period`.
+    /// Open occurrences whose escalation time passed by `now`, in periods from `from_period`,
+    /// that the bot knew of before their due time.
     pub async fn overdue(&self, from_period: i64, now: i64) -> Result<Vec<Overdue>, StoreError> {
         let sql = "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
                    FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
                    WHERE o.period >= $1 AND o.status = 'open' AND o.escalate_at IS NOT NULL \
                      AND o.escalate_at <= $2 AND a.active AND a.involvement = 'responsible' \
+                     AND o.created_at <= o.due_at \
                    ORDER BY a.obligation_id, o.period, a.unit_id";
         Ok(
             with_pool!(self, p => sqlx::query_as(sql).bind(from_period).bind(now).fetch_all(p).await?),
