@@ -460,7 +460,7 @@ fn handle(
     let _ = record_tx.send((outcome, unreachable));
 }
 
-/// Writes outcomes in batches (up to 256, or what arrived within 20 ms), and turns 403s into
+/// Writes outcomes in batches (what has arrived, up to 256), and turns 403s into
 /// unreachable members and alerts.
 async fn record(
     store: Store,
@@ -474,14 +474,16 @@ async fn record(
         let Some(first) = rx.recv().await else { break };
         batch.push(first.0);
         unreachable.extend(first.1);
-        let flush_at = Instant::now() + Duration::from_millis(20);
+        // Whatever else is already waiting joins the batch; nothing waits for company, so an
+        // outcome is on disk as soon as the database allows (a crash re-sends only what was
+        // in flight or in this batch).
         while batch.len() < 256 {
-            match tokio::time::timeout_at(flush_at, rx.recv()).await {
-                Ok(Some((o, u))) => {
+            match rx.try_recv() {
+                Ok((o, u)) => {
                     batch.push(o);
                     unreachable.extend(u);
                 }
-                _ => break,
+                Err(_) => break,
             }
         }
         write(&store, &mut batch, &clock).await;
