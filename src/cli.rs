@@ -408,6 +408,69 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
         ));
         tracing::info!(platform = %p.platform, rate = p.rates.overall, "sending");
     }
+    // The conversation: per platform, who the bot is, its menus, and its updates.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = Vec::new();
+    let mut webhook_contexts = Vec::new();
+    for (p, sender) in config.platforms.iter().zip(&senders) {
+        let poll_timeout = config.poll_timeout;
+        let bot = crate::platform::bot(p, poll_timeout + std::time::Duration::from_secs(15))?;
+        let me = loop {
+            match crate::bot::get_me(&bot, p.platform).await {
+                Ok(me) => break me,
+                Err(e) => {
+                    tracing::warn!(platform = %p.platform, error = %e, "cannot reach the messenger yet; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(3)) => {}
+                        _ = shutdown_signal() => return Ok(()),
+                    }
+                }
+            }
+        };
+        tracing::info!(platform = %p.platform, username = %me.username(), "connected");
+        crate::bot::set_commands(&bot, p.platform).await;
+        let ctx = crate::bot::Context {
+            store: store.clone(),
+            platform: p.platform,
+            bot,
+            username: me.username().to_owned(),
+            tz: config.tz,
+            weekend: config.weekend.clone(),
+            default_lang: config.locale,
+            clock: clock.clone(),
+            outbox: sender.waker(),
+            unreadable: crate::bot::unreadable_counter(),
+        };
+        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        tasks.push(tokio::spawn(crate::bot::process(
+            ctx.clone(),
+            wake.clone(),
+            stop_rx.clone(),
+        )));
+        if config.webhook_url.is_some() {
+            webhook_contexts.push((ctx, wake));
+        } else {
+            tasks.push(tokio::spawn(crate::bot::poll(
+                ctx,
+                poll_timeout,
+                wake,
+                stop_rx.clone(),
+            )));
+        }
+    }
+    if let (Some(url), false) = (&config.webhook_url, webhook_contexts.is_empty()) {
+        let listen = config
+            .listen
+            .unwrap_or_else(|| ([127, 0, 0, 1], 8443).into());
+        let url = url.clone();
+        let stop = stop_rx.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = crate::bot::webhook::serve(webhook_contexts, &url, listen, stop).await {
+                tracing::error!(error = %e, "the webhook server stopped");
+            }
+        }));
+    }
+
     let tick_config = TickConfig {
         tz: config.tz,
         weekend: config.weekend.clone(),
@@ -426,11 +489,16 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
 
     shutdown_signal().await;
     tracing::info!("stopping");
+    let _ = stop_tx.send(true);
+    for task in tasks {
+        let _ = task.await;
+    }
     scheduler.stop().await;
     for sender in senders {
         sender.stop().await?;
     }
     store.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -71,6 +71,8 @@ pub struct Config {
     /// Run the scheduler's tick at this interval instead of every minute on the minute
     /// (`SETAD_TICK_SECONDS`; for rehearsals and tests).
     pub tick_interval: Option<std::time::Duration>,
+    /// The long-polling timeout (`SETAD_POLL_SECONDS`, default 25).
+    pub poll_timeout: std::time::Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -233,7 +235,11 @@ impl Config {
             number("SETAD_SEND_CONCURRENCY", 1.0, 1024.0)?.unwrap_or(32.0) as usize;
         let tick_interval =
             number("SETAD_TICK_SECONDS", 0.05, 3600.0)?.map(std::time::Duration::from_secs_f64);
+        let poll_timeout = std::time::Duration::from_secs(
+            number("SETAD_POLL_SECONDS", 0.0, 50.0)?.unwrap_or(25.0) as u64,
+        );
         Ok(Config {
+            poll_timeout,
             grace: chrono::Duration::seconds((grace_hours * 3600.0) as i64),
             send_concurrency,
             tick_interval,

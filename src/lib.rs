@@ -12,6 +12,7 @@
 //!
 //! Dependencies point one way: `domain` ← `service` ← adapters (`store`, `cli`, `render`).
 
+pub mod bot;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,14 +1,305 @@
 //! Everything that differs between Telegram and Bale, in one place: base URLs, deep links,
-//! how text is sent (Bale renders its own Markdown in plain text), the default send rates, and
-//! building the teloxide `Bot` for a platform.
+//! how text is sent (Bale renders its own Markdown in plain text, and replies with
+//! `reply_to_message_id`, which teloxide cannot send), the default send rates, how an answer is
+//! classified, building the teloxide `Bot`, and completing Bale's JSON so that teloxide's strict
+//! types can read it (`getMe` without its flags, users without `is_bot`, callback queries
+//! without `chat_instance`).
+//!
+//! Telegram messages are sent through teloxide. Bale messages are posted as JSON through the
+//! same `Bot`'s HTTP client, URL and token, because teloxide's `SendMessage` has no
+//! `reply_to_message_id` and its strict `Message` type cannot read Bale's answers.
 
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use teloxide::Bot;
+use serde_json::{Value, json};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ReplyParameters};
+use teloxide::{ApiError, Bot, RequestError};
 
 use crate::config::PlatformConfig;
 use crate::domain::member::Platform;
+
+/// What became of one send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// Delivered, with the message id when the answer could be read.
+    Sent(Option<i64>),
+    /// 429: wait this long.
+    RateLimited(Duration),
+    /// 5xx, a network error, a timeout: try again later.
+    Transient(String),
+    /// 403: the member blocked the bot or left.
+    Unreachable(String),
+    /// Anything else (400 …): sending again will not help.
+    Failed(String),
+}
+
+/// A message to send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The chat.
+    pub chat_id: i64,
+    /// The text (as written; [`outgoing_text`] is applied when sending).
+    pub text: String,
+    /// The message it answers.
+    pub reply_to: Option<i64>,
+    /// Inline buttons: rows of (label, callback data).
+    pub buttons: Vec<Vec<(String, String)>>,
+}
+
+/// Sends `out` on `platform`.
+pub async fn send(bot: &Bot, platform: Platform, out: &Outgoing) -> Delivery {
+    let text = outgoing_text(platform, &out.text);
+    match platform {
+        Platform::Telegram => {
+            let mut request = bot.send_message(ChatId(out.chat_id), text);
+            if let Some(id) = out.reply_to.and_then(|id| i32::try_from(id).ok()) {
+                request = request.reply_parameters(
+                    ReplyParameters::new(MessageId(id)).allow_sending_without_reply(),
+                );
+            }
+            if !out.buttons.is_empty() {
+                request = request.reply_markup(keyboard(&out.buttons));
+            }
+            classify(request.await.map(|m| i64::from(m.id.0)))
+        }
+        Platform::Bale => {
+            let mut body = json!({ "chat_id": out.chat_id, "text": text });
+            if let Some(id) = out.reply_to {
+                body["reply_to_message_id"] = json!(id);
+            }
+            if !out.buttons.is_empty() {
+                body["reply_markup"] = keyboard_json(&out.buttons);
+            }
+            match call(bot, "sendMessage", &body).await {
+                Ok(result) => Delivery::Sent(result["message_id"].as_i64()),
+                Err(d) => d,
+            }
+        }
+    }
+}
+
+fn keyboard(rows: &[Vec<(String, String)>]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|(label, data)| InlineKeyboardButton::callback(label.clone(), data.clone()))
+            .collect::<Vec<_>>()
+    }))
+}
+
+fn keyboard_json(rows: &[Vec<(String, String)>]) -> Value {
+    json!({ "inline_keyboard": rows.iter().map(|row| row.iter().map(|(label, data)| json!({"text": label, "callback_data": data})).collect::<Vec<_>>()).collect::<Vec<_>>() })
+}
+
+/// Posts a Bot API method as JSON and reads the envelope: the `result`, or the [`Delivery`]
+/// the error amounts to. Used for Bale, and for the raw calls of both platforms
+/// (`getUpdates`, `getMe`) whose JSON is stored or completed before it is typed.
+pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delivery> {
+    let mut url = bot.api_url();
+    let path = format!(
+        "{}/bot{}/{method}",
+        url.path().trim_end_matches('/'),
+        bot.token()
+    );
+    url.set_path(&path);
+    let response = bot
+        .client()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+    let envelope: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if envelope["ok"] == Value::Bool(true) {
+        return Ok(envelope["result"].clone());
+    }
+    let code = envelope["error_code"]
+        .as_u64()
+        .unwrap_or(u64::from(status.as_u16()));
+    let description = envelope["description"].as_str().unwrap_or("").to_owned();
+    Err(match code {
+        429 => Delivery::RateLimited(Duration::from_secs(
+            envelope["parameters"]["retry_after"]
+                .as_u64()
+                .unwrap_or(1)
+                .max(1),
+        )),
+        403 => Delivery::Unreachable(description),
+        500..=599 => Delivery::Transient(format!("{code} {description}")),
+        _ if envelope.is_null() => Delivery::Transient(format!("{status}: unreadable answer")),
+        _ => Delivery::Failed(format!("{code} {description}")),
+    })
+}
+
+fn without_token(message: &str, token: &str) -> String {
+    if token.is_empty() {
+        message.to_owned()
+    } else {
+        message.replace(token, "***")
+    }
+}
+
+/// Sends a document (an XLSX export) with a caption.
+pub async fn send_document(
+    bot: &Bot,
+    platform: Platform,
+    chat_id: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    caption: &str,
+) -> Delivery {
+    let file = teloxide::types::InputFile::memory(bytes).file_name(name.to_owned());
+    let request = bot
+        .send_document(ChatId(chat_id), file)
+        .caption(outgoing_text(platform, caption));
+    match request.await {
+        Ok(m) => Delivery::Sent(Some(i64::from(m.id.0))),
+        Err(e) => classify(Err(e)),
+    }
+}
+
+/// Answers a button press (every press must be answered, on both platforms).
+pub async fn answer_callback(bot: &Bot, id: &str, text: Option<&str>) -> Delivery {
+    let mut body = json!({ "callback_query_id": id });
+    if let Some(t) = text {
+        body["text"] = json!(t);
+    }
+    match call(bot, "answerCallbackQuery", &body).await {
+        Ok(_) => Delivery::Sent(None),
+        Err(d) => d,
+    }
+}
+
+/// Classifies teloxide's answer to a send.
+pub fn classify(result: Result<i64, RequestError>) -> Delivery {
+    match result {
+        Ok(id) => Delivery::Sent(Some(id)),
+        Err(RequestError::RetryAfter(s)) => Delivery::RateLimited(s.duration()),
+        Err(RequestError::Api(e)) => {
+            let text = e.to_string();
+            match e {
+                ApiError::BotBlocked
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::BotKickedFromChannel
+                | ApiError::UserDeactivated
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots => Delivery::Unreachable(text),
+                _ if text.starts_with("Forbidden") => Delivery::Unreachable(text),
+                ApiError::Unknown(ref s) if looks_transient(s) => Delivery::Transient(text),
+                _ => Delivery::Failed(text),
+            }
+        }
+        Err(RequestError::InvalidJson { raw, .. }) => {
+            // Delivered if the messenger said ok (its Message may lack fields teloxide
+            // requires); otherwise an error page from a proxy: try again.
+            match serde_json::from_str::<Value>(&raw) {
+                Ok(v) if v["ok"] == Value::Bool(true) => {
+                    Delivery::Sent(v["result"]["message_id"].as_i64())
+                }
+                _ => Delivery::Transient(format!(
+                    "unreadable answer: {}",
+                    raw.chars().take(120).collect::<String>()
+                )),
+            }
+        }
+        Err(RequestError::MigrateToChatId(_)) => {
+            Delivery::Failed("the group moved to a supergroup".into())
+        }
+        Err(e) => Delivery::Transient(e.to_string()),
+    }
+}
+
+fn looks_transient(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "bad gateway",
+        "internal server error",
+        "service unavailable",
+        "gateway timeout",
+        "timeout",
+        "too many",
+    ]
+    .iter()
+    .any(|s| d.contains(s))
+}
+
+/// Completes an update's JSON from Bale so that teloxide's types read it: users get
+/// `is_bot: false`, callback queries an empty `chat_instance`, chats a `type`, files a
+/// `file_unique_id`. Telegram's updates are left as they are.
+pub fn complete_update(platform: Platform, update: &mut Value) {
+    if platform == Platform::Bale {
+        complete(update, None);
+    }
+}
+
+fn complete(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::Object(map) => {
+            match key {
+                Some("from" | "user" | "forward_from" | "via_bot" | "left_chat_member") => {
+                    map.entry("is_bot").or_insert(Value::Bool(false));
+                    map.entry("first_name")
+                        .or_insert(Value::String(String::new()));
+                }
+                Some("chat" | "sender_chat") if !map.contains_key("type") => {
+                    let kind = if map.contains_key("title") {
+                        "group"
+                    } else {
+                        "private"
+                    };
+                    map.insert("type".into(), Value::String(kind.into()));
+                }
+                Some("callback_query") => {
+                    map.entry("chat_instance")
+                        .or_insert(Value::String(String::new()));
+                }
+                Some(
+                    "document" | "photo" | "audio" | "video" | "voice" | "sticker" | "animation"
+                    | "video_note",
+                ) => {
+                    if let Some(id) = map.get("file_id").cloned() {
+                        map.entry("file_unique_id").or_insert(id);
+                    }
+                }
+                _ => {}
+            }
+            for (k, v) in map.iter_mut() {
+                let k = k.clone();
+                complete(v, Some(&k));
+            }
+        }
+        Value::Array(items) => {
+            let user_list = matches!(key, Some("new_chat_members"));
+            for item in items {
+                complete(item, if user_list { Some("user") } else { key });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Completes a `getMe` answer: Bale's lacks the flags teloxide's `Me` requires.
+pub fn complete_me(me: &mut Value) {
+    if let Value::Object(map) = me {
+        map.entry("is_bot").or_insert(Value::Bool(true));
+        for flag in [
+            "can_join_groups",
+            "can_read_all_group_messages",
+            "supports_inline_queries",
+            "can_connect_to_business",
+            "has_main_web_app",
+        ] {
+            map.entry(flag).or_insert(Value::Bool(false));
+        }
+    }
+}
 
 /// How fast the send queue may send on a platform.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,6 +365,7 @@ fn reqwest_url(url: &str) -> anyhow::Result<reqwest::Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn bale_text_is_neutralised() {
@@ -82,6 +374,71 @@ mod tests {
             "a∗b‗c ［x］(y)"
         );
         assert_eq!(outgoing_text(Platform::Telegram, "a*b_c"), "a*b_c");
+    }
+
+    #[test]
+    fn bale_updates_are_completed() {
+        let mut update = json!({
+            "update_id": 5,
+            "callback_query": {
+                "id": "9", "data": "x",
+                "from": {"id": 7, "first_name": "علی"},
+                "message": {"message_id": 3, "date": 0, "chat": {"id": 7}, "text": "t",
+                            "from": {"id": 1, "first_name": "bot", "is_bot": true},
+                            "document": {"file_id": "f"}}
+            }
+        });
+        complete_update(Platform::Bale, &mut update);
+        let q = &update["callback_query"];
+        assert_eq!(q["chat_instance"], "");
+        assert_eq!(q["from"]["is_bot"], false);
+        assert_eq!(
+            q["message"]["from"]["is_bot"], true,
+            "present fields are kept"
+        );
+        assert_eq!(q["message"]["chat"]["type"], "private");
+        assert_eq!(q["message"]["document"]["file_unique_id"], "f");
+        let parsed: teloxide::types::Update = serde_json::from_value(update).unwrap();
+        assert!(
+            matches!(parsed.kind, teloxide::types::UpdateKind::CallbackQuery(_)),
+            "{parsed:?}"
+        );
+
+        let mut me = json!({"id": 1, "first_name": "ستاد", "username": "setad_bot"});
+        complete_me(&mut me);
+        let me: teloxide::types::Me = serde_json::from_value(me).unwrap();
+        assert_eq!(me.username(), "setad_bot");
+    }
+
+    #[test]
+    fn errors_are_classified() {
+        use std::sync::Arc;
+        assert_eq!(
+            classify(Err(RequestError::Api(ApiError::BotBlocked))),
+            Delivery::Unreachable("Forbidden: bot was blocked by the user".into())
+        );
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::Unknown(
+                "Bad Gateway".into()
+            )))),
+            Delivery::Transient(_)
+        ));
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::Unknown(
+                "Bad Request: chat not found".into()
+            )))),
+            Delivery::Failed(_)
+        ));
+        let delivered = RequestError::InvalidJson {
+            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
+            raw: r#"{"ok":true,"result":{"message_id":7}}"#.into(),
+        };
+        assert_eq!(classify(Err(delivered)), Delivery::Sent(Some(7)));
+        let html = RequestError::InvalidJson {
+            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
+            raw: "<html>502 Bad Gateway</html>".into(),
+        };
+        assert!(matches!(classify(Err(html)), Delivery::Transient(_)));
     }
 
     #[test]

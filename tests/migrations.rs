@@ -26,7 +26,13 @@ fn tables(dir: &str, file: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut current: Option<(String, Vec<String>)> = None;
     for line in text.lines().map(|l| l.split("--").next().unwrap().trim()) {
-        if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+        if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+            // ALTER TABLE t ADD COLUMN c …
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            out.entry(format!("{} (altered)", words[0]))
+                .or_insert_with(Vec::new)
+                .push(words[3].to_owned());
+        } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             current = Some((
                 rest.split_whitespace().next().unwrap().to_owned(),
                 Vec::new(),

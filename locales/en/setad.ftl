@@ -114,3 +114,80 @@ escalation = ⚠️ Missing reports: { $title } ({ $key }) · { $period }
     } not reported:
 unreachable = 🚫 The bot can no longer reach { $name } ({ $unit }) on { $platform }: they blocked the bot or left. Please contact them another way.
 run-needs-token = To run, set at least one of SETAD_TELEGRAM_TOKEN or SETAD_BALE_TOKEN.
+
+## The conversation
+only-text = Please send the report as text; the bot does not read photos or files.
+not-member = You have not joined this bot yet. Ask the governorate's staff for an invite code and send: /start CODE
+start-no-code = Welcome to the strategic headquarters bot. To join, send the invite code the governorate's staff gave you: /start CODE
+start-already = You are a member as { $role } of { $unit }. /help
+start-bad-code = This invite code is not valid, was already used or has expired. Ask the governorate's staff for a new one.
+start-welcome = Welcome, { $name }. You joined as { $role } of { $unit }.
+whoami = Name: { $name }
+    Unit: { $unit }
+    Role: { $role }
+    Messenger: { $platform } · language: { $lang }
+lang-set = The bot now speaks English.
+lang-choose = Choose a language:
+not-allowed = This command is not for your role. /help
+unknown-command = I do not know that command. Commands: /help
+bad-period-short = “{ $period }” is not a valid month. Example: 1405-09
+error-internal = Something went wrong; please send it again in a few minutes.
+callback-stale = This button no longer works.
+chart-later = Charts are not ready yet; use /summary and /export for now.
+tasks-title = Obligations of { $unit }:
+tasks-line = • { $key } { $title } · { $period } · { $status } · due { $due }
+tasks-none = No obligation falls on your unit this month or last month.
+button-report = Report { $key }
+button-held = ✅ Held
+button-not-held = ❌ Not held
+report-choose = Which obligation are you reporting on?
+report-none-open = All your open obligations have been reported. Thank you.
+report-prompt = Write the report on { $key } “{ $title }” for { $period } (due { $due }): held or not, the date, attendees and people newly insured.
+report-hint = To report, reply to the reminder or send /report.
+report-not-yours = This report is not about your unit and was not stored.
+report-empty = The report is empty and was not stored.
+report-too-long = The report is { $len } characters long; at most { $max } are allowed. Please write it shorter.
+report-saved = ✅ Report on { $key } “{ $title }” for { $period } stored.
+report-saved-late = ✅ Report on { $key } “{ $title }” for { $period } stored (late).
+report-updated = ✏️ Report on { $key } “{ $title }” for { $period } updated.
+report-understood = Understood: { $held } · date: { $date } · attendees: { $attendees } · newly insured: { $insured }
+report-fix-hint = If this is wrong, press a button or edit your message.
+report-corrected = Corrected: { $held }
+overdue-title = ⚠️ Missing reports:
+overdue-line = { $key } “{ $title }” · { $period } · { $count ->
+    [one] one unit
+   *[other] { $count } units
+}
+overdue-none = Every report that fell due has arrived.
+export-caption = Summary of { $period }
+role-governor = county governorate
+role-agency = responsible office
+role-staff = political affairs staff
+role-fund = fund manager
+role-admin = administrator
+help-guest = To join: /start INVITE-CODE
+help-reporter = Commands:
+    /tasks my unit's obligations and this month's status
+    /report report
+    /lang language · /whoami about me · /help help
+    To report, reply to the reminder.
+help-staff = Commands:
+    /summary [1405-09] the month's summary
+    /overdue missing reports
+    /export [1405-09] Excel file
+    /lang language · /whoami about me · /help help
+help-fund = Commands:
+    /summary [1405-09] the month's summary
+    /overdue missing reports
+    /export [1405-09] Excel file
+    /lang language · /whoami about me · /help help
+    Alerts (missing reports, quotas, unreachable members) and a daily digest are sent to you.
+command-tasks = Obligations and this month's status
+command-report = Report
+command-summary = The month's summary
+command-overdue = Missing reports
+command-export = Summary as an Excel file
+command-lang = Language
+command-whoami = About me
+command-help = Help
+command-start = Join with an invite code

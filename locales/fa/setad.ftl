@@ -106,3 +106,77 @@ escalation = ⚠️ گزارش‌های نرسیده: { $title } ({ $key }) · {
     مهلت { $due } گذشت و { $count } واحد گزارش نداده‌اند:
 unreachable = 🚫 ربات دیگر نمی‌تواند به { $name } ({ $unit }) در { $platform } پیام بدهد: ربات را مسدود کرده یا از دسترس خارج شده است. لطفاً از راه دیگری با ایشان تماس بگیرید.
 run-needs-token = برای اجرا دست‌کم یکی از SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN را تنظیم کنید.
+
+## The conversation
+only-text = لطفاً گزارش را به صورت متن بفرستید؛ ربات عکس و پرونده را نمی‌خواند.
+not-member = شما هنوز عضو این ربات نیستید. برای دسترسی، کد دعوت را از کارشناس استانداری بگیرید و بفرستید: /start کد
+start-no-code = به ربات ستاد راهبردی خوش آمدید. برای عضویت، کد دعوتی را که کارشناس استانداری به شما داده بفرستید: /start کد
+start-already = شما با نقش { $role } در { $unit } عضو هستید. /help
+start-bad-code = این کد دعوت معتبر نیست، پیش‌تر استفاده شده یا منقضی شده است. کد تازه را از کارشناس استانداری بگیرید.
+start-welcome = { $name } عزیز، خوش آمدید. شما با نقش { $role } برای { $unit } عضو شدید.
+whoami = نام: { $name }
+    واحد: { $unit }
+    نقش: { $role }
+    پیام‌رسان: { $platform } · زبان: { $lang }
+lang-set = زبان ربات فارسی شد.
+lang-choose = زبان را انتخاب کنید:
+not-allowed = این فرمان برای نقش شما نیست. /help
+unknown-command = این فرمان را نمی‌شناسم. فهرست فرمان‌ها: /help
+bad-period-short = «{ $period }» ماه درستی نیست. نمونه: ۱۴۰۵-۰۹
+error-internal = مشکلی پیش آمد؛ لطفاً چند دقیقهٔ دیگر دوباره بفرستید.
+callback-stale = این دکمه دیگر کار نمی‌کند.
+chart-later = نمودار هنوز آماده نیست؛ فعلاً از /summary و /export استفاده کنید.
+tasks-title = تکلیف‌های { $unit }:
+tasks-line = • { $key } { $title } · { $period } · { $status } · مهلت { $due }
+tasks-none = برای واحد شما در این ماه و ماه گذشته تکلیفی ثبت نشده است.
+button-report = گزارش { $key }
+button-held = ✅ برگزار شد
+button-not-held = ❌ برگزار نشد
+report-choose = برای کدام تکلیف گزارش می‌دهید؟
+report-none-open = گزارش همهٔ تکلیف‌های باز شما رسیده است. سپاس.
+report-prompt = گزارش { $key } «{ $title }» برای { $period } (مهلت { $due }) را بنویسید: برگزار شد یا نشد، تاریخ، تعداد حاضران و بیمه‌شدگان جدید.
+report-hint = برای گزارش، به پیام یادآوری پاسخ (Reply) دهید یا /report را بزنید.
+report-not-yours = این گزارش مربوط به واحد شما نیست و ثبت نشد.
+report-empty = گزارش خالی است و ثبت نشد.
+report-too-long = گزارش { $len } نویسه است؛ بیشینه { $max } نویسه است. لطفاً کوتاه‌تر بنویسید.
+report-saved = ✅ گزارش { $key } «{ $title }» برای { $period } ثبت شد.
+report-saved-late = ✅ گزارش { $key } «{ $title }» برای { $period } ثبت شد (با تأخیر).
+report-updated = ✏️ گزارش { $key } «{ $title }» برای { $period } به‌روز شد.
+report-understood = برداشت ربات: { $held } · تاریخ: { $date } · حاضران: { $attendees } · بیمه‌شدگان جدید: { $insured }
+report-fix-hint = اگر درست نیست، دکمه را بزنید یا پیام خود را ویرایش کنید.
+report-corrected = اصلاح شد: { $held }
+overdue-title = ⚠️ گزارش‌های نرسیده:
+overdue-line = { $key } «{ $title }» · { $period } · { $count } واحد
+overdue-none = همهٔ گزارش‌های سررسیده رسیده‌اند.
+export-caption = خلاصهٔ { $period }
+role-governor = فرمانداری
+role-agency = دستگاه مسئول
+role-staff = کارشناس امور سیاسی
+role-fund = مدیر صندوق
+role-admin = راهبر
+help-guest = برای عضویت: /start کد دعوت
+help-reporter = فرمان‌ها:
+    /tasks تکلیف‌های واحد و وضعیت این ماه
+    /report ثبت گزارش
+    /lang زبان · /whoami مشخصات من · /help راهنما
+    برای گزارش، به پیام یادآوری پاسخ (Reply) دهید.
+help-staff = فرمان‌ها:
+    /summary [۱۴۰۵-۰۹] خلاصهٔ ماه
+    /overdue گزارش‌های نرسیده
+    /export [۱۴۰۵-۰۹] پروندهٔ اکسل
+    /lang زبان · /whoami مشخصات من · /help راهنما
+help-fund = فرمان‌ها:
+    /summary [۱۴۰۵-۰۹] خلاصهٔ ماه
+    /overdue گزارش‌های نرسیده
+    /export [۱۴۰۵-۰۹] پروندهٔ اکسل
+    /lang زبان · /whoami مشخصات من · /help راهنما
+    هشدارها (گزارش‌های نرسیده، سهمیه‌ها، اعضای در دسترس نبودن) و خلاصهٔ روزانه برای شما فرستاده می‌شود.
+command-tasks = تکلیف‌ها و وضعیت این ماه
+command-report = ثبت گزارش
+command-summary = خلاصهٔ ماه
+command-overdue = گزارش‌های نرسیده
+command-export = پروندهٔ اکسل خلاصه
+command-lang = زبان
+command-whoami = مشخصات من
+command-help = راهنما
+command-start = عضویت با کد دعوت

@@ -144,7 +144,10 @@ impl DoubleConfig {
     /// The default configuration in the given flavour.
     #[must_use]
     pub fn flavoured(flavour: Flavour) -> Self {
-        DoubleConfig { flavour, ..DoubleConfig::default() }
+        DoubleConfig {
+            flavour,
+            ..DoubleConfig::default()
+        }
     }
 
     /// The quirks in force: the override if set, else the flavour's.
@@ -156,7 +159,11 @@ impl DoubleConfig {
 
 /// Clamps a share to `0.0..=1.0`, treating `NaN` as 0.
 pub(crate) fn share(rate: f64) -> f64 {
-    if rate.is_nan() { 0.0 } else { rate.clamp(0.0, 1.0) }
+    if rate.is_nan() {
+        0.0
+    } else {
+        rate.clamp(0.0, 1.0)
+    }
 }
 
 /// Keeps a limit only if it is a positive finite number.

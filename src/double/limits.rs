@@ -19,7 +19,12 @@ impl Bucket {
     /// A full bucket. `rate` must be positive and finite (see `config::limit`).
     pub(crate) fn new(rate: f64, capacity: f64, now: Instant) -> Self {
         let capacity = capacity.max(1.0);
-        Bucket { rate, capacity, tokens: capacity, last: now }
+        Bucket {
+            rate,
+            capacity,
+            tokens: capacity,
+            last: now,
+        }
     }
 
     /// Seconds until a token is available (0 if one is available now).
@@ -27,7 +32,11 @@ impl Bucket {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.tokens = (self.tokens + elapsed * self.rate).min(self.capacity);
         self.last = now;
-        if self.tokens >= 1.0 - EPSILON { 0.0 } else { (1.0 - self.tokens) / self.rate }
+        if self.tokens >= 1.0 - EPSILON {
+            0.0
+        } else {
+            (1.0 - self.tokens) / self.rate
+        }
     }
 
     /// Takes one token; call only after [`Bucket::wait`] returned 0 for the same instant.

@@ -20,7 +20,11 @@ pub(crate) struct ApiFailure {
 
 impl ApiFailure {
     pub(crate) fn new(code: u16, description: impl Into<String>) -> Self {
-        ApiFailure { code, description: description.into(), retry_after: None }
+        ApiFailure {
+            code,
+            description: description.into(),
+            retry_after: None,
+        }
     }
 
     pub(crate) fn bad_request(description: impl Into<String>) -> Self {
@@ -83,7 +87,11 @@ impl Input {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => n
                 .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                        .map(|f| f as i64)
+                })
                 .map(Some)
                 .ok_or_else(|| invalid(key)),
             Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| invalid(key)),
@@ -124,9 +132,13 @@ impl Input {
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
                 Ok(v @ (Value::Object(_) | Value::Array(_))) => Ok(Some(v)),
-                _ => Err(ApiFailure::bad_request(format!("Bad Request: can't parse {key} JSON object"))),
+                _ => Err(ApiFailure::bad_request(format!(
+                    "Bad Request: can't parse {key} JSON object"
+                ))),
             },
-            Some(_) => Err(ApiFailure::bad_request(format!("Bad Request: can't parse {key} JSON object"))),
+            Some(_) => Err(ApiFailure::bad_request(format!(
+                "Bad Request: can't parse {key} JSON object"
+            ))),
         }
     }
 
@@ -138,10 +150,12 @@ impl Input {
     /// A chat id parameter, required.
     pub(crate) fn chat_id_of(&self, key: &str) -> Result<i64, ApiFailure> {
         match self.params.get(key) {
-            None | Some(Value::Null) => Err(ApiFailure::bad_request(format!("Bad Request: {key} is empty"))),
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                Err(ApiFailure::bad_request(format!("Bad Request: {key} is empty")))
-            }
+            None | Some(Value::Null) => Err(ApiFailure::bad_request(format!(
+                "Bad Request: {key} is empty"
+            ))),
+            Some(Value::String(s)) if s.trim().is_empty() => Err(ApiFailure::bad_request(format!(
+                "Bad Request: {key} is empty"
+            ))),
             Some(Value::String(s)) if s.trim_start().starts_with('@') => {
                 Err(ApiFailure::bad_request("Bad Request: chat not found"))
             }
@@ -159,7 +173,8 @@ impl Input {
 
     /// A required `message_id`-like parameter.
     pub(crate) fn required_i64(&self, key: &str, missing: &str) -> Result<i64, ApiFailure> {
-        self.i64(key)?.ok_or_else(|| ApiFailure::bad_request(missing))
+        self.i64(key)?
+            .ok_or_else(|| ApiFailure::bad_request(missing))
     }
 
     /// The reply target: `reply_parameters.message_id`, else `reply_to_message_id`; and
@@ -169,16 +184,29 @@ impl Input {
         if let Some(parameters) = self.json("reply_parameters")? {
             let message_id = parameters.get("message_id").and_then(number);
             let Some(message_id) = message_id else {
-                return Err(ApiFailure::bad_request("Bad Request: message to be replied not found"));
+                return Err(ApiFailure::bad_request(
+                    "Bad Request: message to be replied not found",
+                ));
             };
-            if parameters.get("allow_sending_without_reply").and_then(Value::as_bool) == Some(true) {
+            if parameters
+                .get("allow_sending_without_reply")
+                .and_then(Value::as_bool)
+                == Some(true)
+            {
                 allow_missing = true;
             }
-            return Ok((Some(ReplyTo { message_id, via: ReplyField::ReplyParameters }), allow_missing));
+            return Ok((
+                Some(ReplyTo {
+                    message_id,
+                    via: ReplyField::ReplyParameters,
+                }),
+                allow_missing,
+            ));
         }
-        let reply = self
-            .i64("reply_to_message_id")?
-            .map(|message_id| ReplyTo { message_id, via: ReplyField::ReplyToMessageId });
+        let reply = self.i64("reply_to_message_id")?.map(|message_id| ReplyTo {
+            message_id,
+            via: ReplyField::ReplyToMessageId,
+        });
         Ok((reply, allow_missing))
     }
 
@@ -204,11 +232,13 @@ impl Input {
         let Input { mut params, files } = self;
         let mut claimed: Vec<&str> = Vec::new();
         for value in params.values_mut() {
-            if let Value::String(s) = value {
-                if let Some(part) = s.strip_prefix("attach://").and_then(|name| files.get_key_value(name)) {
-                    claimed.push(part.0.as_str());
-                    *value = file_meta(part.1);
-                }
+            let part = value
+                .as_str()
+                .and_then(|s| s.strip_prefix("attach://"))
+                .and_then(|name| files.get_key_value(name));
+            if let Some((name, part)) = part {
+                claimed.push(name.as_str());
+                *value = file_meta(part);
             }
         }
         for (name, part) in &files {
@@ -222,8 +252,14 @@ impl Input {
 
 fn file_meta(part: &FilePart) -> Value {
     let mut meta = Map::new();
-    meta.insert("file_name".into(), part.file_name.clone().map_or(Value::Null, Value::String));
-    meta.insert("mime_type".into(), part.mime_type.clone().map_or(Value::Null, Value::String));
+    meta.insert(
+        "file_name".into(),
+        part.file_name.clone().map_or(Value::Null, Value::String),
+    );
+    meta.insert(
+        "mime_type".into(),
+        part.mime_type.clone().map_or(Value::Null, Value::String),
+    );
     meta.insert("size".into(), Value::from(part.bytes.len()));
     Value::Object(meta)
 }
@@ -247,7 +283,10 @@ mod tests {
 
     fn input(v: Value) -> Input {
         match v {
-            Value::Object(params) => Input { params, files: HashMap::new() },
+            Value::Object(params) => Input {
+                params,
+                files: HashMap::new(),
+            },
             _ => Input::default(),
         }
     }
@@ -265,26 +304,53 @@ mod tests {
 
     #[test]
     fn chat_ids_by_username_are_unknown() {
-        assert_eq!(input(json!({"chat_id": "@chan"})).chat_id().map_err(|f| f.description),
-            Err("Bad Request: chat not found".to_owned()));
-        assert_eq!(input(json!({})).chat_id().map_err(|f| f.description),
-            Err("Bad Request: chat_id is empty".to_owned()));
+        assert_eq!(
+            input(json!({"chat_id": "@chan"}))
+                .chat_id()
+                .map_err(|f| f.description),
+            Err("Bad Request: chat not found".to_owned())
+        );
+        assert_eq!(
+            input(json!({})).chat_id().map_err(|f| f.description),
+            Err("Bad Request: chat_id is empty".to_owned())
+        );
         assert_eq!(input(json!({"chat_id": "-100"})).chat_id(), Ok(-100));
     }
 
     #[test]
     fn reply_targets_come_from_either_field() {
-        let (reply, _) = input(json!({"reply_parameters": "{\"message_id\":5}"})).reply_to().unwrap_or_default();
-        assert_eq!(reply, Some(ReplyTo { message_id: 5, via: ReplyField::ReplyParameters }));
-        let (reply, _) = input(json!({"reply_to_message_id": 6})).reply_to().unwrap_or_default();
-        assert_eq!(reply, Some(ReplyTo { message_id: 6, via: ReplyField::ReplyToMessageId }));
+        let (reply, _) = input(json!({"reply_parameters": "{\"message_id\":5}"}))
+            .reply_to()
+            .unwrap_or_default();
+        assert_eq!(
+            reply,
+            Some(ReplyTo {
+                message_id: 5,
+                via: ReplyField::ReplyParameters
+            })
+        );
+        let (reply, _) = input(json!({"reply_to_message_id": 6}))
+            .reply_to()
+            .unwrap_or_default();
+        assert_eq!(
+            reply,
+            Some(ReplyTo {
+                message_id: 6,
+                via: ReplyField::ReplyToMessageId
+            })
+        );
     }
 
     #[test]
     fn errors_carry_retry_after_only_when_rate_limited() {
-        let body: Value = serde_json::from_slice(&ApiFailure::retry_after(3).to_json()).unwrap_or_default();
+        let body: Value =
+            serde_json::from_slice(&ApiFailure::retry_after(3).to_json()).unwrap_or_default();
         assert_eq!(body["parameters"]["retry_after"], 3);
-        let body: Value = serde_json::from_slice(&ApiFailure::not_found().to_json()).unwrap_or_default();
-        assert_eq!(body, json!({"ok": false, "error_code": 404, "description": "Not Found"}));
+        let body: Value =
+            serde_json::from_slice(&ApiFailure::not_found().to_json()).unwrap_or_default();
+        assert_eq!(
+            body,
+            json!({"ok": false, "error_code": 404, "description": "Not Found"})
+        );
     }
 }

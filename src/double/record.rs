@@ -295,6 +295,8 @@ impl DoubleView<'_> {
     /// (`None`: no `language_code`).
     #[must_use]
     pub fn my_commands(&self, language_code: Option<&str>) -> Option<&Value> {
-        self.state.commands.get(&super::state::commands_key(None, language_code))
+        self.state
+            .commands
+            .get(&super::state::commands_key(None, language_code))
     }
 }

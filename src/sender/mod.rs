@@ -22,15 +22,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 use rand::{Rng, SeedableRng};
-use teloxide::prelude::*;
-use teloxide::{ApiError, RequestError};
+use teloxide::Bot;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::clock::Clock;
 use crate::domain::Lang;
 use crate::domain::member::Platform;
-use crate::platform::outgoing_text;
+use crate::platform::{Delivery, send};
 use crate::service::tick::priority;
 use crate::store::{Claimed, NewMessage, Outcome, Store, StoreError};
 use crate::t;
@@ -80,69 +79,6 @@ impl SenderConfig {
     }
 }
 
-/// What one send came to.
-#[derive(Debug, Clone, PartialEq)]
-enum Result_ {
-    Sent(Option<i64>),
-    RateLimited(Duration),
-    Transient(String),
-    Unreachable(String),
-    Failed(String),
-}
-
-fn classify(result: Result<Message, RequestError>) -> Result_ {
-    match result {
-        Ok(message) => Result_::Sent(Some(i64::from(message.id.0))),
-        Err(RequestError::RetryAfter(s)) => Result_::RateLimited(s.duration()),
-        Err(RequestError::Api(e)) => {
-            let text = e.to_string();
-            match e {
-                ApiError::BotBlocked
-                | ApiError::BotKicked
-                | ApiError::BotKickedFromSupergroup
-                | ApiError::BotKickedFromChannel
-                | ApiError::UserDeactivated
-                | ApiError::CantInitiateConversation
-                | ApiError::CantTalkWithBots => Result_::Unreachable(text),
-                _ if text.starts_with("Forbidden") => Result_::Unreachable(text),
-                ApiError::Unknown(ref s) if looks_transient(s) => Result_::Transient(text),
-                _ => Result_::Failed(text),
-            }
-        }
-        Err(RequestError::InvalidJson { raw, .. }) => {
-            // Delivered if the messenger said ok (Bale's Message may lack fields teloxide
-            // requires); otherwise an error page from a proxy: try again.
-            match serde_json::from_str::<serde_json::Value>(&raw) {
-                Ok(v) if v["ok"] == serde_json::Value::Bool(true) => {
-                    Result_::Sent(v["result"]["message_id"].as_i64())
-                }
-                _ => Result_::Transient(format!(
-                    "unreadable answer: {}",
-                    raw.chars().take(120).collect::<String>()
-                )),
-            }
-        }
-        Err(RequestError::MigrateToChatId(_)) => {
-            Result_::Failed("the group moved to a supergroup".into())
-        }
-        Err(e) => Result_::Transient(e.to_string()),
-    }
-}
-
-fn looks_transient(description: &str) -> bool {
-    let d = description.to_ascii_lowercase();
-    [
-        "bad gateway",
-        "internal server error",
-        "service unavailable",
-        "gateway timeout",
-        "timeout",
-        "too many",
-    ]
-    .iter()
-    .any(|s| d.contains(s))
-}
-
 /// The delay before attempt `attempts + 1`: `base · 2^attempts`, capped, times a jitter in
 /// [0.5, 1.5).
 pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Duration {
@@ -153,7 +89,7 @@ pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Dur
 /// A finished send, back at the dispatcher.
 struct Done {
     row: Claimed,
-    result: Result_,
+    result: Delivery,
 }
 
 /// A running worker.
@@ -337,8 +273,7 @@ async fn run(
         let bot = bot.clone();
         let done_tx = done_tx.clone();
         tokio::spawn(async move {
-            let text = outgoing_text(platform, &row.body);
-            let result = classify(bot.send_message(ChatId(row.chat_id), text).await);
+            let result = send(&bot, platform, &row.outgoing()).await;
             drop(permit);
             let _ = done_tx.send(Done { row, result });
         });
@@ -392,7 +327,7 @@ fn handle(
     let id = done.row.outbox_id;
     let now_ms = clock.now_ms();
     let (outcome, unreachable) = match &done.result {
-        Result_::Sent(message_id) => {
+        Delivery::Sent(message_id) => {
             governor.on_success(now_s);
             (
                 Outcome::Sent {
@@ -403,7 +338,7 @@ fn handle(
                 None,
             )
         }
-        Result_::RateLimited(wait) => {
+        Delivery::RateLimited(wait) => {
             governor.on_rate_limited(now_s, wait.as_secs_f64());
             next_for_chat.insert(done.row.chat_id, Instant::now() + *wait);
             tracing::debug!(chat = done.row.chat_id, wait = ?wait, rate = governor.rate(), "429");
@@ -418,7 +353,7 @@ fn handle(
                 None,
             )
         }
-        Result_::Transient(e) if done.row.attempts + 1 < config.max_attempts => {
+        Delivery::Transient(e) if done.row.attempts + 1 < config.max_attempts => {
             let delay = backoff(
                 config.backoff,
                 config.max_backoff,
@@ -436,7 +371,7 @@ fn handle(
                 None,
             )
         }
-        Result_::Transient(e) | Result_::Failed(e) => {
+        Delivery::Transient(e) | Delivery::Failed(e) => {
             tracing::error!(outbox_id = id, error = %e, "send failed for good");
             (
                 Outcome::Failed {
@@ -446,7 +381,7 @@ fn handle(
                 None,
             )
         }
-        Result_::Unreachable(e) => {
+        Delivery::Unreachable(e) => {
             tracing::warn!(outbox_id = id, chat = done.row.chat_id, error = %e, "chat unreachable");
             (
                 Outcome::Failed {
@@ -568,6 +503,7 @@ async fn alert_unreachable(
                 priority: priority::ALERT,
                 not_before: now.timestamp_millis(),
                 state: "pending",
+                payload: None,
             });
         }
     }
@@ -589,35 +525,5 @@ mod tests {
         assert_eq!(backoff(base, max, 1, 0.0), Duration::from_secs(2));
         assert_eq!(backoff(base, max, 1, 1.0), Duration::from_secs(6));
         assert_eq!(backoff(base, max, 400, 0.5), Duration::from_secs(60));
-    }
-
-    #[test]
-    fn errors_are_classified() {
-        assert_eq!(
-            classify(Err(RequestError::Api(ApiError::BotBlocked))),
-            Result_::Unreachable("Forbidden: bot was blocked by the user".into())
-        );
-        assert!(matches!(
-            classify(Err(RequestError::Api(ApiError::Unknown(
-                "Bad Gateway".into()
-            )))),
-            Result_::Transient(_)
-        ));
-        assert!(matches!(
-            classify(Err(RequestError::Api(ApiError::Unknown(
-                "Bad Request: chat not found".into()
-            )))),
-            Result_::Failed(_)
-        ));
-        let delivered = RequestError::InvalidJson {
-            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
-            raw: r#"{"ok":true,"result":{"message_id":7}}"#.into(),
-        };
-        assert_eq!(classify(Err(delivered)), Result_::Sent(Some(7)));
-        let html = RequestError::InvalidJson {
-            source: Arc::new(serde_json::from_str::<u8>("x").unwrap_err()),
-            raw: "<html>502 Bad Gateway</html>".into(),
-        };
-        assert!(matches!(classify(Err(html)), Result_::Transient(_)));
     }
 }

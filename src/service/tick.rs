@@ -20,6 +20,8 @@ use super::work_calendar;
 
 /// Priorities in the queue: lower goes first.
 pub mod priority {
+    /// Answers to what a member just sent.
+    pub const REPLY: i64 = -10;
     /// Alerts to fund managers and admins.
     pub const ALERT: i64 = 0;
     /// Escalations.
@@ -178,6 +180,7 @@ pub async fn tick(
                         priority: priority::ESCALATE,
                         not_before: now.timestamp_millis(),
                         state: if missed { "missed" } else { "pending" },
+                        payload: None,
                     });
                 }
                 if missed {
@@ -246,5 +249,6 @@ fn notice_message(kind: &str, n: &DueNotice, names: &Names, tz: Tz, missed: bool
         priority,
         not_before: n.due_notice_at * 1000,
         state: if missed { "missed" } else { "pending" },
+        payload: None,
     }
 }

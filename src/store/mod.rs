@@ -9,6 +9,8 @@
 //!
 //! This module owns SQL and row types; it must not import `teloxide` or render text.
 
+mod conversation;
+mod inbox;
 mod outbox;
 mod rows;
 
@@ -19,6 +21,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
+pub use conversation::*;
+pub use inbox::*;
 pub use outbox::*;
 pub use rows::*;
 
@@ -113,7 +117,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
-                .max_connections(4)
+                .max_connections(16)
                 .min_connections(1)
                 .connect_with(options)
                 .await?;
@@ -121,7 +125,7 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(8)
+                .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;

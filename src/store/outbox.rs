@@ -28,6 +28,26 @@ pub struct NewMessage {
     pub not_before: i64,
     /// `pending`, or `missed` for what fell due too long ago to be sent.
     pub state: &'static str,
+    /// Buttons and the message replied to ([`Payload`] as JSON).
+    pub payload: Option<String>,
+}
+
+/// What a queued message carries besides its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Payload {
+    /// The message it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<i64>,
+    /// Inline buttons: rows of (label, callback data).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Vec<(String, String)>>,
+}
+
+impl Payload {
+    /// The JSON stored in `outbox.payload` (`None` when empty).
+    pub fn to_json(&self) -> Option<String> {
+        (self != &Payload::default()).then(|| serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 /// A claimed message, ready to send.
@@ -45,6 +65,25 @@ pub struct Claimed {
     pub body: String,
     /// Attempts so far.
     pub attempts: i64,
+    /// [`Payload`] as JSON.
+    pub payload: Option<String>,
+}
+
+impl Claimed {
+    /// The message to send.
+    pub fn outgoing(&self) -> crate::platform::Outgoing {
+        let payload: Payload = self
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
+        crate::platform::Outgoing {
+            chat_id: self.chat_id,
+            text: self.body.clone(),
+            reply_to: payload.reply_to,
+            buttons: payload.buttons,
+        }
+    }
 }
 
 /// What became of one send.
@@ -165,51 +204,62 @@ const MEMBER_COLUMNS: &str =
 /// Rows per multi-row INSERT.
 const CHUNK: usize = 400;
 
+/// Enqueues `messages` in `tx` (see [`Store::enqueue`]).
+pub(super) async fn enqueue_in(
+    tx: &mut super::Tx,
+    messages: &[NewMessage],
+    now: i64,
+) -> Result<u64, StoreError> {
+    let mut added = 0;
+    for chunk in messages.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
+                 priority, state, payload, attempts, not_before, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 12;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12,
+                b + 12
+            ));
+        }
+        sql.push_str(" ON CONFLICT (dedup_key) DO NOTHING");
+        let n = with_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for m in chunk {
+                q = q
+                    .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
+                    .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
+                    .bind(m.state).bind(&m.payload).bind(m.not_before).bind(now);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+        added += n;
+    }
+    Ok(added)
+}
+
 impl Store {
     /// Enqueues `messages`, skipping those whose key is already queued. Returns how many were
     /// added.
     pub async fn enqueue(&self, messages: &[NewMessage], now: i64) -> Result<u64, StoreError> {
-        let mut added = 0;
         let mut tx = self.begin().await?;
-        for chunk in messages.chunks(CHUNK) {
-            let mut sql = String::from(
-                "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
-                 priority, state, attempts, not_before, created_at, updated_at) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 11;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 11
-                ));
-            }
-            sql.push_str(" ON CONFLICT (dedup_key) DO NOTHING");
-            let n = with_tx!(&mut tx, c => {
-                let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
-                for m in chunk {
-                    q = q
-                        .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
-                        .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
-                        .bind(m.state).bind(m.not_before).bind(now);
-                }
-                q.execute(&mut *c).await?.rows_affected()
-            });
-            added += n;
-        }
+        let added = enqueue_in(&mut tx, messages, now).await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -224,7 +274,7 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let returning = "RETURNING outbox_id, chat_id, member_id, kind, body, attempts";
+        let returning = "RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload";
         Ok(match self {
             Store::Sqlite(p) => {
                 // One writer at a time: the UPDATE is atomic, no row can be claimed twice.

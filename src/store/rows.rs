@@ -171,6 +171,14 @@ impl Store {
         )
     }
 
+    /// The unit with this id.
+    pub async fn unit(&self, unit_id: i64) -> Result<Option<UnitRow>, StoreError> {
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM unit WHERE unit_id = $1");
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(unit_id).fetch_optional(p).await?),
+        )
+    }
+
     /// The unit with this key.
     pub async fn unit_by_key(&self, key: &str) -> Result<Option<UnitRow>, StoreError> {
         let sql = format!("SELECT {UNIT_COLUMNS} FROM unit WHERE key = $1");

@@ -1,0 +1,845 @@
+//! Handling one stored update: read it (completing Bale's JSON first), decide, and write the
+//! effects (a joined member, a stored report, replies queued in the outbox) in one transaction
+//! that also marks the update handled. A redelivered or replayed update is therefore handled
+//! once; an update that cannot be read is logged with its raw JSON, counted, and marked failed.
+//!
+//! Access: nobody sees anything before joining; a member sees only what its role and unit
+//! allow; reports are accepted only on the member's own unit's occurrences.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::Weekday;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use teloxide::types::{CallbackQuery, Message, Update, UpdateKind, User};
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::domain::Lang;
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::{Platform, Role};
+use crate::domain::report::{ReportTextError, check_report_text, read_report};
+use crate::domain::text::to_ascii_digits;
+use crate::platform::{answer_callback, complete_update, send_document};
+use crate::render::{MESSAGE_LIMIT, split_message, summary_text, summary_xlsx};
+use crate::service::tick::priority;
+use crate::service::{summary, work_calendar};
+use crate::store::{
+    InboxRow, MemberRow, NewMessage, OccurrenceInfo, Payload, ReportInput, Store, StoreError, Tx,
+};
+use crate::t;
+
+use super::command::{Command, parse};
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct Context {
+    /// The database.
+    pub store: Store,
+    /// The platform served.
+    pub platform: Platform,
+    /// The teloxide bot of the platform.
+    pub bot: teloxide::Bot,
+    /// The bot's username (commands addressed to another bot are ignored).
+    pub username: String,
+    /// The time zone.
+    pub tz: Tz,
+    /// Days off.
+    pub weekend: Vec<Weekday>,
+    /// The language of people not yet known.
+    pub default_lang: Lang,
+    /// The clock.
+    pub clock: Clock,
+    /// Wakes the send queue after replies are queued.
+    pub outbox: Arc<Notify>,
+    /// Updates that could not be read.
+    pub unreadable: Arc<AtomicU64>,
+}
+
+/// What a member is in the middle of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// After `/report` and a choice: the next text is the report on this occurrence.
+    AwaitingReport {
+        /// The occurrence.
+        occurrence_id: i64,
+    },
+}
+
+/// A reply to queue.
+struct Reply {
+    text: String,
+    buttons: Vec<Vec<(String, String)>>,
+    reply_to: Option<i64>,
+}
+
+impl Reply {
+    fn text(text: String) -> Reply {
+        Reply {
+            text,
+            buttons: Vec::new(),
+            reply_to: None,
+        }
+    }
+}
+
+/// What handling an update comes to, besides what it wrote.
+#[derive(Default)]
+struct Effects {
+    replies: Vec<Reply>,
+    callback: Option<(String, Option<String>)>,
+    document: Option<(String, Vec<u8>, String)>,
+}
+
+/// Where a message came from.
+struct From {
+    user_id: i64,
+    chat_id: i64,
+    message_id: i64,
+    name: String,
+    lang: Lang,
+}
+
+fn from_user(user: &User, chat_id: i64, message_id: i64, default_lang: Lang) -> From {
+    let name = match &user.last_name {
+        Some(last) => format!("{} {last}", user.first_name),
+        None => user.first_name.clone(),
+    };
+    let lang = user
+        .language_code
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(default_lang);
+    From {
+        user_id: user.id.0 as i64,
+        chat_id,
+        message_id,
+        name: name.chars().take(128).collect(),
+        lang,
+    }
+}
+
+fn member_lang(member: &MemberRow) -> Lang {
+    Lang::parse(&member.lang).unwrap_or_default()
+}
+
+fn role_of(member: &MemberRow) -> Role {
+    Role::parse(&member.role).unwrap_or(Role::Agency)
+}
+
+/// The chat id an update concerns, read from its raw JSON (for storing it).
+pub fn chat_of(update: &Value) -> Option<i64> {
+    for kind in [
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+    ] {
+        if let Some(id) = update[kind]["chat"]["id"].as_i64() {
+            return Some(id);
+        }
+    }
+    update["callback_query"]["message"]["chat"]["id"]
+        .as_i64()
+        .or_else(|| update["callback_query"]["from"]["id"].as_i64())
+}
+
+/// Handles one stored update. Database errors are returned (the update stays `new` and is
+/// tried again); everything else is answered or logged.
+pub async fn handle(ctx: &Context, row: &InboxRow) -> Result<(), StoreError> {
+    let now_ms = ctx.clock.now_ms();
+    let update = match read(ctx.platform, &row.payload) {
+        Ok(u) => u,
+        Err(reason) => {
+            ctx.unreadable.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(platform = %ctx.platform, update_id = row.update_id, %reason, raw = %row.payload, "unreadable update");
+            let mut tx = ctx.store.begin().await?;
+            if tx
+                .finish_update(row.inbox_id, Some(&reason), now_ms)
+                .await?
+            {
+                tx.commit().await?;
+            }
+            return Ok(());
+        }
+    };
+    let mut tx = ctx.store.begin().await?;
+    let effects = match &update.kind {
+        UpdateKind::Message(m) if m.chat.is_private() => on_message(ctx, &mut tx, m, false).await?,
+        UpdateKind::EditedMessage(m) if m.chat.is_private() => {
+            on_message(ctx, &mut tx, m, true).await?
+        }
+        UpdateKind::CallbackQuery(q) => on_callback(ctx, &mut tx, q).await?,
+        _ => Effects::default(), // groups, channels, other kinds: nothing to do
+    };
+    let now = now_ms / 1000;
+    let messages: Vec<NewMessage> = effects
+        .replies
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let chat = chat_of(&serde_json::from_str(&row.payload).unwrap_or(Value::Null))
+                .unwrap_or_default();
+            let parts = split_message(&r.text, MESSAGE_LIMIT);
+            let last = parts.len() - 1;
+            parts
+                .into_iter()
+                .enumerate()
+                .map(move |(j, body)| NewMessage {
+                    dedup_key: format!("reply:{}:{}:{i}:{j}", row.update_id, chat),
+                    platform: String::new(),
+                    chat_id: chat,
+                    member_id: None,
+                    kind: "notice".into(),
+                    occurrence_id: None,
+                    body,
+                    priority: priority::REPLY,
+                    not_before: now_ms,
+                    state: "pending",
+                    payload: Payload {
+                        reply_to: if j == 0 { r.reply_to } else { None },
+                        buttons: if j == last {
+                            r.buttons.clone()
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                    .to_json(),
+                })
+        })
+        .map(|mut m| {
+            m.platform = ctx.platform.as_str().to_owned();
+            m.dedup_key = format!("{}:{}", ctx.platform, m.dedup_key);
+            m
+        })
+        .collect();
+    tx.enqueue(&messages, now).await?;
+    if !tx.finish_update(row.inbox_id, None, now_ms).await? {
+        // Another worker handled it meanwhile: drop what this one did.
+        return Ok(());
+    }
+    tx.commit().await?;
+    if !messages.is_empty() {
+        ctx.outbox.notify_one();
+    }
+    // At most once, after the commit: answering a button press and sending a document.
+    if let Some((id, text)) = effects.callback {
+        let _ = answer_callback(&ctx.bot, &id, text.as_deref()).await;
+    }
+    if let Some((name, bytes, caption)) = effects.document {
+        let chat =
+            chat_of(&serde_json::from_str(&row.payload).unwrap_or(Value::Null)).unwrap_or_default();
+        let result = send_document(&ctx.bot, ctx.platform, chat, &name, bytes, &caption).await;
+        if !matches!(result, crate::platform::Delivery::Sent(_)) {
+            tracing::warn!(?result, "sending an export failed");
+        }
+    }
+    Ok(())
+}
+
+/// Reads an update's JSON into teloxide's type, completing Bale's objects first. The update id
+/// was stored from the raw JSON; it is zeroed here because teloxide reads it as `u32`.
+fn read(platform: Platform, payload: &str) -> Result<Update, String> {
+    let mut value: Value = serde_json::from_str(payload).map_err(|e| format!("not JSON: {e}"))?;
+    complete_update(platform, &mut value);
+    value["update_id"] = Value::from(0);
+    let update: Update = serde_json::from_value(value)
+        .map_err(|e| format!("not an update teloxide can read: {e}"))?;
+    if let UpdateKind::Error(_) = update.kind {
+        return Err("an update kind teloxide cannot read".into());
+    }
+    Ok(update)
+}
+
+async fn on_message(
+    ctx: &Context,
+    tx: &mut Tx,
+    m: &Message,
+    edited: bool,
+) -> Result<Effects, StoreError> {
+    let mut fx = Effects::default();
+    let Some(user) = &m.from else { return Ok(fx) };
+    let from = from_user(user, m.chat.id.0, i64::from(m.id.0), ctx.default_lang);
+    let member = ctx
+        .store
+        .member_by_user(ctx.platform.as_str(), from.user_id)
+        .await?;
+    let text = m.text().or(m.caption());
+    let Some(text) = text else {
+        let lang = member.as_ref().map(member_lang).unwrap_or(from.lang);
+        fx.replies.push(Reply::text(t!(lang, "only-text")));
+        return Ok(fx);
+    };
+
+    if let Some(command) = parse(text, &ctx.username).filter(|_| !edited) {
+        return on_command(ctx, tx, &from, member, command).await;
+    }
+    let Some(member) = member else {
+        fx.replies.push(Reply::text(t!(from.lang, "not-member")));
+        return Ok(fx);
+    };
+    let lang = member_lang(&member);
+
+    if edited {
+        // An edit of a report corrects it.
+        if let Some(report) = ctx
+            .store
+            .report_of_message(ctx.platform.as_str(), from.chat_id, from.message_id)
+            .await?
+        {
+            let Some(occ) = ctx.store.occurrence_info(report.occurrence_id).await? else {
+                return Ok(fx);
+            };
+            return submit(ctx, tx, &member, &occ, text, &from, true).await;
+        }
+        return Ok(fx);
+    }
+
+    // A reply to a reminder reports on its occurrence.
+    if let Some(replied) = m.reply_to_message() {
+        let replied_id = i64::from(replied.id.0);
+        let occurrence = ctx
+            .store
+            .occurrence_of_message(ctx.platform.as_str(), from.chat_id, replied_id)
+            .await?;
+        if let Some(occurrence_id) = occurrence {
+            let Some(occ) = ctx.store.occurrence_info(occurrence_id).await? else {
+                return Ok(fx);
+            };
+            return submit(ctx, tx, &member, &occ, text, &from, false).await;
+        }
+    }
+    // After /report: the text is the report.
+    if let Some(State::AwaitingReport { occurrence_id }) = ctx
+        .store
+        .member_state(member.member_id)
+        .await?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        && let Some(occ) = ctx.store.occurrence_info(occurrence_id).await?
+    {
+        return submit(ctx, tx, &member, &occ, text, &from, false).await;
+    }
+    fx.replies.push(Reply::text(t!(lang, "report-hint")));
+    Ok(fx)
+}
+
+/// Stores a report on `occ` from `member`, or refuses it.
+async fn submit(
+    ctx: &Context,
+    tx: &mut Tx,
+    member: &MemberRow,
+    occ: &OccurrenceInfo,
+    text: &str,
+    from: &From,
+    edit: bool,
+) -> Result<Effects, StoreError> {
+    let mut fx = Effects::default();
+    let lang = member_lang(member);
+    let role = role_of(member);
+    if !role.reports() || occ.unit_id != member.unit_id {
+        fx.replies.push(Reply {
+            reply_to: Some(from.message_id),
+            ..Reply::text(t!(lang, "report-not-yours"))
+        });
+        return Ok(fx);
+    }
+    let body = match check_report_text(text) {
+        Ok(body) => body,
+        Err(ReportTextError::Empty) => {
+            fx.replies.push(Reply::text(t!(lang, "report-empty")));
+            return Ok(fx);
+        }
+        Err(ReportTextError::TooLong { len, max }) => {
+            fx.replies.push(Reply::text(t!(
+                lang,
+                "report-too-long",
+                len = len,
+                max = max
+            )));
+            return Ok(fx);
+        }
+    };
+    let period = Period::from_code(occ.period as i32)
+        .unwrap_or_else(|_| JalaliDate::today(ctx.clock.now(), ctx.tz).period());
+    let facts = read_report(&body, period);
+    let input = ReportInput {
+        member_id: Some(member.member_id),
+        body,
+        held: facts.held,
+        held_on: facts.held_on.map(|d| d.to_gregorian().to_string()),
+        attendees: facts.attendees.map(i64::from),
+        insured: facts.insured.map(i64::from),
+        source: Some((
+            ctx.platform.as_str().to_owned(),
+            from.chat_id,
+            from.message_id,
+        )),
+    };
+    let now = ctx.clock.now().timestamp();
+    let report_id = tx.save_report(occ.occurrence_id, &input, now).await?;
+    tx.set_member_state(member.member_id, None, now).await?;
+    let late = occ.due_at < now;
+    let heading = if edit {
+        t!(
+            lang,
+            "report-updated",
+            key = occ.key.clone(),
+            title = occ.title.clone(),
+            period = period.name(lang)
+        )
+    } else if late {
+        t!(
+            lang,
+            "report-saved-late",
+            key = occ.key.clone(),
+            title = occ.title.clone(),
+            period = period.name(lang)
+        )
+    } else {
+        t!(
+            lang,
+            "report-saved",
+            key = occ.key.clone(),
+            title = occ.title.clone(),
+            period = period.name(lang)
+        )
+    };
+    let unknown = || "—".to_owned();
+    let understood = t!(
+        lang,
+        "report-understood",
+        held = match facts.held {
+            Some(true) => t!(lang, "held-yes"),
+            Some(false) => t!(lang, "held-no"),
+            None => unknown(),
+        },
+        date = facts
+            .held_on
+            .map(|d| d.format(lang.digits()))
+            .unwrap_or_else(unknown),
+        attendees = facts
+            .attendees
+            .map(|n| crate::domain::text::localize_digits(&n.to_string(), lang.digits()))
+            .unwrap_or_else(unknown),
+        insured = facts
+            .insured
+            .map(|n| crate::domain::text::localize_digits(&n.to_string(), lang.digits()))
+            .unwrap_or_else(unknown)
+    );
+    fx.replies.push(Reply {
+        text: format!("{heading}\n{understood}\n{}", t!(lang, "report-fix-hint")),
+        buttons: vec![vec![
+            (t!(lang, "button-held"), format!("held:{report_id}:1")),
+            (t!(lang, "button-not-held"), format!("held:{report_id}:0")),
+        ]],
+        reply_to: Some(from.message_id),
+    });
+    Ok(fx)
+}
+
+async fn on_command(
+    ctx: &Context,
+    tx: &mut Tx,
+    from: &From,
+    member: Option<MemberRow>,
+    command: Command,
+) -> Result<Effects, StoreError> {
+    let mut fx = Effects::default();
+    let now = ctx.clock.now();
+    if let Command::Start(code) = &command {
+        let lang = member.as_ref().map(member_lang).unwrap_or(from.lang);
+        let Some(code) = code else {
+            let text = match &member {
+                Some(m) => t!(
+                    lang,
+                    "start-already",
+                    unit = unit_name(ctx, m.unit_id).await?,
+                    role = role_name(lang, role_of(m))
+                ),
+                None => t!(lang, "start-no-code"),
+            };
+            fx.replies.push(Reply::text(text));
+            return Ok(fx);
+        };
+        let code: String = to_ascii_digits(code.trim())
+            .to_ascii_lowercase()
+            .chars()
+            .take(64)
+            .collect();
+        let Some(invite) = tx.use_invite(&code, now.timestamp()).await? else {
+            fx.replies.push(Reply::text(t!(lang, "start-bad-code")));
+            return Ok(fx);
+        };
+        let member_lang_code = member
+            .as_ref()
+            .map(|m| m.lang.clone())
+            .unwrap_or_else(|| from.lang.code().to_owned());
+        let member_id = tx
+            .upsert_member(
+                ctx.platform.as_str(),
+                from.user_id,
+                from.chat_id,
+                invite.unit_id,
+                &invite.role,
+                &from.name,
+                &member_lang_code,
+                now.timestamp(),
+            )
+            .await?;
+        tx.audit(
+            &crate::store::AuditEntry {
+                actor: &format!("member:{member_id}"),
+                action: "join",
+                entity: "member",
+                entity_key: &member_id.to_string(),
+                detail: serde_json::json!({ "unit_id": invite.unit_id, "role": invite.role, "platform": ctx.platform.as_str() }).to_string(),
+            },
+            now.timestamp(),
+        )
+        .await?;
+        let lang = Lang::parse(&member_lang_code).unwrap_or_default();
+        let role = Role::parse(&invite.role).unwrap_or(Role::Agency);
+        fx.replies.push(Reply::text(format!(
+            "{}\n\n{}",
+            t!(
+                lang,
+                "start-welcome",
+                name = from.name.clone(),
+                unit = unit_name(ctx, invite.unit_id).await?,
+                role = role_name(lang, role)
+            ),
+            help(lang, Some(role))
+        )));
+        return Ok(fx);
+    }
+    let Some(member) = member else {
+        fx.replies.push(Reply::text(t!(from.lang, "not-member")));
+        return Ok(fx);
+    };
+    let lang = member_lang(&member);
+    let role = role_of(&member);
+    let today = JalaliDate::today(now, ctx.tz);
+    let period_arg = |arg: &Option<String>| -> Result<Period, String> {
+        match arg {
+            None => Ok(today.period()),
+            Some(s) => {
+                Period::parse(s).map_err(|_| t!(lang, "bad-period-short", period = s.clone()))
+            }
+        }
+    };
+    match command {
+        Command::Start(_) => {}
+        Command::Help => fx.replies.push(Reply::text(help(lang, Some(role)))),
+        Command::Whoami => fx.replies.push(Reply::text(t!(
+            lang,
+            "whoami",
+            name = member.display_name.clone(),
+            unit = unit_name(ctx, member.unit_id).await?,
+            role = role_name(lang, role),
+            platform = ctx.platform.as_str(),
+            lang = lang.code()
+        ))),
+        Command::Lang(arg) => match arg.as_deref().and_then(Lang::parse) {
+            Some(new) => {
+                tx.set_member_lang(member.member_id, new.code(), now.timestamp())
+                    .await?;
+                fx.replies.push(Reply::text(t!(new, "lang-set")));
+            }
+            None => fx.replies.push(Reply {
+                buttons: vec![vec![
+                    ("فارسی".into(), "lang:fa".into()),
+                    ("English".into(), "lang:en".into()),
+                ]],
+                ..Reply::text(t!(lang, "lang-choose"))
+            }),
+        },
+        Command::Tasks | Command::Report if !role.reports() => {
+            fx.replies.push(Reply::text(t!(lang, "not-allowed")))
+        }
+        Command::Tasks => {
+            let occurrences = own_occurrences(ctx, &member, today).await?;
+            if occurrences.is_empty() {
+                fx.replies.push(Reply::text(t!(lang, "tasks-none")));
+            } else {
+                let mut lines = vec![t!(
+                    lang,
+                    "tasks-title",
+                    unit = unit_name(ctx, member.unit_id).await?
+                )];
+                let mut buttons = Vec::new();
+                for o in &occurrences {
+                    let period = Period::from_code(o.period as i32)
+                        .map(|p| p.name(lang))
+                        .unwrap_or_default();
+                    let status = status_word(lang, o, now.timestamp());
+                    lines.push(t!(
+                        lang,
+                        "tasks-line",
+                        key = o.key.clone(),
+                        title = o.title.clone(),
+                        period = period,
+                        status = status,
+                        due = due_text(ctx, o, lang)
+                    ));
+                    if o.status == "open" {
+                        buttons.push(vec![(
+                            t!(lang, "button-report", key = o.key.clone()),
+                            format!("rep:{}", o.occurrence_id),
+                        )]);
+                    }
+                }
+                fx.replies.push(Reply {
+                    text: lines.join("\n"),
+                    buttons,
+                    reply_to: None,
+                });
+            }
+        }
+        Command::Report => {
+            let open: Vec<_> = own_occurrences(ctx, &member, today)
+                .await?
+                .into_iter()
+                .filter(|o| o.status == "open")
+                .collect();
+            match open.as_slice() {
+                [] => fx.replies.push(Reply::text(t!(lang, "report-none-open"))),
+                [only] => {
+                    let state = serde_json::to_string(&State::AwaitingReport {
+                        occurrence_id: only.occurrence_id,
+                    })
+                    .unwrap_or_default();
+                    tx.set_member_state(member.member_id, Some(&state), now.timestamp())
+                        .await?;
+                    fx.replies.push(Reply::text(prompt(ctx, lang, only)));
+                }
+                many => fx.replies.push(Reply {
+                    buttons: many
+                        .iter()
+                        .map(|o| {
+                            vec![(
+                                format!(
+                                    "{} · {}",
+                                    o.key,
+                                    Period::from_code(o.period as i32)
+                                        .map(|p| p.name(lang))
+                                        .unwrap_or_default()
+                                ),
+                                format!("rep:{}", o.occurrence_id),
+                            )]
+                        })
+                        .collect(),
+                    ..Reply::text(t!(lang, "report-choose"))
+                }),
+            }
+        }
+        Command::Summary(_) | Command::Overdue | Command::Export(_) | Command::Chart(_)
+            if !role.sees_summaries() =>
+        {
+            fx.replies.push(Reply::text(t!(lang, "not-allowed")))
+        }
+        Command::Summary(arg) => match period_arg(&arg) {
+            Err(e) => fx.replies.push(Reply::text(e)),
+            Ok(period) => {
+                let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
+                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                fx.replies.push(Reply::text(summary_text(&s, lang)));
+            }
+        },
+        Command::Export(arg) => match period_arg(&arg) {
+            Err(e) => fx.replies.push(Reply::text(e)),
+            Ok(period) => {
+                let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
+                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                match summary_xlsx(&s, lang) {
+                    Ok(bytes) => {
+                        fx.document = Some((
+                            format!("setad-{period}.xlsx"),
+                            bytes,
+                            t!(lang, "export-caption", period = period.name(lang)),
+                        ))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "building the workbook");
+                        fx.replies.push(Reply::text(t!(lang, "error-internal")));
+                    }
+                }
+            }
+        },
+        Command::Overdue => {
+            let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
+            let mut lines = Vec::new();
+            for period in [today.period().prev(), today.period()] {
+                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                for o in &s.obligations {
+                    let missing: Vec<&str> = o
+                        .lines
+                        .iter()
+                        .filter(|l| l.standing == crate::domain::summary::Standing::Missing)
+                        .map(|l| l.name.as_str())
+                        .collect();
+                    if !missing.is_empty() {
+                        lines.push(t!(
+                            lang,
+                            "overdue-line",
+                            key = o.key.clone(),
+                            title = o.title.clone(),
+                            period = period.name(lang),
+                            count = missing.len()
+                        ));
+                        lines.extend(missing.iter().map(|n| format!("• {n}")));
+                    }
+                }
+            }
+            if lines.is_empty() {
+                fx.replies.push(Reply::text(t!(lang, "overdue-none")));
+            } else {
+                lines.insert(0, t!(lang, "overdue-title"));
+                fx.replies.push(Reply::text(lines.join("\n")));
+            }
+        }
+        Command::Chart(_) => fx.replies.push(Reply::text(t!(lang, "chart-later"))),
+        Command::Unknown(_) => fx.replies.push(Reply::text(t!(lang, "unknown-command"))),
+    }
+    Ok(fx)
+}
+
+async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Effects, StoreError> {
+    let mut fx = Effects::default();
+    let id = q.id.0.clone();
+    let member = ctx
+        .store
+        .member_by_user(ctx.platform.as_str(), q.from.id.0 as i64)
+        .await?;
+    let Some(member) = member else {
+        fx.callback = Some((id, Some(t!(ctx.default_lang, "not-member"))));
+        return Ok(fx);
+    };
+    let lang = member_lang(&member);
+    let now = ctx.clock.now();
+    let data = q.data.clone().unwrap_or_default();
+    let mut parts = data.splitn(3, ':');
+    let (kind, a, b) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+    match (kind, a.and_then(|a| a.parse::<i64>().ok()), b) {
+        ("rep", Some(occurrence_id), None) => {
+            match ctx.store.occurrence_info(occurrence_id).await? {
+                Some(occ) if occ.unit_id == member.unit_id && role_of(&member).reports() => {
+                    let state = serde_json::to_string(&State::AwaitingReport { occurrence_id })
+                        .unwrap_or_default();
+                    tx.set_member_state(member.member_id, Some(&state), now.timestamp())
+                        .await?;
+                    fx.replies.push(Reply::text(prompt(ctx, lang, &occ)));
+                    fx.callback = Some((id, None));
+                }
+                _ => fx.callback = Some((id, Some(t!(lang, "report-not-yours")))),
+            }
+        }
+        ("held", Some(report_id), Some(v @ ("0" | "1"))) => {
+            let report = ctx.store.report(report_id).await?;
+            let occ = match &report {
+                Some(r) => ctx.store.occurrence_info(r.occurrence_id).await?,
+                None => None,
+            };
+            match occ {
+                Some(occ) if occ.unit_id == member.unit_id && role_of(&member).reports() => {
+                    let held = v == "1";
+                    tx.correct_held(report_id, member.member_id, held, now.timestamp())
+                        .await?;
+                    let word = if held {
+                        t!(lang, "held-yes")
+                    } else {
+                        t!(lang, "held-no")
+                    };
+                    fx.callback =
+                        Some((id, Some(t!(lang, "report-corrected", held = word.clone()))));
+                    fx.replies
+                        .push(Reply::text(t!(lang, "report-corrected", held = word)));
+                }
+                _ => fx.callback = Some((id, Some(t!(lang, "report-not-yours")))),
+            }
+        }
+        ("lang", _, _) => {
+            let new = a.and_then(Lang::parse).unwrap_or(lang);
+            tx.set_member_lang(member.member_id, new.code(), now.timestamp())
+                .await?;
+            fx.callback = Some((id, Some(t!(new, "lang-set"))));
+        }
+        _ => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
+    }
+    Ok(fx)
+}
+
+async fn own_occurrences(
+    ctx: &Context,
+    member: &MemberRow,
+    today: JalaliDate,
+) -> Result<Vec<OccurrenceInfo>, StoreError> {
+    let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
+    let now = ctx.clock.now();
+    for period in [today.period().prev(), today.period()] {
+        crate::service::occurrence::ensure_period(&ctx.store, period, &cal, ctx.tz, now).await?;
+    }
+    let from = i64::from(today.period().prev().code());
+    let to = i64::from(today.period().code());
+    ctx.store.unit_occurrences(member.unit_id, from, to).await
+}
+
+fn prompt(ctx: &Context, lang: Lang, occ: &OccurrenceInfo) -> String {
+    let period = Period::from_code(occ.period as i32)
+        .map(|p| p.name(lang))
+        .unwrap_or_default();
+    t!(
+        lang,
+        "report-prompt",
+        key = occ.key.clone(),
+        title = occ.title.clone(),
+        period = period,
+        due = due_text(ctx, occ, lang)
+    )
+}
+
+fn due_text(ctx: &Context, occ: &OccurrenceInfo, lang: Lang) -> String {
+    let last = chrono::DateTime::from_timestamp(occ.due_at - 1, 0).unwrap_or_default();
+    JalaliDate::today(last, ctx.tz).format(lang.digits())
+}
+
+fn status_word(lang: Lang, o: &OccurrenceInfo, now: i64) -> String {
+    match o.status.as_str() {
+        "reported" => t!(lang, "standing-reported"),
+        "late" => t!(lang, "standing-late"),
+        _ if now >= o.due_at => t!(lang, "standing-missing"),
+        _ => t!(lang, "standing-pending"),
+    }
+}
+
+async fn unit_name(ctx: &Context, unit_id: i64) -> Result<String, StoreError> {
+    Ok(ctx
+        .store
+        .unit(unit_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default())
+}
+
+/// A role's name.
+pub fn role_name(lang: Lang, role: Role) -> String {
+    match role {
+        Role::Governor => t!(lang, "role-governor"),
+        Role::Agency => t!(lang, "role-agency"),
+        Role::Staff => t!(lang, "role-staff"),
+        Role::Fund => t!(lang, "role-fund"),
+        Role::Admin => t!(lang, "role-admin"),
+    }
+}
+
+/// The help text for a role (or for someone not yet joined).
+pub fn help(lang: Lang, role: Option<Role>) -> String {
+    match role {
+        None => t!(lang, "help-guest"),
+        Some(r) if r.reports() => t!(lang, "help-reporter"),
+        Some(Role::Staff) => t!(lang, "help-staff"),
+        Some(_) => t!(lang, "help-fund"),
+    }
+}
