@@ -481,7 +481,21 @@ async fn replies_edits_and_presses_become_telegram_updates() {
         edited.reply_markup().is_none(),
         "an edit without reply_markup removes the keyboard"
     );
+    let restored = bot
+        .edit_message_reply_markup(reminder.chat.id, reminder.id)
+        .reply_markup(keyboard())
+        .await
+        .expect("keyboard back");
+    assert!(restored.reply_markup().is_some());
     let last = double.messages_to(reza.chat_id()).pop().expect("recorded");
+    assert_eq!(last.kind, SentKind::EditMarkup);
+    assert_eq!(last.text.as_deref(), Some("Thanks, recorded."));
+    let last = double
+        .messages_to(reza.chat_id())
+        .into_iter()
+        .rev()
+        .nth(1)
+        .expect("recorded");
     assert_eq!(
         (last.kind, last.message_id),
         (SentKind::Edit, reminder.id.0.into())

@@ -241,18 +241,20 @@ impl Double {
     /// `from` writes `text` to the bot in private; returns the message id. A text starting
     /// with `/command` carries a `bot_command` entity.
     pub fn send_text(&self, from: &User, text: &str) -> i64 {
-        self.inject(|state| state.inject_message(from.id, from, text, None))
+        self.with_state(|state| state.inject_message(from.id, from, text, None))
     }
 
     /// `from` writes `text` in a group.
     pub fn send_text_in(&self, group: &Group, from: &User, text: &str) -> i64 {
-        self.inject(|state| state.inject_message(group.id, from, text, None))
+        self.with_state(|state| state.inject_message(group.id, from, text, None))
     }
 
     /// `from` replies in private to message `reply_to_message_id` (usually the bot's); the
     /// update carries `reply_to_message` with that message as it stands.
     pub fn reply(&self, from: &User, reply_to_message_id: i64, text: &str) -> i64 {
-        self.inject(|state| state.inject_message(from.id, from, text, Some(reply_to_message_id)))
+        self.with_state(|state| {
+            state.inject_message(from.id, from, text, Some(reply_to_message_id))
+        })
     }
 
     /// `from` replies in a group.
@@ -263,29 +265,31 @@ impl Double {
         reply_to_message_id: i64,
         text: &str,
     ) -> i64 {
-        self.inject(|state| state.inject_message(group.id, from, text, Some(reply_to_message_id)))
+        self.with_state(|state| {
+            state.inject_message(group.id, from, text, Some(reply_to_message_id))
+        })
     }
 
     /// `from` edits their private message: an `edited_message` update.
     pub fn edit(&self, from: &User, message_id: i64, new_text: &str) {
-        self.inject(|state| state.inject_edit(from.id, from, message_id, new_text));
+        self.with_state(|state| state.inject_edit(from.id, from, message_id, new_text));
     }
 
     /// `from` presses a button with `data` on the bot's private message `message_id`: a
     /// `callback_query` update. Returns the query id, which `answerCallbackQuery` expects.
     pub fn press(&self, from: &User, message_id: i64, data: &str) -> String {
-        self.inject(|state| state.inject_press(from.id, from, message_id, data))
+        self.with_state(|state| state.inject_press(from.id, from, message_id, data))
     }
 
     /// `from` presses a button on the bot's message in a group.
     pub fn press_in(&self, group: &Group, from: &User, message_id: i64, data: &str) -> String {
-        self.inject(|state| state.inject_press(group.id, from, message_id, data))
+        self.with_state(|state| state.inject_press(group.id, from, message_id, data))
     }
 
     /// Queues any JSON as an update; `update_id` is assigned if it has none (a given one
     /// moves the counter past it). Returns the update id.
     pub fn push_raw_update(&self, update: Value) -> i64 {
-        self.inject(|state| state.push_update(update))
+        self.with_state(|state| state.push_update(update))
     }
 }
 

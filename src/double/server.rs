@@ -223,10 +223,15 @@ fn respond(result: &Result<Value, ApiFailure>) -> Response {
         .into_response()
 }
 
-/// A `200` whose body fails at once: the connection is cut and the client sees a network
-/// error, not an answer.
+/// A `200` header and the start of a body, then a failure: the connection is cut mid-answer
+/// and the client sees a network error, not an answer.
 fn broken() -> Response {
-    let failing = futures_util::stream::once(async {
+    let start = futures_util::stream::once(async {
+        Ok::<Bytes, std::io::Error>(Bytes::from_static(br#"{"ok":true,"#))
+    });
+    let failure = futures_util::stream::once(async {
+        // Lets the server flush the header and the first bytes before the body fails.
+        tokio::task::yield_now().await;
         Err::<Bytes, std::io::Error>(std::io::Error::other(
             "connection dropped by the Bot API double",
         ))
@@ -234,7 +239,7 @@ fn broken() -> Response {
     (
         StatusCode::OK,
         [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        Body::from_stream(failing),
+        Body::from_stream(futures_util::StreamExt::chain(start, failure)),
     )
         .into_response()
 }

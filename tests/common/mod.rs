@@ -133,3 +133,146 @@ pub const COUNTIES: [&str; 22] = [
     "نور",
     "نوشهر",
 ];
+
+/// A `setad run` process against a double.
+pub struct Process {
+    pub child: std::process::Child,
+    pub log: PathBuf,
+}
+
+/// The environment of a `setad run` on `db_url` talking to the Telegram double at `api_url`,
+/// pretending the time started at `now` (RFC 3339).
+pub fn run_env(db_url: &str, api_url: &str, now: &str) -> Vec<(String, String)> {
+    [
+        ("DATABASE_URL", db_url),
+        ("SETAD_TELEGRAM_TOKEN", "123456:TEST-TOKEN"),
+        ("SETAD_TELEGRAM_API_URL", api_url),
+        ("SETAD_NOW", now),
+        ("SETAD_TICK_SECONDS", "0.5"),
+        ("SETAD_POLL_SECONDS", "1"),
+        ("RUST_LOG", "info,setad=debug,sqlx=warn"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Starts `setad run` with `env` (on top of a clean environment); its log goes to a file in
+/// `dir`.
+pub fn spawn(dir: &std::path::Path, name: &str, env: &[(String, String)]) -> Process {
+    let log = dir.join(format!("{name}.log"));
+    let file = std::fs::File::create(&log).expect("log file");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_setad"))
+        .arg("run")
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(dir)
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .expect("spawn setad run");
+    Process { child, log }
+}
+
+impl Process {
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        let status = self.child.wait().expect("wait for setad");
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        assert!(
+            status.success(),
+            "setad did not stop cleanly ({status}):\n{}",
+            tail(&log)
+        );
+        log
+    }
+
+    /// Kills it with SIGKILL.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill -9");
+        let _ = self.child.wait();
+    }
+
+    /// The last lines of its log.
+    pub fn log_tail(&self) -> String {
+        tail(&std::fs::read_to_string(&self.log).unwrap_or_default())
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tail(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// Imports the data file and joins `per_county` governors to every county (user and chat id
+/// `100_000 + county × 1000 + n`), a staff member of the political directorate (chat 2000)
+/// and a fund manager (chat 3000). Returns the governors' chat ids by county key.
+pub async fn populate(
+    store: &Store,
+    per_county: usize,
+) -> std::collections::BTreeMap<String, Vec<i64>> {
+    setad::service::import::import(store, &mazandaran_source(), 0)
+        .await
+        .unwrap();
+    let units = store.units().await.unwrap();
+    let id = |key: &str| units.iter().find(|u| u.key == key).unwrap().unit_id;
+    let mut chats = std::collections::BTreeMap::new();
+    let mut tx = store.begin().await.unwrap();
+    for (c, unit) in units.iter().filter(|u| u.kind == "county").enumerate() {
+        let mut list = Vec::new();
+        for n in 0..per_county {
+            let chat = 100_000 + c as i64 * 1000 + n as i64;
+            tx.upsert_member(
+                "telegram",
+                chat,
+                chat,
+                unit.unit_id,
+                "governor",
+                &format!("فرماندار {}", unit.name),
+                "fa",
+                0,
+            )
+            .await
+            .unwrap();
+            list.push(chat);
+        }
+        chats.insert(unit.key.clone(), list);
+    }
+    tx.upsert_member(
+        "telegram",
+        2000,
+        2000,
+        id("dg-political"),
+        "staff",
+        "کارشناس سیاسی",
+        "fa",
+        0,
+    )
+    .await
+    .unwrap();
+    tx.upsert_member(
+        "telegram",
+        3000,
+        3000,
+        id("fund"),
+        "fund",
+        "مدیر صندوق",
+        "fa",
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    chats
+}
