@@ -33,6 +33,9 @@ pub use handle::Context;
 /// How many workers handle updates at once.
 pub const WORKERS: usize = 4;
 
+/// The advisory lock key of the poller of a platform ("setad:poll" + the platform).
+const POLL_LOCK: i64 = 0x5e7a_d700;
+
 /// Asks the messenger who the bot is (`getMe`, completed for Bale).
 pub async fn get_me(
     bot: &teloxide::Bot,
@@ -118,6 +121,20 @@ pub async fn poll(
     mut stop: watch::Receiver<bool>,
 ) {
     let platform = ctx.platform;
+    // Only one process may poll a bot (the messenger answers 409 to a second): on PostgreSQL,
+    // where several processes may share the database, the one holding the lock polls and the
+    // others wait to take over.
+    let _poller = loop {
+        match ctx.store.try_hold_lock(POLL_LOCK + platform as i64).await {
+            Ok(Some(lock)) => break lock,
+            Ok(None) => tracing::debug!(%platform, "another process polls; waiting"),
+            Err(e) => tracing::warn!(%platform, error = %e, "cannot take the polling lock"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+    };
     let mut offset = match ctx.store.last_update_id(platform.as_str()).await {
         Ok(Some(id)) => id + 1,
         _ => 0,

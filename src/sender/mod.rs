@@ -175,6 +175,7 @@ async fn run(
     let mut busy: HashSet<i64> = HashSet::new();
     let mut next_for_chat: HashMap<i64, Instant> = HashMap::new();
     let mut in_flight = 0usize;
+    let mut sent = 0u64;
     let mut last_claim_empty: Option<Instant> = None;
     let mut last_renew = Instant::now();
     let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
@@ -184,6 +185,7 @@ async fn run(
         // Results first: they free chats and tell the governor.
         while let Ok(done) = done_rx.try_recv() {
             in_flight -= 1;
+            sent += u64::from(matches!(done.result, Delivery::Sent(_)));
             handle(
                 &done,
                 &mut governor,
@@ -237,6 +239,7 @@ async fn run(
             tokio::select! {
                 Some(done) = done_rx.recv() => {
                     in_flight -= 1;
+                    sent += u64::from(matches!(done.result, Delivery::Sent(_)));
                     handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
                     busy.remove(&done.row.chat_id);
                 }
@@ -259,6 +262,7 @@ async fn run(
             p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
             Some(done) = done_rx.recv() => {
                 in_flight -= 1;
+                sent += u64::from(matches!(done.result, Delivery::Sent(_)));
                 handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
                 busy.remove(&done.row.chat_id);
                 continue;
@@ -289,6 +293,7 @@ async fn run(
         match tokio::time::timeout_at(deadline, done_rx.recv()).await {
             Ok(Some(done)) => {
                 in_flight -= 1;
+                sent += u64::from(matches!(done.result, Delivery::Sent(_)));
                 handle(
                     &done,
                     &mut governor,
@@ -309,7 +314,12 @@ async fn run(
         Err(e) => tracing::error!(error = %e, "the recorder panicked"),
     }
     let released = store.release_claims(Some(&worker), clock.now_ms()).await?;
-    tracing::info!(released, "send worker stopped");
+    tracing::info!(
+        sent,
+        released,
+        rate = governor.rate(),
+        "send worker stopped"
+    );
     Ok(())
 }
 

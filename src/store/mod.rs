@@ -231,3 +231,31 @@ impl Store {
         }
     }
 }
+
+/// A lock held for as long as this value lives (PostgreSQL: a session advisory lock on a
+/// connection kept out of the pool; SQLite: nothing to hold).
+pub struct HeldLock {
+    _conn: Option<sqlx::pool::PoolConnection<Postgres>>,
+}
+
+impl Store {
+    /// Takes the named lock if no other process holds it; `None` if one does. The lock is
+    /// released when the returned value is dropped, or when the process dies.
+    pub async fn try_hold_lock(&self, key: i64) -> Result<Option<HeldLock>, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(Some(HeldLock { _conn: None })),
+            Store::Postgres(pool) => {
+                // PostgreSQL only: several processes share the database; one of them polls.
+                let mut conn = pool.acquire().await?;
+                let (locked,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                    .bind(key)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                // The connection is closed rather than returned to the pool when dropped, which
+                // releases a session lock.
+                conn.close_on_drop();
+                Ok(locked.then_some(HeldLock { _conn: Some(conn) }))
+            }
+        }
+    }
+}
