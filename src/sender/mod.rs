@@ -249,25 +249,20 @@ async fn run(
             }
             continue;
         };
-        // Wait for a slot and a permit.
-        let slot = governor.reserve(secs(now));
+        // A permit first: a send in flight frees its permit by itself, so this never waits on
+        // this loop. Then the slot: once taken it is used, or the pacing would lose it.
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = stopped.changed() => continue,
+        };
+        let slot = governor.reserve(secs(Instant::now()));
         let slot_at = start + Duration::from_secs_f64(slot);
         if slot_at > Instant::now() {
             tokio::select! {
                 _ = tokio::time::sleep_until(slot_at) => {}
-                _ = stopped.changed() => { continue; }
+                _ = stopped.changed() => continue,
             }
         }
-        let permit = tokio::select! {
-            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-            Some(done) = done_rx.recv() => {
-                in_flight -= 1;
-                sent += u64::from(matches!(done.result, Delivery::Sent(_)));
-                handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
-                busy.remove(&done.row.chat_id);
-                continue;
-            }
-        };
         let Some(row) = buffer.remove(index) else {
             continue;
         };
