@@ -246,7 +246,9 @@ fn read(platform: Platform, payload: &str) -> Result<Update, String> {
     let mut value: Value = serde_json::from_str(payload).map_err(|e| format!("not JSON: {e}"))?;
     complete_update(platform, &mut value);
     value["update_id"] = Value::from(0);
-    let update: Update = serde_json::from_value(value)
+    // From text, not from the `Value`: teloxide reads `UpdateKind` in a way that only works
+    // with a text deserializer (from a `Value` every update comes out as `UpdateKind::Error`).
+    let update: Update = serde_json::from_str(&value.to_string())
         .map_err(|e| format!("not an update teloxide can read: {e}"))?;
     if let UpdateKind::Error(_) = update.kind {
         return Err("an update kind teloxide cannot read".into());
@@ -644,7 +646,12 @@ async fn on_command(
             Err(e) => fx.replies.push(Reply::text(e)),
             Ok(period) => {
                 let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
-                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                let s = scoped(
+                    ctx,
+                    &member,
+                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                )
+                .await?;
                 fx.replies.push(Reply::text(summary_text(&s, lang)));
             }
         },
@@ -652,7 +659,12 @@ async fn on_command(
             Err(e) => fx.replies.push(Reply::text(e)),
             Ok(period) => {
                 let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
-                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                let s = scoped(
+                    ctx,
+                    &member,
+                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                )
+                .await?;
                 match summary_xlsx(&s, lang) {
                     Ok(bytes) => {
                         fx.document = Some((
@@ -672,7 +684,12 @@ async fn on_command(
             let cal = work_calendar(&ctx.store, &ctx.weekend).await?;
             let mut lines = Vec::new();
             for period in [today.period().prev(), today.period()] {
-                let s = summary::build(&ctx.store, period, &cal, ctx.tz, now).await?;
+                let s = scoped(
+                    ctx,
+                    &member,
+                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                )
+                .await?;
                 for o in &s.obligations {
                     let missing: Vec<&str> = o
                         .lines
@@ -769,6 +786,31 @@ async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Ef
         _ => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
     }
     Ok(fx)
+}
+
+/// What of a summary a member sees: staff the obligations their office follows up or is
+/// reported to (all, if it follows none); fund managers and admins everything.
+async fn scoped(
+    ctx: &Context,
+    member: &MemberRow,
+    mut s: crate::domain::summary::Summary,
+) -> Result<crate::domain::summary::Summary, StoreError> {
+    if role_of(member) == Role::Staff {
+        let followed: std::collections::HashSet<String> = ctx
+            .store
+            .obligations()
+            .await?
+            .into_iter()
+            .filter(|o| {
+                o.follow_up_unit_id == member.unit_id || o.report_to_unit_id == member.unit_id
+            })
+            .map(|o| o.key)
+            .collect();
+        if !followed.is_empty() {
+            s.obligations.retain(|o| followed.contains(&o.key));
+        }
+    }
+    Ok(s)
 }
 
 async fn own_occurrences(

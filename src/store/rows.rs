@@ -261,7 +261,9 @@ impl Store {
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
     /// one of the schema's tables.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        const TABLES: [&str; 11] = [
+        const TABLES: [&str; 13] = [
+            "inbox",
+            "member_state",
             "outbox",
             "unit",
             "obligation",

@@ -143,10 +143,22 @@ pub struct Process {
 /// The environment of a `setad run` on `db_url` talking to the Telegram double at `api_url`,
 /// pretending the time started at `now` (RFC 3339).
 pub fn run_env(db_url: &str, api_url: &str, now: &str) -> Vec<(String, String)> {
+    run_env_for("TELEGRAM", db_url, api_url, now)
+}
+
+/// [`run_env`] for `platform` (`TELEGRAM` or `BALE`).
+pub fn run_env_for(
+    platform: &str,
+    db_url: &str,
+    api_url: &str,
+    now: &str,
+) -> Vec<(String, String)> {
+    let token = format!("SETAD_{platform}_TOKEN");
+    let url = format!("SETAD_{platform}_API_URL");
     [
         ("DATABASE_URL", db_url),
-        ("SETAD_TELEGRAM_TOKEN", "123456:TEST-TOKEN"),
-        ("SETAD_TELEGRAM_API_URL", api_url),
+        (token.as_str(), "123456:TEST-TOKEN"),
+        (url.as_str(), api_url),
         ("SETAD_NOW", now),
         ("SETAD_TICK_SECONDS", "0.5"),
         ("SETAD_POLL_SECONDS", "1"),
