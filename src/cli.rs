@@ -383,6 +383,7 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
     if config.platforms.is_empty() {
         bail!(t!(config.locale, "run-needs-token"));
     }
+    let mut signals = Signals::listen()?;
     // On SQLite this process is the only one on the file: claims left by a previous run are
     // its own. On PostgreSQL other processes may hold live claims; only lapsed ones return.
     let released = match store {
@@ -422,7 +423,7 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
                     tracing::warn!(platform = %p.platform, error = %e, "cannot reach the messenger yet; retrying");
                     tokio::select! {
                         _ = tokio::time::sleep(std::time::Duration::from_secs(3)) => {}
-                        _ = shutdown_signal() => return Ok(()),
+                        _ = signals.recv() => return Ok(()),
                     }
                 }
             }
@@ -487,7 +488,7 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
     .await?;
     tracing::info!(backend = store.backend(), "setad is running");
 
-    shutdown_signal().await;
+    signals.recv().await;
     tracing::info!("stopping");
     let _ = stop_tx.send(true);
     for task in tasks {
@@ -502,27 +503,38 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGINT and SIGTERM, listened for from the moment this is made (so a signal during start-up
+/// also stops the bot cleanly).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = interrupt.await;
-            }
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
+
+    /// Resolves on the next SIGINT or SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

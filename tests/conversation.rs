@@ -106,6 +106,24 @@ async fn conversation(flavour: Flavour) {
         );
     }
     assert!(text(&double.messages_to(governor.chat_id())[0]).contains("آمل"));
+    // The command menus, per language (Bale refuses them; the bot works all the same).
+    let menus = double.view(|v| {
+        (
+            v.my_commands(None).cloned(),
+            v.my_commands(Some("en")).cloned(),
+        )
+    });
+    match flavour {
+        Flavour::Telegram => {
+            let (fa, en) = (
+                menus.0.expect("a Persian menu"),
+                menus.1.expect("an English menu"),
+            );
+            assert!(fa.to_string().contains("خلاصهٔ ماه"), "{fa}");
+            assert!(en.to_string().contains("The month's summary"), "{en}");
+        }
+        Flavour::Bale => assert!(menus.0.is_none()),
+    }
     // The used code is refused to someone else.
     let latecomer = double.user(5009, "حسن").with_language("fa");
     double.send_text(&latecomer, &format!("/start {governor_code}"));
@@ -604,4 +622,127 @@ async fn a_kill_while_replies_arrive_stores_every_reply_exactly_once() {
     );
     assert_eq!(bodies.len(), 1000, "every reply stored exactly once");
     assert_eq!(distinct.len(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quota_milestone_alerts_the_fund() {
+    let db = common::sqlite().await;
+    import(&db.store, &common::mazandaran_source(), 0)
+        .await
+        .unwrap();
+    let r2 = db
+        .store
+        .obligations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.key == "R2")
+        .unwrap();
+    let quota = db
+        .store
+        .assignments()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.obligation_id == r2.obligation_id && a.quota_target.is_some())
+        .unwrap();
+    let village = db.store.unit(quota.unit_id).await.unwrap().unwrap();
+    let target = quota.quota_target.unwrap();
+    let admin_code = invite_code(&db.store, &village.key, Role::Agency, 1).await;
+    let fund_code = invite_code(&db.store, "fund", Role::Fund, 1).await;
+    let double = Double::start(DoubleConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bot = spawn(
+        dir.path(),
+        "bot",
+        &run_env_for("TELEGRAM", &db.url, &double.url(), FIRST),
+    );
+    let administrator = double.user(6001, "دهیار");
+    let fund = double.user(6002, "صندوق");
+    double.send_text(&fund, &format!("/start {fund_code}"));
+    next_to(&double, fund.chat_id(), 0).await;
+    double.send_text(&administrator, &format!("/start {admin_code}"));
+    next_to(&double, administrator.chat_id(), 1).await;
+    let reminder = double
+        .messages_to(administrator.chat_id())
+        .into_iter()
+        .find(|m| text(m).contains("(R2)"))
+        .expect("the R2 reminder");
+    double.reply(
+        &administrator,
+        reminder.message_id,
+        &format!("{target} نفر بیمه شدند"),
+    );
+    let ok = double
+        .wait_for(
+            |v| {
+                v.messages_to(fund.chat_id())
+                    .any(|m| text(m).starts_with("🎯"))
+            },
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(ok, "{}", bot.log_tail());
+    bot.stop();
+    let alert = double
+        .messages_to(fund.chat_id())
+        .into_iter()
+        .find(|m| text(m).starts_with("🎯"))
+        .unwrap();
+    assert!(
+        text(&alert).contains(&village.name) && text(&alert).contains("۱۰۰٪"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_work_with_and_without_the_secret_header() {
+    for flavour in [Flavour::Telegram, Flavour::Bale] {
+        let db = common::sqlite().await;
+        import(&db.store, &common::mazandaran_source(), 0)
+            .await
+            .unwrap();
+        let code = invite_code(&db.store, "sari", Role::Governor, 1).await;
+        let double = Double::start(DoubleConfig::flavoured(flavour))
+            .await
+            .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let mut env = run_env_for(platform_var(flavour), &db.url, &double.url(), FIRST);
+        env.push((
+            "SETAD_WEBHOOK_URL".into(),
+            format!("http://127.0.0.1:{port}"),
+        ));
+        env.push(("SETAD_LISTEN".into(), format!("127.0.0.1:{port}")));
+        let bot = spawn(dir.path(), "webhook", &env);
+        assert!(
+            double
+                .wait_for(|v| v.webhook_url().is_some(), Duration::from_secs(20))
+                .await,
+            "{}",
+            bot.log_tail()
+        );
+        let governor = double.user(7001, "رضا");
+        double.send_text(&governor, &format!("/start {code}"));
+        let welcome = next_to(&double, governor.chat_id(), 0).await;
+        assert!(
+            text(&welcome).contains("ساری"),
+            "{flavour:?}: {}",
+            text(&welcome)
+        );
+        let attempts = double.webhook_attempts();
+        assert!(
+            attempts
+                .iter()
+                .all(|a| a.secret_sent == (flavour == Flavour::Telegram)),
+            "{attempts:?}"
+        );
+        assert!(attempts.iter().any(|a| a.succeeded()));
+        bot.stop();
+    }
 }

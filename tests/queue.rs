@@ -323,3 +323,83 @@ async fn claims_are_exclusive_and_outcomes_are_recorded() {
         assert_eq!(store.release_claims(None, now + 70_000).await.unwrap(), 1);
     }
 }
+
+#[tokio::test]
+async fn the_fund_gets_a_daily_digest_of_new_reports_once() {
+    for db in all_backends("the_fund_gets_a_daily_digest_of_new_reports_once").await {
+        let store = &db.store;
+        setup(store).await;
+        tick(store, &config(), at("2026-11-22T05:30:00Z"))
+            .await
+            .unwrap();
+        let units = store.units().await.unwrap();
+        let rows = store.period_rows(140509).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        for key in ["amol", "nur"] {
+            let unit = units.iter().find(|u| u.key == key).unwrap().unit_id;
+            let occ = rows
+                .iter()
+                .find(|r| r.unit_id == unit)
+                .unwrap()
+                .occurrence_id;
+            let input = ReportInput {
+                body: "برگزار شد".into(),
+                held: Some(true),
+                insured: Some(7),
+                ..ReportInput::default()
+            };
+            // 1405/09/09 11:30 Tehran.
+            tx.save_report(occ, &input, at("2026-11-30T08:00:00Z").timestamp())
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        // 19:59 Tehran: not yet. 20:00: one digest, to the fund manager only; then no more.
+        assert_eq!(
+            tick(store, &config(), at("2026-11-30T16:29:00Z"))
+                .await
+                .unwrap()
+                .digests,
+            0
+        );
+        assert_eq!(
+            tick(store, &config(), at("2026-11-30T16:30:30Z"))
+                .await
+                .unwrap()
+                .digests,
+            1
+        );
+        assert_eq!(
+            tick(store, &config(), at("2026-11-30T16:31:30Z"))
+                .await
+                .unwrap()
+                .digests,
+            0
+        );
+        let digests: Vec<_> = store
+            .claim("bale", "t", i64::MAX / 2, 1000, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.kind == "digest")
+            .collect();
+        assert_eq!(digests.len(), 1);
+        assert_eq!(digests[0].chat_id, 3000);
+        let body = &digests[0].body;
+        assert!(
+            body.contains("Reports received in the last 24 hours")
+                && body.contains("آمل")
+                && body.contains("نور")
+                && body.contains("7 newly insured"),
+            "{body}"
+        );
+        // The next day, with no new report, no digest.
+        assert_eq!(
+            tick(store, &config(), at("2026-12-01T16:30:30Z"))
+                .await
+                .unwrap()
+                .digests,
+            0
+        );
+    }
+}

@@ -383,6 +383,9 @@ async fn submit(
     let now = ctx.clock.now().timestamp();
     let report_id = tx.save_report(occ.occurrence_id, &input, now).await?;
     tx.set_member_state(member.member_id, None, now).await?;
+    if occ.shape == "quota" {
+        milestones(ctx, tx, occ, period).await?;
+    }
     let late = occ.due_at < now;
     let heading = if edit {
         t!(
@@ -440,6 +443,68 @@ async fn submit(
         reply_to: Some(from.message_id),
     });
     Ok(fx)
+}
+
+/// After a report on a quota: when the unit's progress this year crosses 50, 75 or 100%, the
+/// fund managers and admins are told (once per unit, obligation, year and level).
+async fn milestones(
+    ctx: &Context,
+    tx: &mut Tx,
+    occ: &OccurrenceInfo,
+    period: Period,
+) -> Result<(), StoreError> {
+    let from = i64::from(period.year()) * 100 + 1;
+    let Some((target, achieved)) = tx
+        .quota_of(occ.obligation_id, occ.unit_id, from, occ.period)
+        .await?
+    else {
+        return Ok(());
+    };
+    let percent = achieved * 100 / target;
+    let Some(level) = [100, 75, 50].into_iter().find(|l| percent >= *l) else {
+        return Ok(());
+    };
+    let unit = unit_name(ctx, occ.unit_id).await?;
+    let now = ctx.clock.now();
+    let messages: Vec<NewMessage> = ctx
+        .store
+        .members_with_roles(&["fund", "admin"])
+        .await?
+        .into_iter()
+        .map(|m| {
+            let lang = member_lang(&m);
+            NewMessage {
+                dedup_key: format!(
+                    "milestone:{}:{}:{}:{level}:{}",
+                    occ.obligation_id,
+                    occ.unit_id,
+                    period.year(),
+                    m.member_id
+                ),
+                platform: m.platform.clone(),
+                chat_id: m.chat_id,
+                member_id: Some(m.member_id),
+                kind: "alert".into(),
+                occurrence_id: None,
+                body: t!(
+                    lang,
+                    "milestone",
+                    key = occ.key.clone(),
+                    title = occ.title.clone(),
+                    unit = unit.clone(),
+                    level = level,
+                    achieved = achieved,
+                    target = target
+                ),
+                priority: priority::ALERT,
+                not_before: now.timestamp_millis(),
+                state: "pending",
+                payload: None,
+            }
+        })
+        .collect();
+    tx.enqueue(&messages, now.timestamp()).await?;
+    Ok(())
 }
 
 async fn on_command(

@@ -56,6 +56,8 @@ pub struct TickReport {
     pub escalations: u64,
     /// Notices recorded as missed (fell due longer ago than the grace).
     pub missed: u64,
+    /// Daily digests enqueued.
+    pub digests: u64,
 }
 
 struct Names {
@@ -191,10 +193,103 @@ pub async fn tick(
             }
         }
     }
+    report.digests = digest(store, config, now, &mut messages).await?;
     if !messages.is_empty() {
         store.enqueue(&messages, ts).await?;
     }
     Ok(report)
+}
+
+/// The local time of the fund managers' daily digest.
+pub const DIGEST_AT: (u8, u8) = (20, 0);
+
+/// The daily digest: from 20:00 local, each fund manager gets the reports first received in
+/// the 24 hours before (none when there were none). Returns how many digests were added.
+async fn digest(
+    store: &Store,
+    config: &TickConfig,
+    now: DateTime<Utc>,
+    messages: &mut Vec<NewMessage>,
+) -> Result<u64, StoreError> {
+    let today = JalaliDate::today(now, config.tz);
+    let at = crate::domain::obligation::TimeOfDay::new(DIGEST_AT.0, DIGEST_AT.1)
+        .unwrap_or(crate::domain::obligation::TimeOfDay::NINE);
+    let end = crate::domain::schedule::instant(today, at, config.tz);
+    if now < end || now - end > config.grace {
+        return Ok(0);
+    }
+    let recipients = store.members_with_roles(&["fund"]).await?;
+    let mut fresh = Vec::new();
+    for m in &recipients {
+        if !store
+            .is_enqueued(&format!("digest:{today}:{}:0", m.member_id))
+            .await?
+        {
+            fresh.push(m);
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(0);
+    }
+    let reports = store
+        .reports_between((end - Duration::hours(24)).timestamp(), end.timestamp())
+        .await?;
+    if reports.is_empty() {
+        return Ok(0);
+    }
+    let added = fresh.len() as u64;
+    for m in fresh {
+        let lang = lang_of(&m.lang);
+        let mut text = t!(
+            lang,
+            "digest",
+            date = today.format(lang.digits()),
+            count = reports.len()
+        );
+        for r in &reports {
+            let held = match r.held {
+                Some(true) => t!(lang, "held-yes"),
+                Some(false) => t!(lang, "held-no"),
+                None => "—".to_owned(),
+            };
+            let insured = r
+                .insured
+                .filter(|n| *n > 0)
+                .map(|n| t!(lang, "digest-insured", count = n))
+                .unwrap_or_default();
+            let late = if r.late {
+                t!(lang, "digest-late")
+            } else {
+                String::new()
+            };
+            text.push('\n');
+            text.push_str(&t!(
+                lang,
+                "digest-line",
+                key = r.key.clone(),
+                unit = r.unit.clone(),
+                held = held,
+                insured = insured,
+                late = late
+            ));
+        }
+        for (part, body) in split_message(&text, MESSAGE_LIMIT).into_iter().enumerate() {
+            messages.push(NewMessage {
+                dedup_key: format!("digest:{today}:{}:{part}", m.member_id),
+                platform: m.platform.clone(),
+                chat_id: m.chat_id,
+                member_id: Some(m.member_id),
+                kind: "digest".into(),
+                occurrence_id: None,
+                body,
+                priority: priority::ALERT,
+                not_before: now.timestamp_millis(),
+                state: "pending",
+                payload: None,
+            });
+        }
+    }
+    Ok(added)
 }
 
 fn dedup<'a>(members: impl Iterator<Item = &'a MemberRow>) -> Vec<&'a MemberRow> {

@@ -219,3 +219,36 @@ impl Store {
         .bind(from).bind(to).fetch_all(p).await?))
     }
 }
+
+impl Store {
+    /// The reachable members with one of `roles`.
+    pub async fn members_with_roles(&self, roles: &[&str]) -> Result<Vec<MemberRow>, StoreError> {
+        let members = self.members().await?;
+        Ok(members
+            .into_iter()
+            .filter(|m| m.reachable && roles.contains(&m.role.as_str()))
+            .collect())
+    }
+}
+
+impl Tx {
+    /// A unit's quota on an obligation: the target and the newly insured reported in periods
+    /// `from..=to` (seeing this transaction's own writes).
+    pub async fn quota_of(
+        &mut self,
+        obligation_id: i64,
+        unit_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let row: Option<(Option<i64>, i64)> = with_tx!(self, c => sqlx::query_as(
+            "SELECT a.quota_target, CAST(COALESCE(SUM(r.insured), 0) AS BIGINT) FROM assignment a \
+             LEFT JOIN occurrence o ON o.assignment_id = a.assignment_id AND o.period >= $3 AND o.period <= $4 \
+             LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
+             WHERE a.obligation_id = $1 AND a.unit_id = $2 GROUP BY a.assignment_id, a.quota_target",
+        )
+        .bind(obligation_id).bind(unit_id).bind(from).bind(to)
+        .fetch_optional(&mut *c).await?);
+        Ok(row.and_then(|(target, achieved)| target.filter(|t| *t > 0).map(|t| (t, achieved))))
+    }
+}
