@@ -9,18 +9,16 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::{Platform, Role};
 use crate::domain::schedule::{DayOff, EventKind};
-use crate::scheduler::Scheduler;
-use crate::sender::{Sender, SenderConfig};
 use crate::service::import::ImportError;
 use crate::service::invite::InviteError;
 use crate::service::schedule::{ScheduleLine, ScheduleQuery};
-use crate::service::tick::TickConfig;
 use crate::service::{self, work_calendar};
 use crate::store::Store;
 use crate::{render, t};
@@ -41,6 +39,13 @@ enum Command {
     /// Serve every configured platform: the scheduler and the send queue (SIGINT or SIGTERM
     /// stops it cleanly).
     Run,
+    /// Show a whole month of the Mazandaran data against a simulated messenger: no token, no
+    /// network, a temporary database.
+    Demo {
+        /// Imitate Bale instead of Telegram.
+        #[arg(long)]
+        bale: bool,
+    },
     /// Apply the database migrations.
     Migrate,
     /// Import a TOML data file: units, obligations, assignments, quotas, holidays (idempotent).
@@ -108,7 +113,13 @@ enum Format {
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env().context("configuration")?;
-    crate::telemetry::init(config.log_format);
+    // The demo prints a transcript: only warnings and errors go to the log unless asked.
+    let default_filter = if matches!(cli.command, Command::Demo { .. }) {
+        "warn"
+    } else {
+        "info"
+    };
+    crate::telemetry::init(config.log_format, default_filter);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -151,6 +162,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             };
             let store = open(&config).await?;
             serve(&config, store, clock).await?;
+        }
+        Command::Demo { bale } => {
+            let flavour = if bale {
+                crate::double::Flavour::Bale
+            } else {
+                crate::double::Flavour::Telegram
+            };
+            crate::demo::run(lang, flavour).await?;
         }
         Command::Migrate => {
             let store = open(&config).await?;
@@ -377,130 +396,21 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `setad run`: the send queue of every configured platform and the scheduler, until SIGINT or
+/// `setad run`: every configured platform, the scheduler and the send queue, until SIGINT or
 /// SIGTERM.
 async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()> {
     if config.platforms.is_empty() {
         bail!(t!(config.locale, "run-needs-token"));
     }
     let mut signals = Signals::listen()?;
-    // On SQLite this process is the only one on the file: claims left by a previous run are
-    // its own. On PostgreSQL other processes may hold live claims; only lapsed ones return.
-    let released = match store {
-        Store::Sqlite(_) => store.release_all_claims().await?,
-        Store::Postgres(_) => store.release_claims(None, clock.now_ms()).await?,
-    };
-    if released > 0 {
-        tracing::warn!(
-            released,
-            "messages claimed by an earlier run go back to the queue"
-        );
-    }
-    let mut senders = Vec::new();
-    for p in &config.platforms {
-        let bot = crate::platform::bot(p, std::time::Duration::from_secs(10))?;
-        let mut sender_config = SenderConfig::new(p.platform, p.rates.overall, p.rates.per_chat);
-        sender_config.concurrency = config.send_concurrency;
-        senders.push(Sender::start(
-            store.clone(),
-            bot,
-            sender_config,
-            clock.clone(),
-        ));
-        tracing::info!(platform = %p.platform, rate = p.rates.overall, "sending");
-    }
-    // The conversation: per platform, who the bot is, its menus, and its updates.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut tasks = Vec::new();
-    let mut webhook_contexts = Vec::new();
-    for (p, sender) in config.platforms.iter().zip(&senders) {
-        let poll_timeout = config.poll_timeout;
-        let bot = crate::platform::bot(p, poll_timeout + std::time::Duration::from_secs(15))?;
-        let me = loop {
-            match crate::bot::get_me(&bot, p.platform).await {
-                Ok(me) => break me,
-                Err(e) => {
-                    tracing::warn!(platform = %p.platform, error = %e, "cannot reach the messenger yet; retrying");
-                    tokio::select! {
-                        _ = tokio::time::sleep(std::time::Duration::from_secs(3)) => {}
-                        _ = signals.recv() => return Ok(()),
-                    }
-                }
-            }
-        };
-        tracing::info!(platform = %p.platform, username = %me.username(), "connected");
-        crate::bot::set_commands(&bot, p.platform).await;
-        let ctx = crate::bot::Context {
-            store: store.clone(),
-            platform: p.platform,
-            bot,
-            username: me.username().to_owned(),
-            tz: config.tz,
-            weekend: config.weekend.clone(),
-            default_lang: config.locale,
-            clock: clock.clone(),
-            outbox: sender.waker(),
-            unreadable: crate::bot::unreadable_counter(),
-        };
-        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-        tasks.push(tokio::spawn(crate::bot::process(
-            ctx.clone(),
-            wake.clone(),
-            stop_rx.clone(),
-        )));
-        if config.webhook_url.is_some() {
-            webhook_contexts.push((ctx, wake));
-        } else {
-            tasks.push(tokio::spawn(crate::bot::poll(
-                ctx,
-                poll_timeout,
-                wake,
-                stop_rx.clone(),
-            )));
-        }
-    }
-    if let (Some(url), false) = (&config.webhook_url, webhook_contexts.is_empty()) {
-        let listen = config
-            .listen
-            .unwrap_or_else(|| ([127, 0, 0, 1], 8443).into());
-        let url = url.clone();
-        let stop = stop_rx.clone();
-        tasks.push(tokio::spawn(async move {
-            if let Err(e) = crate::bot::webhook::serve(webhook_contexts, &url, listen, stop).await {
-                tracing::error!(error = %e, "the webhook server stopped");
-            }
-        }));
-    }
-
-    let tick_config = TickConfig {
-        tz: config.tz,
-        weekend: config.weekend.clone(),
-        grace: config.grace,
+    let app = tokio::select! {
+        app = App::start(config, store, clock, stop_rx) => app?,
+        _ = signals.recv() => return Ok(()),
     };
-    let wakers = senders.iter().map(Sender::waker).collect();
-    let scheduler = Scheduler::start(
-        store.clone(),
-        tick_config,
-        clock,
-        wakers,
-        config.tick_interval,
-    )
-    .await?;
-    tracing::info!(backend = store.backend(), "setad is running");
-
     signals.recv().await;
-    tracing::info!("stopping");
     let _ = stop_tx.send(true);
-    for task in tasks {
-        let _ = task.await;
-    }
-    scheduler.stop().await;
-    for sender in senders {
-        sender.stop().await?;
-    }
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    app.stop().await
 }
 
 /// SIGINT and SIGTERM, listened for from the moment this is made (so a signal during start-up

@@ -163,7 +163,7 @@ impl Config {
             let defaults = default_rates(platform);
             // 0 means no limit (a local Bot API server, a benchmark).
             let overall = match number(vars.rate, 0.0, 100_000.0)? {
-                Some(n) if n == 0.0 => f64::INFINITY,
+                Some(0.0) => f64::INFINITY,
                 Some(n) => n,
                 None => defaults.overall,
             };

@@ -12,10 +12,12 @@
 //!
 //! Dependencies point one way: `domain` ← `service` ← adapters (`store`, `cli`, `render`).
 
+pub mod app;
 pub mod bot;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod double;
 pub mod i18n;

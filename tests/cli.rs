@@ -397,3 +397,53 @@ fn backup_copies_the_database() {
         "an existing file must not be overwritten"
     );
 }
+
+#[test]
+fn the_demo_prints_a_month_and_exits_0() {
+    for (lang, flag, expect) in [
+        (
+            "fa",
+            None,
+            [
+                "یادآوری ستاد راهبردی (R3)",
+                "با تأخیر",
+                "گزارش‌های نرسیده",
+                "پایان نمایش",
+            ],
+        ),
+        (
+            "en",
+            Some("--bale"),
+            [
+                "Strategic headquarters reminder (R3)",
+                "(late)",
+                "Missing reports",
+                "End of the demo",
+            ],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_setad"));
+        cmd.arg("demo")
+            .args(flag)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("SETAD_LOCALE", lang);
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for e in expect {
+            assert!(
+                stdout.contains(e),
+                "{lang}: `{e}` missing from the transcript:\n{stdout}"
+            );
+        }
+        // Nothing was left behind in the working directory (no token, no database file).
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -196,3 +196,22 @@ digest = 🗞 Reports received in the last 24 hours ({ $date }): { $count }
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }
 digest-insured = { " " }· { $count } newly insured
 digest-late = { " " }· late
+
+## setad demo
+demo-title = 🎬 A month of Mazandaran's strategic headquarters, with no token and no network (simulated messenger: { $platform })
+demo-step-import = Loading the resolutions of 1397
+demo-imported = Loaded { $units } units, { $obligations } obligations and { $holidays } holidays.
+demo-step-join = The county governors, the political affairs staff and a fund manager join with invite codes
+demo-step-remind = The monthly reminder of the county session
+demo-step-replies = The governors reply to the reminder
+demo-step-nudge = A second reminder to those who have not reported
+demo-step-report-command = Reporting with /report
+demo-step-escalate = Past the due date: the missing ones go to the political directorate and the fund
+demo-step-late = A late report
+demo-step-summary = The political affairs staff asks for the summary
+demo-step-digest = The fund manager's daily digest
+demo-governor = Governor of { $county }
+demo-staff = Political affairs staff
+demo-fund = Fund manager
+demo-more = and { $count } more like it
+demo-end = End of the demo: { $sent } messages sent, { $reports } reports stored.

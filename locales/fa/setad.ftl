@@ -185,3 +185,22 @@ digest = 🗞 گزارش‌های رسیده در ۲۴ ساعت گذشته ({ $d
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }
 digest-insured = { " " }· { $count } بیمه‌شدهٔ جدید
 digest-late = { " " }· با تأخیر
+
+## setad demo
+demo-title = 🎬 نمایش یک ماه ستاد راهبردی مازندران، بدون توکن و بدون شبکه (پیام‌رسان شبیه‌سازی‌شده: { $platform })
+demo-step-import = بارگذاری داده‌های مصوبات ۱۳۹۷
+demo-imported = { $units } واحد، { $obligations } تکلیف و { $holidays } روز تعطیل بارگذاری شد.
+demo-step-join = فرمانداران، کارشناس دفتر سیاسی و مدیر صندوق با کد دعوت عضو می‌شوند
+demo-step-remind = یادآوری ماهانهٔ جلسهٔ ستاد شهرستان
+demo-step-replies = فرمانداران به یادآوری پاسخ می‌دهند
+demo-step-nudge = یادآوری دوباره به کسانی که گزارش نداده‌اند
+demo-step-report-command = گزارش با فرمان /report
+demo-step-escalate = مهلت گذشت: گزارش جاماندگان به دفتر سیاسی و صندوق
+demo-step-late = گزارش با تأخیر
+demo-step-summary = کارشناس دفتر سیاسی خلاصه را می‌خواهد
+demo-step-digest = خلاصهٔ روزانه برای مدیر صندوق
+demo-governor = فرماندار { $county }
+demo-staff = کارشناس دفتر سیاسی
+demo-fund = مدیر صندوق
+demo-more = و { $count } پیام مشابه دیگر
+demo-end = پایان نمایش: { $sent } پیام فرستاده شد و { $reports } گزارش ثبت شد.

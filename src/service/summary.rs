@@ -66,6 +66,33 @@ pub async fn build(
     let previous_rows = store.period_rows(i64::from(period.prev().code())).await?;
     let ts = now.timestamp();
 
+    // Units below a county are named with their county: there are many "central districts".
+    let display: HashMap<i64, String> = units
+        .iter()
+        .map(|u| {
+            let below_county = matches!(
+                u.kind.as_str(),
+                "district" | "rural_district" | "village" | "town"
+            );
+            let mut county = None;
+            let mut parent = u.parent_id;
+            for _ in 0..8 {
+                let Some(p) = parent.and_then(|id| by_id.get(&id)) else {
+                    break;
+                };
+                if p.kind == "county" {
+                    county = Some(p.name.as_str());
+                    break;
+                }
+                parent = p.parent_id;
+            }
+            let name = match county {
+                Some(c) if below_county => format!("{} ({c})", u.name),
+                _ => u.name.clone(),
+            };
+            (u.unit_id, name)
+        })
+        .collect();
     let lines_of = |rows: &[PeriodRow], obligation_id: i64| -> Vec<UnitLine> {
         rows.iter()
             .filter(|r| r.obligation_id == obligation_id)
@@ -73,7 +100,11 @@ pub async fn build(
                 let unit = by_id.get(&r.unit_id);
                 UnitLine {
                     unit_id: r.unit_id,
-                    name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                    name: display
+                        .get(&r.unit_id)
+                        .cloned()
+                        .or_else(|| unit.map(|u| u.name.clone()))
+                        .unwrap_or_default(),
                     kind: unit
                         .and_then(|u| UnitKind::parse(&u.kind))
                         .unwrap_or(UnitKind::Office),
