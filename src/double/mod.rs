@@ -211,6 +211,12 @@ impl Double {
         f(&DoubleView { state: &state })
     }
 
+    /// Time since the double started, on the clock of the records' `at` (to compare an
+    /// injection with the answer it got).
+    pub fn elapsed(&self) -> Duration {
+        self.view(|v| v.elapsed())
+    }
+
     /// Every request so far, in arrival order.
     #[must_use]
     pub fn calls(&self) -> Vec<Call> {

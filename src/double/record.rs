@@ -220,6 +220,11 @@ pub struct DoubleView<'a> {
 }
 
 impl DoubleView<'_> {
+    /// Time since the double started.
+    pub fn elapsed(&self) -> Duration {
+        self.state.since_start(tokio::time::Instant::now())
+    }
+
     /// Every request so far, in arrival order.
     #[must_use]
     pub fn calls(&self) -> &[Call] {
