@@ -19,7 +19,10 @@ use setad::store::Store;
 const REMINDERS_DUE: &str = "2026-11-22T05:30:01Z";
 
 fn env_num(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn wanted(section: &str) -> bool {
@@ -43,7 +46,12 @@ fn cpu_of(pid: u32) -> Duration {
 fn rss_of(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kb = |key: &str| -> f64 {
-        status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
     };
     (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
 }
@@ -78,7 +86,9 @@ impl Bot {
         for (k, v) in extra {
             cmd.env(k, v);
         }
-        Bot { child: cmd.spawn().expect("start setad run") }
+        Bot {
+            child: cmd.spawn().expect("start setad run"),
+        }
     }
 
     fn pid(&self) -> u32 {
@@ -86,7 +96,9 @@ impl Bot {
     }
 
     fn stop(mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -104,20 +116,46 @@ async fn database(dir: &Path, members: usize) -> (Store, String) {
     let url = format!("sqlite://{}", dir.join("bench.db").display());
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    let data = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mazandaran-1397.toml")).unwrap();
-    setad::service::import::import(&store, &data, 0).await.unwrap();
-    let counties: Vec<i64> = store.units().await.unwrap().into_iter().filter(|u| u.kind == "county").map(|u| u.unit_id).collect();
+    let data = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mazandaran-1397.toml"),
+    )
+    .unwrap();
+    setad::service::import::import(&store, &data, 0)
+        .await
+        .unwrap();
+    let counties: Vec<i64> = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.kind == "county")
+        .map(|u| u.unit_id)
+        .collect();
     let mut tx = store.begin().await.unwrap();
     for i in 0..members {
         let chat = 1_000_000 + i as i64;
-        tx.upsert_member("telegram", chat, chat, counties[i % counties.len()], "governor", "فرماندار", "fa", 0).await.unwrap();
+        tx.upsert_member(
+            "telegram",
+            chat,
+            chat,
+            counties[i % counties.len()],
+            "governor",
+            "فرماندار",
+            "fa",
+            0,
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
     (store, url)
 }
 
 fn reminders(v: &DoubleView<'_>) -> usize {
-    v.messages().iter().filter(|m| m.text.as_deref().is_some_and(|t| t.starts_with("📌"))).count()
+    v.messages()
+        .iter()
+        .filter(|m| m.text.as_deref().is_some_and(|t| t.starts_with("📌")))
+        .count()
 }
 
 fn line(name: &str, value: String, target: &str) {
@@ -138,14 +176,23 @@ async fn fan_out(members: usize, config: DoubleConfig, rate: &str, sample: Durat
     let dir = tempfile::tempdir().unwrap();
     let (_store, url) = database(dir.path(), members).await;
     let double = Double::start(config).await.unwrap();
-    let bot = Bot::start(dir.path(), &url, &double.url(), &[("SETAD_TELEGRAM_RATE", rate)]);
+    let bot = Bot::start(
+        dir.path(),
+        &url,
+        &double.url(),
+        &[("SETAD_TELEGRAM_RATE", rate)],
+    );
     // The whole process's CPU, start-up included (a few tens of milliseconds).
     let cpu_before = Duration::ZERO;
-    double.wait_for(|v| reminders(v) > 0, Duration::from_secs(60)).await;
+    double
+        .wait_for(|v| reminders(v) > 0, Duration::from_secs(60))
+        .await;
     let start = double.elapsed();
     let deadline = Instant::now() + sample;
     loop {
-        let done = double.wait_for(|v| reminders(v) >= members, Duration::from_millis(500)).await;
+        let done = double
+            .wait_for(|v| reminders(v) >= members, Duration::from_millis(500))
+            .await;
         if done || Instant::now() >= deadline {
             break;
         }
@@ -166,8 +213,16 @@ async fn fan_out(members: usize, config: DoubleConfig, rate: &str, sample: Durat
     });
     let stats = double.stats();
     bot.stop();
-    let span = times.last().map(|t| (*t - start).as_secs_f64()).unwrap_or(1.0).max(0.001);
-    let span = if times.len() >= members.min(per_chat.len()) { span } else { sample.as_secs_f64() };
+    let span = times
+        .last()
+        .map(|t| (*t - start).as_secs_f64())
+        .unwrap_or(1.0)
+        .max(0.001);
+    let span = if times.len() >= members.min(per_chat.len()) {
+        span
+    } else {
+        sample.as_secs_f64()
+    };
     FanOut {
         delivered: times.len(),
         rate: times.len() as f64 / span,
@@ -180,33 +235,90 @@ async fn fan_out(members: usize, config: DoubleConfig, rate: &str, sample: Durat
 
 async fn bench_fanout(sample: Duration, members: usize) -> Option<FanOut> {
     println!("\n1. Fan-out of {members} reminders from the persistent queue");
-    let free = fan_out(members, DoubleConfig::default(), "0", Duration::from_secs(600)).await;
-    line("(a) limit off: sends per second", format!("{:.0}/s", free.rate), "≥ 5,000/s; bare teloxide 7,200/s at concurrency 1");
-    line("(a) CPU per send (the bot process)", format!("{:.0} µs", free.cpu_per_send_us), "≤ 2× bare teloxide");
-    let limit = 30.0;
-    let known = fan_out(members, DoubleConfig { global_limit: Some(limit), per_chat_limit: Some(1.0), ..DoubleConfig::default() }, "30", sample).await;
+    let free = fan_out(
+        members,
+        DoubleConfig::default(),
+        "0",
+        Duration::from_secs(600),
+    )
+    .await;
     line(
-        &format!("(b) known limit 30/s, {}-s sample: share of the limit", sample.as_secs()),
+        "(a) limit off: sends per second",
+        format!("{:.0}/s", free.rate),
+        "≥ 5,000/s; bare teloxide 7,200/s at concurrency 1",
+    );
+    line(
+        "(a) CPU per send (the bot process)",
+        format!("{:.0} µs", free.cpu_per_send_us),
+        "≤ 2× bare teloxide",
+    );
+    let limit = 30.0;
+    let known = fan_out(
+        members,
+        DoubleConfig {
+            global_limit: Some(limit),
+            per_chat_limit: Some(1.0),
+            ..DoubleConfig::default()
+        },
+        "30",
+        sample,
+    )
+    .await;
+    line(
+        &format!(
+            "(b) known limit 30/s, {}-s sample: share of the limit",
+            sample.as_secs()
+        ),
         format!("{:.1}% ({:.1}/s)", known.rate / limit * 100.0, known.rate),
         "≥ 97%",
     );
-    line("(b) 429s, duplicates", format!("{}, {}", known.rate_limited, known.duplicates), "0, 0");
-    let lower = fan_out(members, DoubleConfig { global_limit: Some(20.0), ..DoubleConfig::default() }, "30", sample).await;
+    line(
+        "(b) 429s, duplicates",
+        format!("{}, {}", known.rate_limited, known.duplicates),
+        "0, 0",
+    );
+    let lower = fan_out(
+        members,
+        DoubleConfig {
+            global_limit: Some(20.0),
+            ..DoubleConfig::default()
+        },
+        "30",
+        sample,
+    )
+    .await;
     line(
         "(c) real limit 20/s, configured 30/s: share of the real limit",
         format!("{:.1}% ({:.1}/s)", lower.rate / 20.0 * 100.0, lower.rate),
         "≥ 85% [teloxide Throttle 73%]",
     );
     let sent = lower.delivered as f64 + lower.rate_limited as f64;
-    line("(c) requests answered 429", format!("{:.2}% ({})", lower.rate_limited as f64 / sent.max(1.0) * 100.0, lower.rate_limited), "≤ 2% [Throttle 27%]");
+    line(
+        "(c) requests answered 429",
+        format!(
+            "{:.2}% ({})",
+            lower.rate_limited as f64 / sent.max(1.0) * 100.0,
+            lower.rate_limited
+        ),
+        "≤ 2% [Throttle 27%]",
+    );
     let faulty = fan_out(
         members,
-        DoubleConfig { global_limit: Some(limit), server_error_rate: 0.05, seed: 5, ..DoubleConfig::default() },
+        DoubleConfig {
+            global_limit: Some(limit),
+            server_error_rate: 0.05,
+            seed: 5,
+            ..DoubleConfig::default()
+        },
         "30",
         sample,
     )
     .await;
-    line("(d) 5% 5xx at 30/s: share of the limit", format!("{:.1}% ({:.1}/s)", faulty.rate / limit * 100.0, faulty.rate), "≥ 90% [plain teloxide ~15/s]");
+    line(
+        "(d) 5% 5xx at 30/s: share of the limit",
+        format!("{:.1}% ({:.1}/s)", faulty.rate / limit * 100.0, faulty.rate),
+        "≥ 90% [plain teloxide ~15/s]",
+    );
     Some(free)
 }
 
@@ -217,9 +329,24 @@ async fn bench_replies(members: usize, seconds: f64) -> (f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let (store, url) = database(dir.path(), members).await;
     let double = Double::start(DoubleConfig::default()).await.unwrap();
-    let bot = Bot::start(dir.path(), &url, &double.url(), &[("SETAD_TELEGRAM_RATE", "0"), ("SETAD_TELEGRAM_CHAT_RATE", "1000")]);
-    double.wait_for(|v| reminders(v) >= members, Duration::from_secs(300)).await;
-    let reminder_of: HashMap<i64, i64> = double.view(|v| v.messages().iter().map(|m| (m.chat_id, m.message_id)).collect());
+    let bot = Bot::start(
+        dir.path(),
+        &url,
+        &double.url(),
+        &[
+            ("SETAD_TELEGRAM_RATE", "0"),
+            ("SETAD_TELEGRAM_CHAT_RATE", "1000"),
+        ],
+    );
+    double
+        .wait_for(|v| reminders(v) >= members, Duration::from_secs(300))
+        .await;
+    let reminder_of: HashMap<i64, i64> = double.view(|v| {
+        v.messages()
+            .iter()
+            .map(|m| (m.chat_id, m.message_id))
+            .collect()
+    });
     let chats: Vec<i64> = {
         let mut c: Vec<i64> = reminder_of.keys().copied().collect();
         c.sort_unstable();
@@ -248,19 +375,38 @@ async fn bench_replies(members: usize, seconds: f64) -> (f64, f64) {
             next += 1;
             let user = double.user(chat, "فرماندار");
             let at = double.elapsed();
-            let id = double.reply(&user, reminder_of[&chat], &format!("جلسه برگزار شد با حضور {} نفر", 5 + i % 20));
+            let id = double.reply(
+                &user,
+                reminder_of[&chat],
+                &format!("جلسه برگزار شد با حضور {} نفر", 5 + i % 20),
+            );
             injected.insert((chat, id), at);
         }
         // Stored: every reply in the database.
         let target = before_revisions + count as i64;
         let stored_at = loop {
-            if store.count("report_revision").await.unwrap() >= target || start.elapsed() > Duration::from_secs(300) {
+            if store.count("report_revision").await.unwrap() >= target
+                || start.elapsed() > Duration::from_secs(300)
+            {
                 break start.elapsed();
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
         double
-            .wait_for(|v| v.messages().iter().filter(|m| m.reply_to.as_ref().is_some_and(|r| injected.contains_key(&(m.chat_id, r.message_id)))).count() >= count, Duration::from_secs(120))
+            .wait_for(
+                |v| {
+                    v.messages()
+                        .iter()
+                        .filter(|m| {
+                            m.reply_to
+                                .as_ref()
+                                .is_some_and(|r| injected.contains_key(&(m.chat_id, r.message_id)))
+                        })
+                        .count()
+                        >= count
+                },
+                Duration::from_secs(120),
+            )
             .await;
         let cpu = cpu_of(bot.pid()) - cpu_before;
         let mut latencies: Vec<f64> = double.view(|v| {
@@ -276,12 +422,24 @@ async fn bench_replies(members: usize, seconds: f64) -> (f64, f64) {
         latencies.sort_by(|a, b| a.total_cmp(b));
         let stored_rate = count as f64 / stored_at.as_secs_f64();
         let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
-        line(&format!("{name}: stored replies per second"), format!("{stored_rate:.0}/s"), "≥ 2,000/s at the burst");
-        line(&format!("{name}: update → confirmation p50 / p99"), format!("{p50:.1} / {p99:.1} ms"), "p99 ≤ 10 ms at 200/s");
+        line(
+            &format!("{name}: stored replies per second"),
+            format!("{stored_rate:.0}/s"),
+            "≥ 2,000/s at the burst",
+        );
+        line(
+            &format!("{name}: update → confirmation p50 / p99"),
+            format!("{p50:.1} / {p99:.1} ms"),
+            "p99 ≤ 10 ms at 200/s",
+        );
         if name == "200/s" {
             p99_at_200 = p99;
             cpu_per_update = cpu.as_secs_f64() * 1e6 / count as f64;
-            line("200/s: CPU per update (the bot process)", format!("{cpu_per_update:.0} µs"), "≤ 2× bare teloxide");
+            line(
+                "200/s: CPU per update (the bot process)",
+                format!("{cpu_per_update:.0} µs"),
+                "≤ 2× bare teloxide",
+            );
         }
     }
     bot.stop();
@@ -294,22 +452,51 @@ async fn bench_memory(chats: usize, fan: Option<&FanOut>) {
     let dir = tempfile::tempdir().unwrap();
     let (_store, url) = database(dir.path(), 0).await;
     let double = Double::start(DoubleConfig::default()).await.unwrap();
-    let bot = Bot::start(dir.path(), &url, &double.url(), &[("SETAD_TELEGRAM_RATE", "0"), ("SETAD_TELEGRAM_CHAT_RATE", "1000")]);
-    double.wait_for(|v| v.calls_to("getUpdates").count() > 1, Duration::from_secs(30)).await;
-    line("idle, connected", format!("{:.1} MB", rss_of(bot.pid()).0), "≤ 25 MB");
+    let bot = Bot::start(
+        dir.path(),
+        &url,
+        &double.url(),
+        &[
+            ("SETAD_TELEGRAM_RATE", "0"),
+            ("SETAD_TELEGRAM_CHAT_RATE", "1000"),
+        ],
+    );
+    double
+        .wait_for(
+            |v| v.calls_to("getUpdates").count() > 1,
+            Duration::from_secs(30),
+        )
+        .await;
+    line(
+        "idle, connected",
+        format!("{:.1} MB", rss_of(bot.pid()).0),
+        "≤ 25 MB",
+    );
     if let Some(f) = fan {
-        line("peak during the fan-out (limit off)", format!("{:.1} MB", f.peak_rss), "≤ 64 MB");
+        line(
+            "peak during the fan-out (limit off)",
+            format!("{:.1} MB", f.peak_rss),
+            "≤ 64 MB",
+        );
     }
     for i in 0..chats {
         let user = double.user(5_000_000 + i as i64, "x");
         double.send_text(&user, "/help");
         if i % 2000 == 1999 {
-            double.wait_for(|v| v.messages().len() + 500 >= i, Duration::from_secs(60)).await;
+            double
+                .wait_for(|v| v.messages().len() + 500 >= i, Duration::from_secs(60))
+                .await;
         }
     }
-    double.wait_for(|v| v.messages().len() >= chats, Duration::from_secs(300)).await;
+    double
+        .wait_for(|v| v.messages().len() >= chats, Duration::from_secs(300))
+        .await;
     let (rss, peak) = rss_of(bot.pid());
-    line(&format!("after {chats} distinct chats wrote (now / peak)"), format!("{rss:.1} / {peak:.1} MB"), "≤ 100 MB [plain teloxide 184 MB]");
+    line(
+        &format!("after {chats} distinct chats wrote (now / peak)"),
+        format!("{rss:.1} / {peak:.1} MB"),
+        "≤ 100 MB [plain teloxide 184 MB]",
+    );
     bot.stop();
 }
 
@@ -318,14 +505,24 @@ async fn bench_memory(chats: usize, fan: Option<&FanOut>) {
 async fn bench_summary() {
     println!("\n3. /summary at national scale (450 counties × 24 months, 37,000 village quotas)");
     let dir = tempfile::tempdir().unwrap();
-    let mut backends = vec![("SQLite", format!("sqlite://{}", dir.path().join("national.db").display()))];
-    if let Ok(pg) = std::env::var("SETAD_BENCH_POSTGRES_URL").or_else(|_| std::env::var("SETAD_TEST_POSTGRES_URL")) {
+    let mut backends = vec![(
+        "SQLite",
+        format!("sqlite://{}", dir.path().join("national.db").display()),
+    )];
+    if let Ok(pg) = std::env::var("SETAD_BENCH_POSTGRES_URL")
+        .or_else(|_| std::env::var("SETAD_TEST_POSTGRES_URL"))
+    {
         let admin = Store::connect(&pg).await.unwrap();
         let name = format!("setad_bench_{}", std::process::id());
         if let Store::Postgres(p) = &admin {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(p).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(p)
+                .await;
         }
-        let base = pg.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(pg.clone());
+        let base = pg
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap_or(pg.clone());
         backends.push(("PostgreSQL", format!("{base}/{name}")));
     } else {
         println!("  (PostgreSQL skipped: set SETAD_BENCH_POSTGRES_URL)");
@@ -336,23 +533,38 @@ async fn bench_summary() {
         let generated = Instant::now();
         national(&store).await;
         let period = setad::domain::calendar::Period::new(1405, 9).unwrap();
-        let cal = setad::service::work_calendar(&store, &[chrono::Weekday::Fri]).await.unwrap();
-        let now = chrono::DateTime::parse_from_rfc3339("2026-12-20T08:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let cal = setad::service::work_calendar(&store, &[chrono::Weekday::Fri])
+            .await
+            .unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-20T08:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         let tz = chrono_tz::Asia::Tehran;
         // The first call creates missing occurrences; the figures are for the calls after.
-        setad::service::summary::build(&store, period, &cal, tz, now).await.unwrap();
+        setad::service::summary::build(&store, period, &cal, tz, now)
+            .await
+            .unwrap();
         let mut times = Vec::new();
         for _ in 0..30 {
             let t = Instant::now();
-            let s = setad::service::summary::build(&store, period, &cal, tz, now).await.unwrap();
+            let s = setad::service::summary::build(&store, period, &cal, tz, now)
+                .await
+                .unwrap();
             let text = setad::render::summary_text(&s, setad::domain::Lang::Fa);
             std::hint::black_box(text);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(|a, b| a.total_cmp(b));
         line(
-            &format!("{name}: build + render, p50 / p99 (data made in {:.0} s)", generated.elapsed().as_secs_f64()),
-            format!("{:.1} / {:.1} ms", percentile(&times, 0.5), percentile(&times, 0.99)),
+            &format!(
+                "{name}: build + render, p50 / p99 (data made in {:.0} s)",
+                generated.elapsed().as_secs_f64()
+            ),
+            format!(
+                "{:.1} / {:.1} ms",
+                percentile(&times, 0.5),
+                percentile(&times, 0.99)
+            ),
             "p99 ≤ 20 ms",
         );
         store.close().await;
@@ -364,38 +576,73 @@ async fn bench_summary() {
 /// year's R2 occurrences with some progress reports.
 async fn national(store: &Store) {
     use std::fmt::Write;
-    let mut toml = String::from("[[unit]]\nkey = \"iran\"\nkind = \"province\"\nname = \"کشور\"\n\n");
+    let mut toml =
+        String::from("[[unit]]\nkey = \"iran\"\nkind = \"province\"\nname = \"کشور\"\n\n");
     toml.push_str("[[unit]]\nkey = \"dg-political\"\nkind = \"directorate\"\nname = \"دفتر سیاسی\"\nparent = \"iran\"\n\n");
     toml.push_str("[[unit]]\nkey = \"dg-rural\"\nkind = \"directorate\"\nname = \"امور روستایی\"\nparent = \"iran\"\n\n");
     for c in 0..450 {
-        let _ = write!(toml, "[[unit]]\nkey = \"c{c}\"\nkind = \"county\"\nname = \"شهرستان {c}\"\nparent = \"iran\"\n\n");
+        let _ = write!(
+            toml,
+            "[[unit]]\nkey = \"c{c}\"\nkind = \"county\"\nname = \"شهرستان {c}\"\nparent = \"iran\"\n\n"
+        );
     }
     for d in 0..1100 {
-        let _ = write!(toml, "[[unit]]\nkey = \"d{d}\"\nkind = \"district\"\nname = \"بخش {d}\"\nparent = \"c{}\"\n\n", d % 450);
+        let _ = write!(
+            toml,
+            "[[unit]]\nkey = \"d{d}\"\nkind = \"district\"\nname = \"بخش {d}\"\nparent = \"c{}\"\n\n",
+            d % 450
+        );
     }
     for v in 0..37_000 {
-        let _ = write!(toml, "[[unit]]\nkey = \"v{v}\"\nkind = \"village\"\nname = \"روستای {v}\"\nparent = \"d{}\"\n\n", v % 1100);
+        let _ = write!(
+            toml,
+            "[[unit]]\nkey = \"v{v}\"\nkind = \"village\"\nname = \"روستای {v}\"\nparent = \"d{}\"\n\n",
+            v % 1100
+        );
     }
     toml.push_str("[[obligation]]\nkey = \"R3\"\ntitle = \"جلسه ستاد شهرستان\"\nshape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\n");
     toml.push_str("[[obligation]]\nkey = \"R2\"\ntitle = \"سهمیه دهیاران\"\nshape = \"quota\"\nresponsible = [\"kind:village\"]\nfollow_up = \"dg-rural\"\n[obligation.schedule]\nremind_day = 1\ndue_day = 28\n\n");
     for v in 0..37_000 {
-        let _ = write!(toml, "[[quota]]\nobligation = \"R2\"\nunit = \"v{v}\"\ntarget = {}\n\n", 10 + v % 70);
+        let _ = write!(
+            toml,
+            "[[quota]]\nobligation = \"R2\"\nunit = \"v{v}\"\ntarget = {}\n\n",
+            10 + v % 70
+        );
     }
-    setad::service::import::import(store, &toml, 0).await.unwrap();
-    let cal = setad::service::work_calendar(store, &[chrono::Weekday::Fri]).await.unwrap();
+    setad::service::import::import(store, &toml, 0)
+        .await
+        .unwrap();
+    let cal = setad::service::work_calendar(store, &[chrono::Weekday::Fri])
+        .await
+        .unwrap();
     let tz = chrono_tz::Asia::Tehran;
-    let now = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let now = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
     let last = setad::domain::calendar::Period::new(1405, 9).unwrap();
-    let r3 = store.obligations().await.unwrap().into_iter().find(|o| o.key == "R3").unwrap().obligation_id;
+    let r3 = store
+        .obligations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.key == "R3")
+        .unwrap()
+        .obligation_id;
     for back in (0..24).rev() {
         let period = last.offset(-back);
-        setad::service::occurrence::ensure_period(store, period, &cal, tz, now).await.unwrap();
+        setad::service::occurrence::ensure_period(store, period, &cal, tz, now)
+            .await
+            .unwrap();
         let rows = store.period_rows(i64::from(period.code())).await.unwrap();
         let mut tx = store.begin().await.unwrap();
         for (i, r) in rows.iter().enumerate() {
             let is_r3 = r.obligation_id == r3;
             // Every county reports most months; villages report progress in this year's months.
-            let reports = if is_r3 { i % 5 != 0 } else { period.year() == 1405 && i % 3 == 0 };
+            let reports = if is_r3 {
+                i % 5 != 0
+            } else {
+                period.year() == 1405 && i % 3 == 0
+            };
             if reports {
                 let input = setad::store::ReportInput {
                     body: "برگزار شد".into(),
@@ -404,13 +651,15 @@ async fn national(store: &Store) {
                     insured: Some((i % 13) as i64),
                     ..Default::default()
                 };
-                tx.save_report(r.occurrence_id, &input, r.due_at - 86_400).await.unwrap();
+                tx.save_report(r.occurrence_id, &input, r.due_at - 86_400)
+                    .await
+                    .unwrap();
             }
         }
         tx.commit().await.unwrap();
         if period.year() < 1405 {
             // Villages' monthly progress only this year: drop last year's R2 occurrences.
-            if let Store::Sqlite(p) = store {
+            if let Some(p) = store.sqlite_pool() {
                 let _ = sqlx::query("DELETE FROM occurrence WHERE period = $1 AND occurrence_id NOT IN (SELECT occurrence_id FROM report) AND assignment_id IN (SELECT assignment_id FROM assignment WHERE obligation_id <> $2)").bind(i64::from(period.code())).bind(r3).execute(p).await;
             }
             if let Store::Postgres(p) = store {
@@ -422,7 +671,10 @@ async fn national(store: &Store) {
 
 /// The floor: a bare teloxide fan-out (no database, no queue), in its own process.
 fn bare_fanout(url: &str, n: usize, concurrency: usize) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         use teloxide::prelude::*;
         let bot = Bot::new("123456:BARE").set_api_url(url.parse().unwrap());
@@ -437,7 +689,9 @@ fn bare_fanout(url: &str, n: usize, concurrency: usize) {
                     if i >= n {
                         break;
                     }
-                    let _ = bot.send_message(ChatId(2_000_000 + i as i64), "📌 یادآوری ستاد راهبردی (R3)").await;
+                    let _ = bot
+                        .send_message(ChatId(2_000_000 + i as i64), "📌 یادآوری ستاد راهبردی (R3)")
+                        .await;
                 }
             }));
         }
@@ -450,20 +704,40 @@ fn bare_fanout(url: &str, n: usize, concurrency: usize) {
 /// The floor: a bare teloxide bot (Dispatcher, long polling) that stores each text in SQLite
 /// and replies.
 fn bare_bot(url: &str, db: &str) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         use teloxide::prelude::*;
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .connect_with(db.parse::<sqlx::sqlite::SqliteConnectOptions>().unwrap().create_if_missing(true).journal_mode(sqlx::sqlite::SqliteJournalMode::Wal))
+            .connect_with(
+                db.parse::<sqlx::sqlite::SqliteConnectOptions>()
+                    .unwrap()
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
+            )
             .await
             .unwrap();
-        sqlx::query("CREATE TABLE IF NOT EXISTS reply (id INTEGER PRIMARY KEY, chat INTEGER, body TEXT)").execute(&pool).await.unwrap();
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS reply (id INTEGER PRIMARY KEY, chat INTEGER, body TEXT)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
         let bot = Bot::new("123456:BARE").set_api_url(url.parse().unwrap());
         teloxide::repl(bot, move |bot: Bot, msg: Message| {
             let pool = pool.clone();
             async move {
-                sqlx::query("INSERT INTO reply (chat, body) VALUES ($1, $2)").bind(msg.chat.id.0).bind(msg.text().unwrap_or("")).execute(&pool).await.ok();
-                bot.send_message(msg.chat.id, "ثبت شد").reply_parameters(teloxide::types::ReplyParameters::new(msg.id)).await?;
+                sqlx::query("INSERT INTO reply (chat, body) VALUES ($1, $2)")
+                    .bind(msg.chat.id.0)
+                    .bind(msg.text().unwrap_or(""))
+                    .execute(&pool)
+                    .await
+                    .ok();
+                bot.send_message(msg.chat.id, "ثبت شد")
+                    .reply_parameters(teloxide::types::ReplyParameters::new(msg.id))
+                    .await?;
                 respond(())
             }
         })
@@ -471,14 +745,27 @@ fn bare_bot(url: &str, db: &str) {
     });
 }
 
-async fn bench_floor(members: usize, ours_per_send: Option<f64>, ours_per_update: Option<f64>, seconds: f64) {
+async fn bench_floor(
+    members: usize,
+    ours_per_send: Option<f64>,
+    ours_per_update: Option<f64>,
+    seconds: f64,
+) {
     println!("\n5. The floor: a bare teloxide bot, same double, same machine");
     let me = std::env::current_exe().unwrap();
     let mut bare_send = f64::NAN;
     for concurrency in [1usize, 8] {
         let double = Double::start(DoubleConfig::default()).await.unwrap();
         let start = Instant::now();
-        let child = Command::new(&me).args(["bare-fanout", &double.url(), &members.to_string(), &concurrency.to_string()]).spawn().unwrap();
+        let child = Command::new(&me)
+            .args([
+                "bare-fanout",
+                &double.url(),
+                &members.to_string(),
+                &concurrency.to_string(),
+            ])
+            .spawn()
+            .unwrap();
         let pid = child.id();
         let mut child = child;
         let mut cpu = Duration::ZERO;
@@ -497,17 +784,36 @@ async fn bench_floor(members: usize, ours_per_send: Option<f64>, ours_per_update
         if concurrency == 1 {
             bare_send = per_send;
         }
-        line(&format!("bare teloxide fan-out, concurrency {concurrency}"), format!("{:.0}/s, {per_send:.0} µs CPU/send", members as f64 / elapsed), "7,200/s and 14,400/s measured before");
+        line(
+            &format!("bare teloxide fan-out, concurrency {concurrency}"),
+            format!(
+                "{:.0}/s, {per_send:.0} µs CPU/send",
+                members as f64 / elapsed
+            ),
+            "7,200/s and 14,400/s measured before",
+        );
     }
     if let Some(ours) = ours_per_send {
-        line("our CPU per send ÷ bare teloxide's", format!("{:.2}×", ours / bare_send), "≤ 2×");
+        line(
+            "our CPU per send ÷ bare teloxide's",
+            format!("{:.2}×", ours / bare_send),
+            "≤ 2×",
+        );
     }
     // Replies at 200/s through a bare teloxide bot with a SQLite insert.
     let dir = tempfile::tempdir().unwrap();
     let double = Double::start(DoubleConfig::default()).await.unwrap();
     let db = format!("sqlite://{}", dir.path().join("bare.db").display());
-    let mut child = Command::new(&me).args(["bare-bot", &double.url(), &db]).spawn().unwrap();
-    double.wait_for(|v| v.calls_to("getUpdates").count() > 0, Duration::from_secs(30)).await;
+    let mut child = Command::new(&me)
+        .args(["bare-bot", &double.url(), &db])
+        .spawn()
+        .unwrap();
+    double
+        .wait_for(
+            |v| v.calls_to("getUpdates").count() > 0,
+            Duration::from_secs(30),
+        )
+        .await;
     let count = (200.0 * seconds) as usize;
     let cpu_before = cpu_of(child.id());
     let start = Instant::now();
@@ -519,20 +825,46 @@ async fn bench_floor(members: usize, ours_per_send: Option<f64>, ours_per_update
         let id = double.send_text(&user, "جلسه برگزار شد");
         injected.insert((user.chat_id(), id), at);
     }
-    double.wait_for(|v| v.messages().len() >= count, Duration::from_secs(60)).await;
+    double
+        .wait_for(|v| v.messages().len() >= count, Duration::from_secs(60))
+        .await;
     let cpu = cpu_of(child.id()) - cpu_before;
     let mut latencies: Vec<f64> = double.view(|v| {
         v.messages()
             .iter()
-            .filter_map(|m| Some((m.at.saturating_sub(*injected.get(&(m.chat_id, m.reply_to.as_ref()?.message_id))?)).as_secs_f64() * 1000.0))
+            .filter_map(|m| {
+                Some(
+                    (m.at.saturating_sub(
+                        *injected.get(&(m.chat_id, m.reply_to.as_ref()?.message_id))?,
+                    ))
+                    .as_secs_f64()
+                        * 1000.0,
+                )
+            })
             .collect()
     });
     latencies.sort_by(|a, b| a.total_cmp(b));
     let per_update = cpu.as_secs_f64() * 1e6 / count as f64;
-    line("bare teloxide + SQLite insert at 200/s: p50 / p99", format!("{:.1} / {:.1} ms", percentile(&latencies, 0.5), percentile(&latencies, 0.99)), "p99 0.8 ms measured before");
-    line("bare teloxide: CPU per update", format!("{per_update:.0} µs"), "");
+    line(
+        "bare teloxide + SQLite insert at 200/s: p50 / p99",
+        format!(
+            "{:.1} / {:.1} ms",
+            percentile(&latencies, 0.5),
+            percentile(&latencies, 0.99)
+        ),
+        "p99 0.8 ms measured before",
+    );
+    line(
+        "bare teloxide: CPU per update",
+        format!("{per_update:.0} µs"),
+        "",
+    );
     if let Some(ours) = ours_per_update {
-        line("our CPU per update ÷ bare teloxide's", format!("{:.2}×", ours / per_update), "≤ 2×");
+        line(
+            "our CPU per update ÷ bare teloxide's",
+            format!("{:.2}×", ours / per_update),
+            "≤ 2×",
+        );
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -541,18 +873,36 @@ async fn bench_floor(members: usize, ours_per_send: Option<f64>, ours_per_update
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("bare-fanout") => return bare_fanout(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap()),
+        Some("bare-fanout") => {
+            return bare_fanout(&args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
+        }
         Some("bare-bot") => return bare_bot(&args[2], &args[3]),
         _ => {}
     }
     let sample = Duration::from_secs_f64(env_num("SETAD_BENCH_SECONDS", 60.0));
     let members = env_num("SETAD_BENCH_FANOUT", 40_000.0) as usize;
     let reply_seconds = (sample.as_secs_f64() / 6.0).clamp(1.0, 10.0);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
-        println!("Setad benchmarks ({} cores): figure   [target; plain-teloxide reference]", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
-        let fan = if wanted("fanout") { bench_fanout(sample, members).await } else { None };
-        let replies = if wanted("replies") { Some(bench_replies(members.min(20_000), reply_seconds).await) } else { None };
+        println!(
+            "Setad benchmarks ({} cores): figure   [target; plain-teloxide reference]",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(0)
+        );
+        let fan = if wanted("fanout") {
+            bench_fanout(sample, members).await
+        } else {
+            None
+        };
+        let replies = if wanted("replies") {
+            Some(bench_replies(members.min(20_000), reply_seconds).await)
+        } else {
+            None
+        };
         if wanted("summary") {
             bench_summary().await;
         }
@@ -560,7 +910,13 @@ fn main() {
             bench_memory(members, fan.as_ref()).await;
         }
         if wanted("floor") {
-            bench_floor(members, fan.as_ref().map(|f| f.cpu_per_send_us), replies.map(|r| r.0), reply_seconds).await;
+            bench_floor(
+                members,
+                fan.as_ref().map(|f| f.cpu_per_send_us),
+                replies.map(|r| r.0),
+                reply_seconds,
+            )
+            .await;
         }
     });
 }

@@ -594,7 +594,7 @@ async fn a_kill_while_replies_arrive_stores_every_reply_exactly_once() {
     for _ in 0..600 {
         stored = db.store.count("report_revision").await.unwrap();
         if stored >= 1000 && db.store.count("inbox").await.unwrap() >= 1000 {
-            let Store::Sqlite(pool) = &db.store else {
+            let Some(pool) = db.store.sqlite_pool() else {
                 unreachable!()
             };
             let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM inbox WHERE state = 'new'")
@@ -608,7 +608,7 @@ async fn a_kill_while_replies_arrive_stores_every_reply_exactly_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bot.stop();
-    let Store::Sqlite(pool) = &db.store else {
+    let Some(pool) = db.store.sqlite_pool() else {
         unreachable!()
     };
     let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM report_revision")

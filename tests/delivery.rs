@@ -211,7 +211,7 @@ async fn a_kill_in_the_middle_of_a_fan_out_loses_nothing_and_resends_nothing_rec
 
     // What the bot had recorded as sent when it died.
     let recorded: BTreeSet<i64> = {
-        let Store::Sqlite(pool) = &db.store else {
+        let Some(pool) = db.store.sqlite_pool() else {
             unreachable!()
         };
         sqlx::query_as::<_, (i64,)>(

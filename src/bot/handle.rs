@@ -58,6 +58,23 @@ pub struct Context {
     pub unreadable: Arc<AtomicU64>,
 }
 
+/// The handler's transaction, begun at its first write: reads (and the occurrences a summary
+/// creates in transactions of their own) come first and hold no write lock.
+pub struct LazyTx<'s> {
+    store: &'s Store,
+    tx: Option<Tx>,
+}
+
+impl LazyTx<'_> {
+    /// The transaction, begun now if it was not yet.
+    pub async fn get(&mut self) -> Result<&mut Tx, StoreError> {
+        if self.tx.is_none() {
+            self.tx = Some(self.store.begin().await?);
+        }
+        Ok(self.tx.as_mut().expect("just begun"))
+    }
+}
+
 /// What a member is in the middle of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -166,7 +183,10 @@ pub async fn handle(ctx: &Context, row: &InboxRow) -> Result<(), StoreError> {
             return Ok(());
         }
     };
-    let mut tx = ctx.store.begin().await?;
+    let mut tx = LazyTx {
+        store: &ctx.store,
+        tx: None,
+    };
     let effects = match &update.kind {
         UpdateKind::Message(m) if m.chat.is_private() => on_message(ctx, &mut tx, m, false).await?,
         UpdateKind::EditedMessage(m) if m.chat.is_private() => {
@@ -216,6 +236,10 @@ pub async fn handle(ctx: &Context, row: &InboxRow) -> Result<(), StoreError> {
             m
         })
         .collect();
+    let mut tx = match tx.tx {
+        Some(tx) => tx,
+        None => ctx.store.begin().await?,
+    };
     tx.enqueue(&messages, now).await?;
     if !tx.finish_update(row.inbox_id, None, now_ms).await? {
         // Another worker handled it meanwhile: drop what this one did.
@@ -258,7 +282,7 @@ fn read(platform: Platform, payload: &str) -> Result<Update, String> {
 
 async fn on_message(
     ctx: &Context,
-    tx: &mut Tx,
+    tx: &mut LazyTx<'_>,
     m: &Message,
     edited: bool,
 ) -> Result<Effects, StoreError> {
@@ -303,10 +327,25 @@ async fn on_message(
     // A reply to a reminder reports on its occurrence.
     if let Some(replied) = m.reply_to_message() {
         let replied_id = i64::from(replied.id.0);
-        let occurrence = ctx
+        let mut occurrence = ctx
             .store
             .occurrence_of_message(ctx.platform.as_str(), from.chat_id, replied_id)
             .await?;
+        if occurrence.is_none()
+            && let Some(replied_text) = replied.text()
+        {
+            // The reminder's id may not be recorded yet (its answer was being written, or was
+            // lost to a crash and the reminder sent again): recognise it by its text.
+            occurrence = ctx
+                .store
+                .recent_notices(ctx.platform.as_str(), from.chat_id)
+                .await?
+                .into_iter()
+                .find(|(_, body)| {
+                    crate::platform::outgoing_text(ctx.platform, body).trim() == replied_text.trim()
+                })
+                .map(|(id, _)| id);
+        }
         if let Some(occurrence_id) = occurrence {
             let Some(occ) = ctx.store.occurrence_info(occurrence_id).await? else {
                 return Ok(fx);
@@ -331,7 +370,7 @@ async fn on_message(
 /// Stores a report on `occ` from `member`, or refuses it.
 async fn submit(
     ctx: &Context,
-    tx: &mut Tx,
+    tx: &mut LazyTx<'_>,
     member: &MemberRow,
     occ: &OccurrenceInfo,
     text: &str,
@@ -381,8 +420,15 @@ async fn submit(
         )),
     };
     let now = ctx.clock.now().timestamp();
-    let report_id = tx.save_report(occ.occurrence_id, &input, now).await?;
-    tx.set_member_state(member.member_id, None, now).await?;
+    let report_id = tx
+        .get()
+        .await?
+        .save_report(occ.occurrence_id, &input, now)
+        .await?;
+    tx.get()
+        .await?
+        .set_member_state(member.member_id, None, now)
+        .await?;
     if occ.shape == "quota" {
         milestones(ctx, tx, occ, period).await?;
     }
@@ -449,12 +495,14 @@ async fn submit(
 /// fund managers and admins are told (once per unit, obligation, year and level).
 async fn milestones(
     ctx: &Context,
-    tx: &mut Tx,
+    tx: &mut LazyTx<'_>,
     occ: &OccurrenceInfo,
     period: Period,
 ) -> Result<(), StoreError> {
     let from = i64::from(period.year()) * 100 + 1;
     let Some((target, achieved)) = tx
+        .get()
+        .await?
         .quota_of(occ.obligation_id, occ.unit_id, from, occ.period)
         .await?
     else {
@@ -503,13 +551,13 @@ async fn milestones(
             }
         })
         .collect();
-    tx.enqueue(&messages, now.timestamp()).await?;
+    tx.get().await?.enqueue(&messages, now.timestamp()).await?;
     Ok(())
 }
 
 async fn on_command(
     ctx: &Context,
-    tx: &mut Tx,
+    tx: &mut LazyTx<'_>,
     from: &From,
     member: Option<MemberRow>,
     command: Command,
@@ -536,7 +584,7 @@ async fn on_command(
             .chars()
             .take(64)
             .collect();
-        let Some(invite) = tx.use_invite(&code, now.timestamp()).await? else {
+        let Some(invite) = tx.get().await?.use_invite(&code, now.timestamp()).await? else {
             fx.replies.push(Reply::text(t!(lang, "start-bad-code")));
             return Ok(fx);
         };
@@ -545,6 +593,8 @@ async fn on_command(
             .map(|m| m.lang.clone())
             .unwrap_or_else(|| from.lang.code().to_owned());
         let member_id = tx
+            .get()
+            .await?
             .upsert_member(
                 ctx.platform.as_str(),
                 from.user_id,
@@ -556,7 +606,7 @@ async fn on_command(
                 now.timestamp(),
             )
             .await?;
-        tx.audit(
+        tx.get().await?.audit(
             &crate::store::AuditEntry {
                 actor: &format!("member:{member_id}"),
                 action: "join",
@@ -611,7 +661,9 @@ async fn on_command(
         ))),
         Command::Lang(arg) => match arg.as_deref().and_then(Lang::parse) {
             Some(new) => {
-                tx.set_member_lang(member.member_id, new.code(), now.timestamp())
+                tx.get()
+                    .await?
+                    .set_member_lang(member.member_id, new.code(), now.timestamp())
                     .await?;
                 fx.replies.push(Reply::text(t!(new, "lang-set")));
             }
@@ -678,7 +730,9 @@ async fn on_command(
                         occurrence_id: only.occurrence_id,
                     })
                     .unwrap_or_default();
-                    tx.set_member_state(member.member_id, Some(&state), now.timestamp())
+                    tx.get()
+                        .await?
+                        .set_member_state(member.member_id, Some(&state), now.timestamp())
                         .await?;
                     fx.replies.push(Reply::text(prompt(ctx, lang, only)));
                 }
@@ -788,7 +842,11 @@ async fn on_command(
     Ok(fx)
 }
 
-async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Effects, StoreError> {
+async fn on_callback(
+    ctx: &Context,
+    tx: &mut LazyTx<'_>,
+    q: &CallbackQuery,
+) -> Result<Effects, StoreError> {
     let mut fx = Effects::default();
     let id = q.id.0.clone();
     let member = ctx
@@ -810,7 +868,9 @@ async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Ef
                 Some(occ) if occ.unit_id == member.unit_id && role_of(&member).reports() => {
                     let state = serde_json::to_string(&State::AwaitingReport { occurrence_id })
                         .unwrap_or_default();
-                    tx.set_member_state(member.member_id, Some(&state), now.timestamp())
+                    tx.get()
+                        .await?
+                        .set_member_state(member.member_id, Some(&state), now.timestamp())
                         .await?;
                     fx.replies.push(Reply::text(prompt(ctx, lang, &occ)));
                     fx.callback = Some((id, None));
@@ -827,7 +887,9 @@ async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Ef
             match occ {
                 Some(occ) if occ.unit_id == member.unit_id && role_of(&member).reports() => {
                     let held = v == "1";
-                    tx.correct_held(report_id, member.member_id, held, now.timestamp())
+                    tx.get()
+                        .await?
+                        .correct_held(report_id, member.member_id, held, now.timestamp())
                         .await?;
                     let word = if held {
                         t!(lang, "held-yes")
@@ -844,7 +906,9 @@ async fn on_callback(ctx: &Context, tx: &mut Tx, q: &CallbackQuery) -> Result<Ef
         }
         ("lang", _, _) => {
             let new = a.and_then(Lang::parse).unwrap_or(lang);
-            tx.set_member_lang(member.member_id, new.code(), now.timestamp())
+            tx.get()
+                .await?
+                .set_member_lang(member.member_id, new.code(), now.timestamp())
                 .await?;
             fx.callback = Some((id, Some(t!(new, "lang-set"))));
         }

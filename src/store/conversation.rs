@@ -108,6 +108,19 @@ impl Store {
         Ok(row.and_then(|r| r.0))
     }
 
+    /// The latest messages about occurrences sent to a chat: (occurrence, text as queued).
+    pub async fn recent_notices(
+        &self,
+        platform: &str,
+        chat_id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT occurrence_id, body FROM outbox WHERE platform = $1 AND chat_id = $2 \
+             AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 50",
+        )
+        .bind(platform).bind(chat_id).fetch_all(p).await?))
+    }
+
     /// The report that came from this message (for edits).
     pub async fn report_of_message(
         &self,

@@ -81,14 +81,16 @@ impl Store {
     /// Deletes handled updates received before `before_ms` (they are kept a while for audit and
     /// to recognise replays).
     pub async fn prune_inbox(&self, before_ms: i64) -> Result<u64, StoreError> {
-        let n = with_pool!(self, p => sqlx::query(
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => sqlx::query(
             "DELETE FROM inbox WHERE state <> 'new' AND received_at < $1 AND inbox_id NOT IN \
              (SELECT MAX(inbox_id) FROM inbox GROUP BY platform)",
         )
         .bind(before_ms)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+        tx.commit().await?;
         Ok(n)
     }
 

@@ -30,15 +30,29 @@ pub use rows::*;
 #[derive(Clone, Debug)]
 pub enum Store {
     /// An embedded SQLite file, in WAL mode.
-    Sqlite(SqlitePool),
+    Sqlite(SqliteStore),
     /// A PostgreSQL database.
     Postgres(PgPool),
 }
 
+/// SQLite: the pool, and the lock its writers take in turn. SQLite has one writer at a time;
+/// transactions that start reading and then write fail at once (`SQLITE_BUSY`) when another
+/// writer committed meanwhile, and its busy handler waits by sleeping. So every write in this
+/// process takes this lock first and then `BEGIN IMMEDIATE`: writers queue in tokio, fairly and
+/// without sleeping, and never fail for each other.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
 /// An open transaction on either backend.
 pub enum Tx {
-    /// On SQLite.
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// On SQLite, holding the write lock.
+    Sqlite(
+        sqlx::Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     /// On PostgreSQL.
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
@@ -75,7 +89,10 @@ pub enum StoreError {
 macro_rules! with_pool {
     ($store:expr, $p:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite($p) => $body,
+            $crate::store::Store::Sqlite(sqlite) => {
+                let $p = sqlite.pool();
+                $body
+            }
             $crate::store::Store::Postgres($p) => $body,
         }
     };
@@ -87,7 +104,7 @@ macro_rules! with_pool {
 macro_rules! with_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::store::Tx::Sqlite(t) => {
+            $crate::store::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -105,7 +122,27 @@ pub(crate) use {with_pool, with_tx};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+impl SqliteStore {
+    /// The connection pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Waits for this process's write turn (for a write outside a [`Tx`]).
+    pub async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writer.lock().await
+    }
+}
+
 impl Store {
+    /// The SQLite pool, when the store is SQLite (for tests and tools).
+    pub fn sqlite_pool(&self) -> Option<&SqlitePool> {
+        match self {
+            Store::Sqlite(s) => Some(s.pool()),
+            Store::Postgres(_) => None,
+        }
+    }
+
     /// Connects to `url` (`sqlite://PATH`, created if missing, or `postgres://…`). Does not
     /// migrate: call [`Store::migrate`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
@@ -121,7 +158,10 @@ impl Store {
                 .min_connections(1)
                 .connect_with(options)
                 .await?;
-            Ok(Store::Sqlite(pool))
+            Ok(Store::Sqlite(SqliteStore {
+                pool,
+                writer: Default::default(),
+            }))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -139,7 +179,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Store::Sqlite(s) => SQLITE_MIGRATIONS.run(s.pool()).await?,
             Store::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
@@ -156,7 +196,10 @@ impl Store {
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Store::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Store::Sqlite(s) => {
+                let guard = s.writer.clone().lock_owned().await;
+                Tx::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?, guard)
+            }
             Store::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -170,8 +213,11 @@ impl Store {
     /// `VACUUM INTO`). On PostgreSQL, use `pg_dump`.
     pub async fn backup(&self, path: &str) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(p) => {
-                sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
+            Store::Sqlite(s) => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(s.pool())
+                    .await?;
                 Ok(())
             }
             Store::Postgres(_) => Err(StoreError::Unsupported(
@@ -185,7 +231,7 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _guard) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())

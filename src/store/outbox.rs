@@ -276,8 +276,10 @@ impl Store {
     ) -> Result<Vec<Claimed>, StoreError> {
         let returning = "RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload";
         Ok(match self {
-            Store::Sqlite(p) => {
+            Store::Sqlite(sqlite) => {
                 // One writer at a time: the UPDATE is atomic, no row can be claimed twice.
+                let _turn = sqlite.write_turn().await;
+                let p = sqlite.pool();
                 let sql = format!(
                     "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
                      WHERE outbox_id IN (SELECT outbox_id FROM outbox \
@@ -357,13 +359,14 @@ impl Store {
         worker: Option<&str>,
         now_ms: i64,
     ) -> Result<u64, StoreError> {
-        let n = with_pool!(self, p => match worker {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => match worker {
             Some(w) => sqlx::query(
                 "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL \
                  WHERE state = 'sending' AND claimed_by = $1",
             )
             .bind(w)
-            .execute(p)
+            .execute(&mut *c)
             .await?
             .rows_affected(),
             None => sqlx::query(
@@ -371,22 +374,25 @@ impl Store {
                  WHERE state = 'sending' AND claimed_until < $1",
             )
             .bind(now_ms)
-            .execute(p)
+            .execute(&mut *c)
             .await?
             .rows_affected(),
         });
+        tx.commit().await?;
         Ok(n)
     }
 
     /// Returns every claim to the queue (at the start of a process that is the only one on its
     /// database, i.e. on SQLite).
     pub async fn release_all_claims(&self) -> Result<u64, StoreError> {
-        let n = with_pool!(self, p => sqlx::query(
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => sqlx::query(
             "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL WHERE state = 'sending'",
         )
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+        tx.commit().await?;
         Ok(n)
     }
 
@@ -498,10 +504,11 @@ impl Store {
             "UPDATE member SET reachable = FALSE, updated_at = $3 \
              WHERE platform = $1 AND chat_id = $2 AND reachable RETURNING {MEMBER_COLUMNS}"
         );
-        Ok(
-            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(platform).bind(chat_id).bind(now).fetch_all(p).await?),
-        )
+        let mut tx = self.begin().await?;
+        let rows = with_tx!(&mut tx, c => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(platform).bind(chat_id).bind(now).fetch_all(&mut *c).await?);
+        tx.commit().await?;
+        Ok(rows)
     }
 }
 
@@ -535,14 +542,16 @@ impl super::Tx {
 impl Store {
     /// Extends the claims of `worker` to `until_ms` (a worker renews while it holds messages).
     pub async fn renew_claims(&self, worker: &str, until_ms: i64) -> Result<u64, StoreError> {
-        let n = with_pool!(self, p => sqlx::query(
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => sqlx::query(
             "UPDATE outbox SET claimed_until = $2 WHERE state = 'sending' AND claimed_by = $1",
         )
         .bind(worker)
         .bind(until_ms)
-        .execute(p)
+        .execute(&mut *c)
         .await?
         .rows_affected());
+        tx.commit().await?;
         Ok(n)
     }
 }
