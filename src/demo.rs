@@ -75,8 +75,13 @@ impl Demo {
     }
 
     /// Waits until the double holds at least `count` messages, then prints those not yet
-    /// printed: all of them, or the first and a count when `summarise` is set.
+    /// printed: all of them, or (`summarise`) the first that starts with `prefer` and a count
+    /// of the others.
     async fn show(&mut self, count: usize, summarise: bool) {
+        self.show_like(count, summarise, "").await
+    }
+
+    async fn show_like(&mut self, count: usize, summarise: bool, prefer: &str) {
         let ok = self
             .double
             .wait_for(|v| v.messages().len() >= count, Duration::from_secs(30))
@@ -87,7 +92,14 @@ impl Demo {
         // Let stragglers of the same step arrive.
         tokio::time::sleep(Duration::from_millis(150)).await;
         let messages = self.double.messages();
-        let new = &messages[self.printed.min(messages.len())..];
+        let mut new: Vec<_> = messages[self.printed.min(messages.len())..].to_vec();
+        if let Some(i) = new
+            .iter()
+            .position(|m| m.text.as_deref().is_some_and(|t| t.starts_with(prefer)))
+        {
+            let first = new.remove(i);
+            new.insert(0, first);
+        }
         for (i, m) in new.iter().enumerate() {
             if summarise && i == 1 {
                 let more = new.len() - 1;
@@ -272,7 +284,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show(before + 22, true).await;
+    demo.show_like(before + 22, true, "📌").await;
 
     // Replies, in Persian, in all digit systems.
     demo.go((1405, 9, 4), (10, 30), t!(lang, "demo-step-replies"));
@@ -331,7 +343,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show(before + 18, true).await;
+    demo.show_like(before + 18, true, "⏰").await;
 
     // Chalus reports through /report.
     demo.go((1405, 9, 24), (12, 0), t!(lang, "demo-step-report-command"));
