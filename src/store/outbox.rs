@@ -326,19 +326,57 @@ impl Store {
         if outcomes.is_empty() {
             return Ok(());
         }
-        let sent = "UPDATE outbox SET state = 'sent', message_id = $2, sent_at = $3, attempts = attempts + 1, \
-                    claimed_by = NULL, claimed_until = NULL, updated_at = $4 WHERE outbox_id = $1";
         let retry = "UPDATE outbox SET state = 'pending', not_before = $2, last_error = $3, \
                      attempts = attempts + $4, claimed_by = NULL, claimed_until = NULL, updated_at = $5 \
                      WHERE outbox_id = $1";
         let failed = "UPDATE outbox SET state = 'failed', last_error = $2, attempts = attempts + 1, \
                       claimed_by = NULL, claimed_until = NULL, updated_at = $3 WHERE outbox_id = $1";
         let mut tx = self.begin().await?;
+        // Deliveries, the bulk, in one statement per chunk: UPDATE … FROM (VALUES …), which
+        // both databases accept (their VALUES columns are both named column1, column2, …).
+        let delivered: Vec<(i64, Option<i64>, i64)> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Sent {
+                    outbox_id,
+                    message_id,
+                    sent_at,
+                } => Some((*outbox_id, *message_id, *sent_at)),
+                _ => None,
+            })
+            .collect();
+        for chunk in delivered.chunks(300) {
+            let cast = |n: usize| match self {
+                Store::Sqlite(_) => format!("${n}"),
+                Store::Postgres(_) => format!("CAST(${n} AS BIGINT)"),
+            };
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "({}, {}, {})",
+                        cast(i * 3 + 2),
+                        cast(i * 3 + 3),
+                        cast(i * 3 + 4)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "UPDATE outbox SET state = 'sent', message_id = v.column2, sent_at = v.column3, \
+                 attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, updated_at = $1 \
+                 FROM (VALUES {}) AS v WHERE outbox.outbox_id = v.column1",
+                rows.join(", ")
+            );
+            with_tx!(&mut tx, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(now);
+                for (id, message_id, sent_at) in chunk {
+                    q = q.bind(id).bind(message_id).bind(sent_at);
+                }
+                q.execute(&mut *c).await.map(|_| ())?
+            });
+        }
         for o in outcomes {
             with_tx!(&mut tx, c => match o {
-                Outcome::Sent { outbox_id, message_id, sent_at } => sqlx::query(sent)
-                    .bind(outbox_id).bind(message_id).bind(sent_at).bind(now)
-                    .execute(&mut *c).await.map(|_| ())?,
+                Outcome::Sent { .. } => {}
                 Outcome::Retry { outbox_id, not_before, error, counts } => sqlx::query(retry)
                     .bind(outbox_id).bind(not_before).bind(error).bind(i64::from(*counts)).bind(now)
                     .execute(&mut *c).await.map(|_| ())?,
