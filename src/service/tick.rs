@@ -113,14 +113,29 @@ pub async fn tick(
     let grace = config.grace.num_seconds();
     let mut messages = Vec::new();
 
+    // Notices in chunks: a national fan-out is tens of thousands of rows, and each chunk
+    // enqueued drops out of the next query (it selects what is not queued yet).
     for kind in ["remind", "nudge"] {
-        for notice in store.due_notices(kind, from, ts).await? {
-            let missed = ts - notice.due_notice_at > grace;
-            messages.push(notice_message(kind, &notice, &names, config.tz, missed));
-            match (kind, missed) {
-                (_, true) => report.missed += 1,
-                ("remind", false) => report.reminders += 1,
-                _ => report.nudges += 1,
+        loop {
+            let notices = store.due_notices(kind, from, ts, NOTICE_CHUNK).await?;
+            if notices.is_empty() {
+                break;
+            }
+            let chunk: Vec<NewMessage> = notices
+                .iter()
+                .map(|notice| {
+                    let missed = ts - notice.due_notice_at > grace;
+                    match (kind, missed) {
+                        (_, true) => report.missed += 1,
+                        ("remind", false) => report.reminders += 1,
+                        _ => report.nudges += 1,
+                    }
+                    notice_message(kind, notice, &names, config.tz, missed)
+                })
+                .collect();
+            store.enqueue(&chunk, ts).await?;
+            if (notices.len() as i64) < NOTICE_CHUNK {
+                break;
             }
         }
     }
@@ -199,6 +214,9 @@ pub async fn tick(
     }
     Ok(report)
 }
+
+/// Notices rendered and enqueued at a time.
+const NOTICE_CHUNK: i64 = 2_000;
 
 /// The local time of the fund managers' daily digest.
 pub const DIGEST_AT: (u8, u8) = (20, 0);

@@ -465,6 +465,7 @@ impl Store {
         kind: &str,
         from_period: i64,
         now: i64,
+        limit: i64,
     ) -> Result<Vec<DueNotice>, StoreError> {
         let (column, open_only) = match kind {
             "remind" => ("o.remind_at", ""),
@@ -483,11 +484,11 @@ impl Store {
                AND m.reachable AND m.role IN ('governor', 'agency') \
                AND NOT EXISTS (SELECT 1 FROM outbox x \
                    WHERE x.dedup_key = '{kind}:' || o.occurrence_id || ':' || m.member_id) \
-             ORDER BY o.occurrence_id, m.member_id"
+             ORDER BY o.occurrence_id, m.member_id LIMIT $3"
         );
         Ok(
             with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(from_period).bind(now).fetch_all(p).await?),
+            .bind(from_period).bind(now).bind(limit).fetch_all(p).await?),
         )
     }
 
