@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
-use crate::domain::member::{Platform, Role};
+use crate::domain::member::Role;
 use crate::domain::schedule::{DayOff, EventKind};
 use crate::service::import::ImportError;
 use crate::service::invite::InviteError;
@@ -302,7 +302,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             for p in &config.platforms {
                 let bot = p.username.clone().unwrap_or_else(|| "BOT".to_owned());
-                writeln!(stdout, "{}", deep_link(p.platform, &bot, &invite.code))?;
+                writeln!(
+                    stdout,
+                    "{}",
+                    crate::platform::deep_link(p.platform, &bot, &invite.code)
+                )?;
             }
             if config.platforms.iter().any(|p| p.username.is_none()) || config.platforms.is_empty()
             {
@@ -448,11 +452,6 @@ impl Signals {
     }
 }
 
-/// The link that opens the bot with `/start CODE`.
-pub fn deep_link(platform: Platform, bot: &str, code: &str) -> String {
-    crate::platform::deep_link(platform, bot, code)
-}
-
 fn schedule_line(
     lang: Lang,
     line: &ScheduleLine,
@@ -524,17 +523,5 @@ mod tests {
             "postgres://…@db:5432/setad"
         );
         assert_eq!(redact("sqlite://setad.db"), "sqlite://setad.db");
-    }
-
-    #[test]
-    fn deep_links() {
-        assert_eq!(
-            deep_link(Platform::Bale, "setad_bot", "abc"),
-            "https://ble.ir/setad_bot?start=abc"
-        );
-        assert_eq!(
-            deep_link(Platform::Telegram, "setad_bot", "abc"),
-            "https://t.me/setad_bot?start=abc"
-        );
     }
 }
