@@ -2,10 +2,9 @@
 //! either long polling or the webhook server; and the scheduler. `setad run` and `setad demo`
 //! start and stop it the same way.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -88,21 +87,22 @@ impl App {
                 default_lang: config.locale,
                 clock: clock.clone(),
                 outbox: sender.waker(),
+                direct: sender.direct(),
                 unreadable: crate::bot::unreadable_counter(),
             };
-            let wake = Arc::new(Notify::new());
+            let (arrivals, arrived) = tokio::sync::mpsc::unbounded_channel();
             tasks.push(tokio::spawn(crate::bot::process(
                 ctx.clone(),
-                wake.clone(),
+                arrived,
                 stop_rx.clone(),
             )));
             if config.webhook_url.is_some() {
-                webhook_contexts.push((ctx, wake));
+                webhook_contexts.push((ctx, arrivals));
             } else {
                 tasks.push(tokio::spawn(crate::bot::poll(
                     ctx,
                     config.poll_timeout,
-                    wake,
+                    arrivals,
                     stop_rx.clone(),
                 )));
             }

@@ -52,8 +52,10 @@ pub struct Context {
     pub default_lang: Lang,
     /// The clock.
     pub clock: Clock,
-    /// Wakes the send queue after replies are queued.
+    /// Wakes the send queue after messages are queued.
     pub outbox: Arc<Notify>,
+    /// Takes the replies, claimed for it in the handler's transaction.
+    pub direct: crate::sender::Direct,
     /// Updates that could not be read.
     pub unreadable: Arc<AtomicU64>,
 }
@@ -164,104 +166,214 @@ pub fn chat_of(update: &Value) -> Option<i64> {
         .or_else(|| update["callback_query"]["from"]["id"].as_i64())
 }
 
-/// Handles one stored update. Database errors are returned (the update stays `new` and is
-/// tried again); everything else is answered or logged.
-pub async fn handle(ctx: &Context, row: &InboxRow) -> Result<(), StoreError> {
-    let now_ms = ctx.clock.now_ms();
-    let update = match read(ctx.platform, &row.payload) {
-        Ok(u) => u,
-        Err(reason) => {
-            ctx.unreadable.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(platform = %ctx.platform, update_id = row.update_id, %reason, raw = %row.payload, "unreadable update");
-            let mut tx = ctx.store.begin().await?;
-            if tx
-                .finish_update(row.inbox_id, Some(&reason), now_ms)
-                .await?
-            {
-                tx.commit().await?;
+/// How many updates share one transaction at most.
+pub const BATCH: usize = 64;
+
+/// Handles stored updates in the order given and returns the inbox ids of those given up on
+/// (a database error that persisted through retries: they stay `new`).
+///
+/// Runs of plain messages, edits and button presses from different chats are handled in one
+/// transaction (one commit for many reports, which is what keeps up with a burst); commands
+/// and unreadable updates are handled alone, commands with their reads before any write lock.
+/// A run that fails is handled again one update at a time, so one bad update cannot hold back
+/// the others.
+pub async fn handle_all(ctx: &Context, rows: Vec<InboxRow>) -> Vec<i64> {
+    let mut given_up = Vec::new();
+    let mut run: Vec<(InboxRow, Update)> = Vec::new();
+    let mut chats = std::collections::HashSet::new();
+    for row in rows {
+        let update = match read(ctx.platform, &row.payload) {
+            Ok(update) => update,
+            Err(reason) => {
+                flush(ctx, &mut run, &mut chats, &mut given_up).await;
+                if let Err(e) = unreadable(ctx, &row, &reason).await {
+                    tracing::error!(error = %e, update_id = row.update_id, "could not mark an update unreadable");
+                    given_up.push(row.inbox_id);
+                }
+                continue;
             }
-            return Ok(());
+        };
+        let joins = batchable(&update, &ctx.username);
+        if !joins || run.len() >= BATCH || !chats.insert(row.chat_id) {
+            flush(ctx, &mut run, &mut chats, &mut given_up).await;
         }
-    };
+        if joins {
+            chats.insert(row.chat_id);
+            run.push((row, update));
+        } else {
+            run.push((row, update));
+            flush(ctx, &mut run, &mut chats, &mut given_up).await;
+        }
+    }
+    flush(ctx, &mut run, &mut chats, &mut given_up).await;
+    given_up
+}
+
+/// Whether an update may share a transaction with others: it writes nothing another chat's
+/// update reads, and opens no transaction of its own.
+fn batchable(update: &Update, username: &str) -> bool {
+    match &update.kind {
+        UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m
+            .text()
+            .or(m.caption())
+            .is_none_or(|text| parse(text, username).is_none()),
+        UpdateKind::CallbackQuery(_) => true,
+        _ => true,
+    }
+}
+
+/// Handles the collected run: together, or one by one when that fails.
+async fn flush(
+    ctx: &Context,
+    run: &mut Vec<(InboxRow, Update)>,
+    chats: &mut std::collections::HashSet<Option<i64>>,
+    given_up: &mut Vec<i64>,
+) {
+    chats.clear();
+    if run.len() > 1 {
+        match handle_run(ctx, run).await {
+            Ok(true) => {
+                run.clear();
+                return;
+            }
+            Ok(false) => tracing::debug!("an update of a run was handled elsewhere; one by one"),
+            Err(e) => tracing::warn!(error = %e, "handling a run failed; one by one"),
+        }
+    }
+    for one in run.drain(..) {
+        let one = [one];
+        let mut delay = std::time::Duration::from_millis(100);
+        let mut attempt = 1;
+        loop {
+            match handle_run(ctx, &one).await {
+                Ok(_) => break,
+                Err(e) if attempt < 5 => {
+                    tracing::error!(error = %e, update_id = one[0].0.update_id, attempt, "handling failed");
+                    tokio::time::sleep(delay).await;
+                    delay *= 4;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, update_id = one[0].0.update_id, "handling failed; giving up for now");
+                    given_up.push(one[0].0.inbox_id);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Logs, counts and marks failed an update that cannot be read.
+async fn unreadable(ctx: &Context, row: &InboxRow, reason: &str) -> Result<(), StoreError> {
+    ctx.unreadable.fetch_add(1, Ordering::Relaxed);
+    tracing::error!(platform = %ctx.platform, update_id = row.update_id, %reason, raw = %row.payload, "unreadable update");
+    let mut tx = ctx.store.begin().await?;
+    if tx
+        .finish_update(row.inbox_id, Some(reason), ctx.clock.now_ms())
+        .await?
+    {
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Handles updates in one transaction that also marks them handled. Returns false (and writes
+/// nothing) when one of them was handled elsewhere meanwhile. Database errors are returned
+/// (the updates stay `new`); everything else is answered or logged.
+async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, StoreError> {
+    let now_ms = ctx.clock.now_ms();
+    let now = now_ms / 1000;
     let mut tx = LazyTx {
         store: &ctx.store,
         tx: None,
     };
-    let effects = match &update.kind {
-        UpdateKind::Message(m) if m.chat.is_private() => on_message(ctx, &mut tx, m, false).await?,
-        UpdateKind::EditedMessage(m) if m.chat.is_private() => {
-            on_message(ctx, &mut tx, m, true).await?
+    let mut handled = Vec::with_capacity(run.len());
+    for (row, update) in run {
+        let effects = match &update.kind {
+            UpdateKind::Message(m) if m.chat.is_private() => {
+                on_message(ctx, &mut tx, m, false).await?
+            }
+            UpdateKind::EditedMessage(m) if m.chat.is_private() => {
+                on_message(ctx, &mut tx, m, true).await?
+            }
+            UpdateKind::CallbackQuery(q) => on_callback(ctx, &mut tx, q).await?,
+            _ => Effects::default(), // groups, channels, other kinds: nothing to do
+        };
+        let chat = row.chat_id.unwrap_or_default();
+        let messages = outgoing(ctx, row.update_id, chat, &effects, now_ms);
+        let t = tx.get().await?;
+        let claimed = t
+            .enqueue_claimed(
+                &messages,
+                now,
+                &ctx.direct.worker,
+                now_ms + ctx.direct.lease.as_millis() as i64,
+            )
+            .await?;
+        if !t.finish_update(row.inbox_id, None, now_ms).await? {
+            // Handled elsewhere meanwhile: drop what this transaction did.
+            return Ok(false);
         }
-        UpdateKind::CallbackQuery(q) => on_callback(ctx, &mut tx, q).await?,
-        _ => Effects::default(), // groups, channels, other kinds: nothing to do
-    };
-    let now = now_ms / 1000;
-    let messages: Vec<NewMessage> = effects
-        .replies
-        .iter()
-        .enumerate()
-        .flat_map(|(i, r)| {
-            let chat = chat_of(&serde_json::from_str(&row.payload).unwrap_or(Value::Null))
-                .unwrap_or_default();
-            let parts = split_message(&r.text, MESSAGE_LIMIT);
-            let last = parts.len() - 1;
-            parts
-                .into_iter()
-                .enumerate()
-                .map(move |(j, body)| NewMessage {
-                    dedup_key: format!("reply:{}:{}:{i}:{j}", row.update_id, chat),
-                    platform: String::new(),
-                    chat_id: chat,
-                    member_id: None,
-                    kind: "notice".into(),
-                    occurrence_id: None,
-                    body,
-                    priority: priority::REPLY,
-                    not_before: now_ms,
-                    state: "pending",
-                    payload: Payload {
-                        reply_to: if j == 0 { r.reply_to } else { None },
-                        buttons: if j == last {
-                            r.buttons.clone()
-                        } else {
-                            Vec::new()
-                        },
-                    }
-                    .to_json(),
-                })
-        })
-        .map(|mut m| {
-            m.platform = ctx.platform.as_str().to_owned();
-            m.dedup_key = format!("{}:{}", ctx.platform, m.dedup_key);
-            m
-        })
-        .collect();
-    let mut tx = match tx.tx {
-        Some(tx) => tx,
-        None => ctx.store.begin().await?,
-    };
-    tx.enqueue(&messages, now).await?;
-    if !tx.finish_update(row.inbox_id, None, now_ms).await? {
-        // Another worker handled it meanwhile: drop what this one did.
-        return Ok(());
+        handled.push((chat, effects, claimed));
     }
-    tx.commit().await?;
-    if !messages.is_empty() {
-        ctx.outbox.notify_one();
+    if let Some(tx) = tx.tx {
+        tx.commit().await?;
     }
-    // At most once, after the commit: answering a button press and sending a document.
-    if let Some((id, text)) = effects.callback {
-        let _ = answer_callback(&ctx.bot, &id, text.as_deref()).await;
-    }
-    if let Some((name, bytes, caption)) = effects.document {
-        let chat =
-            chat_of(&serde_json::from_str(&row.payload).unwrap_or(Value::Null)).unwrap_or_default();
-        let result = send_document(&ctx.bot, ctx.platform, chat, &name, bytes, &caption).await;
-        if !matches!(result, crate::platform::Delivery::Sent(_)) {
-            tracing::warn!(?result, "sending an export failed");
+    // After the commit: the replies to the send worker; answering a button press and sending
+    // a document, at most once.
+    for (chat, effects, claimed) in handled {
+        ctx.direct.give(claimed);
+        if let Some((id, text)) = effects.callback {
+            let _ = answer_callback(&ctx.bot, &id, text.as_deref()).await;
+        }
+        if let Some((name, bytes, caption)) = effects.document {
+            let result = send_document(&ctx.bot, ctx.platform, chat, &name, bytes, &caption).await;
+            if !matches!(result, crate::platform::Delivery::Sent(_)) {
+                tracing::warn!(?result, "sending an export failed");
+            }
         }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// The replies of an update as queue rows, split to the messenger's length limit (the first
+/// part answers the message, the last carries the buttons).
+fn outgoing(
+    ctx: &Context,
+    update_id: i64,
+    chat: i64,
+    effects: &Effects,
+    now_ms: i64,
+) -> Vec<NewMessage> {
+    let mut messages = Vec::new();
+    for (i, r) in effects.replies.iter().enumerate() {
+        let parts = split_message(&r.text, MESSAGE_LIMIT);
+        let last = parts.len() - 1;
+        for (j, body) in parts.into_iter().enumerate() {
+            messages.push(NewMessage {
+                dedup_key: format!("{}:reply:{update_id}:{chat}:{i}:{j}", ctx.platform),
+                platform: ctx.platform.as_str().to_owned(),
+                chat_id: chat,
+                member_id: None,
+                kind: "notice".into(),
+                occurrence_id: None,
+                body,
+                priority: priority::REPLY,
+                not_before: now_ms,
+                state: "pending",
+                payload: Payload {
+                    reply_to: if j == 0 { r.reply_to } else { None },
+                    buttons: if j == last {
+                        r.buttons.clone()
+                    } else {
+                        Vec::new()
+                    },
+                }
+                .to_json(),
+            });
+        }
+    }
+    messages
 }
 
 /// Reads an update's JSON into teloxide's type, completing Bale's objects first. The update id

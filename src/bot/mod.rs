@@ -20,7 +20,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 
 use crate::domain::Lang;
 use crate::domain::member::Platform;
@@ -81,14 +81,19 @@ fn describe(lang: Lang, id: &str) -> String {
     }
 }
 
-/// Stores raw updates and returns the next offset (the highest id + 1). Retries while the
-/// database is unavailable: the updates are only acknowledged after they are stored.
+/// Stored updates handed straight to the handlers, so that they need not read them back
+/// (the handlers also read the inbox at start and whenever they are idle, for what was
+/// stored but not handed over: after a restart, or by another process's webhook).
+pub type Arrivals = mpsc::UnboundedSender<Vec<InboxRow>>;
+
+/// Stores raw updates; returns the next offset (the highest id + 1) and the rows that were
+/// new. The updates are only acknowledged after they are stored.
 pub async fn store_raw(
     store: &Store,
     platform: Platform,
     updates: &[Value],
     now_ms: i64,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<(Option<i64>, Vec<InboxRow>), StoreError> {
     let rows: Vec<NewUpdate> = updates
         .iter()
         .filter_map(|u| {
@@ -102,22 +107,19 @@ pub async fn store_raw(
     if rows.len() < updates.len() {
         tracing::error!(%platform, "an update without an update_id was skipped: {updates:?}");
     }
-    store
+    let stored = store
         .store_updates(platform.as_str(), &rows, now_ms)
         .await?;
-    Ok(updates
-        .iter()
-        .filter_map(|u| u["update_id"].as_i64())
-        .max()
-        .map(|m| m + 1))
+    let next = rows.iter().map(|u| u.update_id).max().map(|m| m + 1);
+    Ok((next, stored))
 }
 
 /// Long polling: fetches updates, stores them, acknowledges them with the next request's
-/// offset, and wakes the handlers. Runs until `stop` turns true.
+/// offset, and hands them to the handlers. Runs until `stop` turns true.
 pub async fn poll(
     ctx: Context,
     poll_timeout: Duration,
-    wake: Arc<Notify>,
+    arrivals: Arrivals,
     mut stop: watch::Receiver<bool>,
 ) {
     let platform = ctx.platform;
@@ -159,9 +161,12 @@ pub async fn poll(
                 }
                 loop {
                     match store_raw(&ctx.store, platform, &updates, ctx.clock.now_ms()).await {
-                        Ok(next) => {
+                        Ok((next, stored)) => {
                             if let Some(next) = next {
                                 offset = offset.max(next);
+                            }
+                            if !stored.is_empty() {
+                                let _ = arrivals.send(stored);
                             }
                             break;
                         }
@@ -171,7 +176,6 @@ pub async fn poll(
                         }
                     }
                 }
-                wake.notify_one();
             }
             Ok(other) => {
                 tracing::error!(%platform, answer = %other, "getUpdates answered something else than a list")
@@ -189,60 +193,130 @@ pub async fn poll(
     }
 }
 
-/// Handles stored updates: reads new inbox rows and hands each to the worker of its chat.
-/// Runs until `stop` turns true, then lets the workers finish what they hold.
-pub async fn process(ctx: Context, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// Handles stored updates: takes them as they arrive (and reads the inbox at start, every
+/// second for what was stored but not handed over, and wholly every minute for what was given
+/// up on), and hands each to the worker of its chat, so that a chat's updates are handled in
+/// order. A worker handles what has gathered in its queue together (see
+/// [`handle::handle_all`]). Runs until `stop` turns true, then lets the workers finish.
+pub async fn process(
+    ctx: Context,
+    mut arrivals: mpsc::UnboundedReceiver<Vec<InboxRow>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let (given_up_tx, mut given_up) = mpsc::unbounded_channel::<Vec<i64>>();
     let mut senders = Vec::with_capacity(WORKERS);
     let mut workers = Vec::with_capacity(WORKERS);
     for _ in 0..WORKERS {
-        let (tx, mut rx) = mpsc::channel::<InboxRow>(256);
+        let (tx, mut rx) = mpsc::channel::<InboxRow>(4 * handle::BATCH);
         let ctx = ctx.clone();
+        let given_up_tx = given_up_tx.clone();
         senders.push(tx);
         workers.push(tokio::spawn(async move {
-            while let Some(row) = rx.recv().await {
-                let mut delay = Duration::from_millis(100);
-                for attempt in 1..=5 {
-                    match handle::handle(&ctx, &row).await {
-                        Ok(()) => break,
-                        Err(e) => {
-                            tracing::error!(error = %e, update_id = row.update_id, attempt, "handling failed");
-                            tokio::time::sleep(delay).await;
-                            delay *= 4;
-                        }
+            while let Some(first) = rx.recv().await {
+                let mut rows = vec![first];
+                while rows.len() < handle::BATCH {
+                    match rx.try_recv() {
+                        Ok(row) => rows.push(row),
+                        Err(_) => break,
                     }
+                }
+                let failed = handle::handle_all(&ctx, rows).await;
+                if !failed.is_empty() {
+                    let _ = given_up_tx.send(failed);
                 }
             }
         }));
     }
+    let mut seen = Seen::default();
     let mut after = 0i64;
-    loop {
-        match ctx.store.unhandled(ctx.platform.as_str(), after, 512).await {
-            Ok(rows) if !rows.is_empty() => {
-                for row in rows {
-                    after = after.max(row.inbox_id);
-                    let worker =
-                        row.chat_id.unwrap_or(row.update_id).unsigned_abs() as usize % WORKERS;
-                    if senders[worker].send(row).await.is_err() {
-                        return;
+    let mut scan = true;
+    let mut every_second = tokio::time::interval(Duration::from_secs(1));
+    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks = 0u64;
+    'run: loop {
+        while scan {
+            match ctx.store.unhandled(ctx.platform.as_str(), after, 512).await {
+                Ok(rows) => {
+                    scan = rows.len() == 512;
+                    for row in rows {
+                        after = after.max(row.inbox_id);
+                        if !dispatch(&senders, &mut seen, row).await {
+                            break 'run;
+                        }
                     }
                 }
-                continue;
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the inbox");
+                    scan = false;
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "reading the inbox"),
         }
         if *stop.borrow() {
             break;
         }
         tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            Some(rows) = arrivals.recv() => {
+                for row in rows {
+                    after = after.max(row.inbox_id);
+                    if !dispatch(&senders, &mut seen, row).await {
+                        break 'run;
+                    }
+                }
+            }
+            Some(ids) = given_up.recv() => ids.iter().for_each(|id| seen.forget(*id)),
+            _ = every_second.tick() => {
+                ticks += 1;
+                if ticks % 60 == 0 {
+                    after = 0;
+                }
+                scan = true;
+            }
             _ = stop.changed() => {}
         }
     }
     drop(senders);
     for w in workers {
         let _ = w.await;
+    }
+}
+
+/// Hands a row to the worker of its chat, unless it was handed over recently. Returns false
+/// when the workers are gone.
+async fn dispatch(senders: &[mpsc::Sender<InboxRow>], seen: &mut Seen, row: InboxRow) -> bool {
+    if !seen.insert(row.inbox_id) {
+        return true;
+    }
+    let worker = row.chat_id.unwrap_or(row.update_id).unsigned_abs() as usize % senders.len();
+    senders[worker].send(row).await.is_ok()
+}
+
+/// The inbox ids handed to the workers lately (the newest 65,536): an update that arrives
+/// both by hand-over and by a read of the inbox is handled once.
+#[derive(Default)]
+struct Seen {
+    ids: std::collections::HashSet<i64>,
+    order: std::collections::VecDeque<i64>,
+}
+
+impl Seen {
+    const CAPACITY: usize = 65_536;
+
+    fn insert(&mut self, id: i64) -> bool {
+        if !self.ids.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > Self::CAPACITY
+            && let Some(old) = self.order.pop_front()
+        {
+            self.ids.remove(&old);
+        }
+        true
+    }
+
+    /// Lets an id be handed over again (its handling was given up on, for now).
+    fn forget(&mut self, id: i64) {
+        self.ids.remove(&id);
     }
 }
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use rand::Rng;
 use serde_json::{Value, json};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::domain::member::Platform;
 use crate::platform::call;
@@ -26,7 +26,7 @@ use super::Context;
 struct Endpoint {
     platform: Platform,
     secret: String,
-    wake: Arc<Notify>,
+    arrivals: super::Arrivals,
 }
 
 struct Shared {
@@ -76,8 +76,10 @@ async fn receive(
     )
     .await
     {
-        Ok(_) => {
-            endpoint.wake.notify_one();
+        Ok((_, stored)) => {
+            if !stored.is_empty() {
+                let _ = endpoint.arrivals.send(stored);
+            }
             StatusCode::OK
         }
         Err(e) => {
@@ -90,7 +92,7 @@ async fn receive(
 /// Registers the webhooks (`{public_url}/{platform}/{secret}`) and serves them on `listen`
 /// until `stop` turns true.
 pub async fn serve(
-    contexts: Vec<(Context, Arc<Notify>)>,
+    contexts: Vec<(Context, super::Arrivals)>,
     public_url: &str,
     listen: SocketAddr,
     mut stop: watch::Receiver<bool>,
@@ -101,7 +103,7 @@ pub async fn serve(
         .ok_or_else(|| anyhow::anyhow!("no platform"))?;
     let clock = contexts[0].0.clock.clone();
     let mut endpoints = HashMap::new();
-    for (ctx, wake) in &contexts {
+    for (ctx, arrivals) in &contexts {
         let secret = new_secret();
         let url = format!(
             "{}/{}/{secret}",
@@ -121,7 +123,7 @@ pub async fn serve(
             Endpoint {
                 platform: ctx.platform,
                 secret,
-                wake: wake.clone(),
+                arrivals: arrivals.clone(),
             },
         );
     }

@@ -92,9 +92,33 @@ struct Done {
     result: Delivery,
 }
 
+/// Hands messages straight to a running worker, skipping the queue's claim: the writer
+/// enqueues them already claimed by the worker (in the transaction of its other effects) and
+/// gives them over after the commit. If the process dies in between, the claim lapses and the
+/// queue sends them. Replies to people travel this way, so a confirmation is sent at once.
+#[derive(Clone, Debug)]
+pub struct Direct {
+    /// The worker the messages are claimed for.
+    pub worker: String,
+    /// How long such a claim holds.
+    pub lease: Duration,
+    rows: mpsc::UnboundedSender<Claimed>,
+}
+
+impl Direct {
+    /// Gives claimed messages to the worker (messages it will not take any more, because it
+    /// stopped, go back to the queue with its other claims or when their lease lapses).
+    pub fn give(&self, rows: Vec<Claimed>) {
+        for row in rows {
+            let _ = self.rows.send(row);
+        }
+    }
+}
+
 /// A running worker.
 pub struct Sender {
     wake: Arc<Notify>,
+    direct: Direct,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<(), StoreError>>,
 }
@@ -110,16 +134,32 @@ impl Sender {
             std::process::id(),
             rand::rng().random::<u32>()
         );
+        let (rows, direct_rx) = mpsc::unbounded_channel();
+        let direct = Direct {
+            worker: worker.clone(),
+            lease: config.lease,
+            rows,
+        };
         let task = tokio::spawn(run(
             store,
             bot,
             config,
             clock,
             worker,
-            wake.clone(),
+            (wake.clone(), direct_rx),
             stopped,
         ));
-        Sender { wake, stop, task }
+        Sender {
+            wake,
+            direct,
+            stop,
+            task,
+        }
+    }
+
+    /// A handle that gives this worker messages claimed for it.
+    pub fn direct(&self) -> Direct {
+        self.direct.clone()
     }
 
     /// Tells the worker that messages were enqueued (it also polls).
@@ -153,7 +193,7 @@ async fn run(
     config: SenderConfig,
     clock: Clock,
     worker: String,
-    wake: Arc<Notify>,
+    (wake, mut direct): (Arc<Notify>, mpsc::UnboundedReceiver<Claimed>),
     mut stopped: watch::Receiver<bool>,
 ) -> Result<(), StoreError> {
     let platform = config.platform;
@@ -172,6 +212,8 @@ async fn run(
     let recorder = tokio::spawn(record(store.clone(), record_rx, clock.clone(), platform));
 
     let mut buffer: VecDeque<Claimed> = VecDeque::new();
+    // How many messages at the front of `buffer` were handed over directly.
+    let mut urgent = 0usize;
     let mut busy: HashSet<i64> = HashSet::new();
     let mut next_for_chat: HashMap<i64, Instant> = HashMap::new();
     let mut in_flight = 0usize;
@@ -200,6 +242,11 @@ async fn run(
         }
         if stopping {
             break;
+        }
+        // Replies handed over go first, in the order they came.
+        while let Ok(row) = direct.try_recv() {
+            buffer.insert(urgent, row);
+            urgent += 1;
         }
         // Refill.
         let now = Instant::now();
@@ -244,6 +291,10 @@ async fn run(
                     busy.remove(&done.row.chat_id);
                 }
                 _ = wake.notified() => { last_claim_empty = None; }
+                Some(row) = direct.recv() => {
+                    buffer.insert(urgent, row);
+                    urgent += 1;
+                }
                 _ = tokio::time::sleep_until(idle_until) => {}
                 _ = stopped.changed() => {}
             }
@@ -266,6 +317,9 @@ async fn run(
         let Some(row) = buffer.remove(index) else {
             continue;
         };
+        if index < urgent {
+            urgent -= 1;
+        }
         busy.insert(row.chat_id);
         next_for_chat.insert(row.chat_id, Instant::now() + chat_interval);
         in_flight += 1;

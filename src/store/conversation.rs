@@ -1,7 +1,7 @@
 //! Queries for the conversation: members, invites, the reminder a reply answers, reports and
 //! their corrections. Writes run inside the transaction that also marks the update handled.
 
-use super::{InviteRow, MemberRow, NewMessage, Store, StoreError, Tx, with_pool, with_tx};
+use super::{Claimed, InviteRow, MemberRow, NewMessage, Store, StoreError, Tx, with_pool, with_tx};
 
 /// An occurrence with what a member-facing message needs.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -196,6 +196,18 @@ impl Tx {
     /// Enqueues messages inside this transaction (replies to the update being handled).
     pub async fn enqueue(&mut self, messages: &[NewMessage], now: i64) -> Result<u64, StoreError> {
         super::outbox::enqueue_in(self, messages, now).await
+    }
+
+    /// Enqueues messages inside this transaction already claimed by `worker` until `until_ms`
+    /// (replies handed straight to the send worker after the commit).
+    pub async fn enqueue_claimed(
+        &mut self,
+        messages: &[NewMessage],
+        now: i64,
+        worker: &str,
+        until_ms: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        super::outbox::enqueue_claimed_in(self, messages, now, worker, until_ms).await
     }
 }
 

@@ -29,28 +29,58 @@ pub struct InboxRow {
 }
 
 impl Store {
-    /// Stores updates of `platform`, skipping those already stored (a redelivery). Returns how
-    /// many were new. Once this returns, the messenger may be told they were received.
+    /// Stores updates of `platform`, skipping those already stored (a redelivery), in one
+    /// transaction. Returns the rows that are new, in the order given. Once this returns, the
+    /// messenger may be told they were received.
     pub async fn store_updates(
         &self,
         platform: &str,
         updates: &[NewUpdate],
         now_ms: i64,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<Vec<InboxRow>, StoreError> {
         if updates.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
-        let sql = "INSERT INTO inbox (platform, update_id, chat_id, payload, state, received_at) \
-                   VALUES ($1, $2, $3, $4, 'new', $5) ON CONFLICT (platform, update_id) DO NOTHING";
         let mut tx = self.begin().await?;
-        let mut added = 0;
-        for u in updates {
-            added += with_tx!(&mut tx, c => sqlx::query(sql)
-                .bind(platform).bind(u.update_id).bind(u.chat_id).bind(&u.payload).bind(now_ms)
-                .execute(&mut *c).await?.rows_affected());
+        let mut ids: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+        for chunk in updates.chunks(200) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "($1, ${}, ${}, ${}, 'new', $2)",
+                        3 * i + 3,
+                        3 * i + 4,
+                        3 * i + 5
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO inbox (platform, update_id, chat_id, payload, state, received_at) \
+                 VALUES {} ON CONFLICT (platform, update_id) DO NOTHING RETURNING update_id, inbox_id",
+                values.join(", ")
+            );
+            let rows: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(platform).bind(now_ms);
+                for u in chunk {
+                    q = q.bind(u.update_id).bind(u.chat_id).bind(&u.payload);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            ids.extend(rows);
         }
         tx.commit().await?;
-        Ok(added)
+        Ok(updates
+            .iter()
+            .filter_map(|u| {
+                Some(InboxRow {
+                    inbox_id: ids.remove(&u.update_id)?,
+                    update_id: u.update_id,
+                    chat_id: u.chat_id,
+                    payload: u.payload.clone(),
+                    received_at: now_ms,
+                })
+            })
+            .collect())
     }
 
     /// The highest update id stored for `platform`.

@@ -254,6 +254,62 @@ pub(super) async fn enqueue_in(
     Ok(added)
 }
 
+/// Enqueues `messages` in `tx` already claimed by `worker` until `until_ms`, for a worker that
+/// is handed them after the commit (see [`crate::sender::Direct`]). Returns the rows added
+/// (those whose key was already queued are skipped).
+pub(super) async fn enqueue_claimed_in(
+    tx: &mut super::Tx,
+    messages: &[NewMessage],
+    now: i64,
+    worker: &str,
+    until_ms: i64,
+) -> Result<Vec<Claimed>, StoreError> {
+    let mut added = Vec::with_capacity(messages.len());
+    for chunk in messages.chunks(CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = 4 + i * 10;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'sending', ${}, 0, ${}, $1, $1, $2, $3)",
+                    b,
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
+             priority, state, payload, attempts, not_before, created_at, updated_at, claimed_by, \
+             claimed_until) VALUES {} ON CONFLICT (dedup_key) DO NOTHING \
+             RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload",
+            values.join(", ")
+        );
+        let rows: Vec<Claimed> = with_tx!(tx, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(now)
+                .bind(worker)
+                .bind(until_ms);
+            for m in chunk {
+                q = q
+                    .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
+                    .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
+                    .bind(&m.payload).bind(m.not_before);
+            }
+            q.fetch_all(&mut *c).await?
+        });
+        added.extend(rows);
+    }
+    added.sort_by_key(|r| r.outbox_id);
+    Ok(added)
+}
+
 impl Store {
     /// Enqueues `messages`, skipping those whose key is already queued. Returns how many were
     /// added.
