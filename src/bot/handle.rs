@@ -401,10 +401,16 @@ async fn on_message(
     let mut fx = Effects::default();
     let Some(user) = &m.from else { return Ok(fx) };
     let from = from_user(user, m.chat.id.0, i64::from(m.id.0), ctx.default_lang);
-    let member = ctx
+    let (member, state) = match ctx
         .store
-        .member_by_user(ctx.platform.as_str(), from.user_id)
-        .await?;
+        .member_and_state(ctx.platform.as_str(), from.user_id)
+        .await?
+    {
+        Some(found) => (Some(found.member), found.state),
+        None => (None, None),
+    };
+    // A report clears what the member was in the middle of (a /report choice).
+    let clear = state.is_some();
     let text = m.text().or(m.caption());
     let Some(text) = text else {
         let lang = member.as_ref().map(member_lang).unwrap_or(from.lang);
@@ -431,7 +437,7 @@ async fn on_message(
             let Some(occ) = ctx.store.occurrence_info(report.occurrence_id).await? else {
                 return Ok(fx);
             };
-            return submit(ctx, tx, &member, &occ, text, &from, true).await;
+            return submit(ctx, tx, &member, &occ, text, &from, (true, clear)).await;
         }
         return Ok(fx);
     }
@@ -448,32 +454,28 @@ async fn on_message(
         {
             // The reminder's id may not be recorded yet (its answer was being written, or was
             // lost to a crash and the reminder sent again): recognise it by its text.
-            occurrence = ctx
+            let found = ctx
                 .store
                 .recent_notices(ctx.platform.as_str(), from.chat_id)
                 .await?
                 .into_iter()
                 .find(|(_, body)| {
                     crate::platform::outgoing_text(ctx.platform, body).trim() == replied_text.trim()
-                })
-                .map(|(id, _)| id);
+                });
+            if let Some((occurrence_id, _)) = found {
+                occurrence = ctx.store.occurrence_info(occurrence_id).await?;
+            }
         }
-        if let Some(occurrence_id) = occurrence {
-            let Some(occ) = ctx.store.occurrence_info(occurrence_id).await? else {
-                return Ok(fx);
-            };
-            return submit(ctx, tx, &member, &occ, text, &from, false).await;
+        if let Some(occ) = occurrence {
+            return submit(ctx, tx, &member, &occ, text, &from, (false, clear)).await;
         }
     }
     // After /report: the text is the report.
-    if let Some(State::AwaitingReport { occurrence_id }) = ctx
-        .store
-        .member_state(member.member_id)
-        .await?
-        .and_then(|s| serde_json::from_str(&s).ok())
+    if let Some(State::AwaitingReport { occurrence_id }) =
+        state.and_then(|s| serde_json::from_str(&s).ok())
         && let Some(occ) = ctx.store.occurrence_info(occurrence_id).await?
     {
-        return submit(ctx, tx, &member, &occ, text, &from, false).await;
+        return submit(ctx, tx, &member, &occ, text, &from, (false, true)).await;
     }
     fx.replies.push(Reply::text(t!(lang, "report-hint")));
     Ok(fx)
@@ -487,7 +489,7 @@ async fn submit(
     occ: &OccurrenceInfo,
     text: &str,
     from: &From,
-    edit: bool,
+    (edit, clear_state): (bool, bool),
 ) -> Result<Effects, StoreError> {
     let mut fx = Effects::default();
     let lang = member_lang(member);
@@ -537,10 +539,12 @@ async fn submit(
         .await?
         .save_report(occ.occurrence_id, &input, now)
         .await?;
-    tx.get()
-        .await?
-        .set_member_state(member.member_id, None, now)
-        .await?;
+    if clear_state {
+        tx.get()
+            .await?
+            .set_member_state(member.member_id, None, now)
+            .await?;
+    }
     if occ.shape == "quota" {
         milestones(ctx, tx, occ, period).await?;
     }

@@ -52,7 +52,32 @@ const OCCURRENCE_INFO: &str = "SELECT o.occurrence_id, o.period, o.due_at, o.sta
      JOIN assignment a ON a.assignment_id = o.assignment_id \
      JOIN obligation b ON b.obligation_id = a.obligation_id";
 
+/// A member and its conversation state (JSON), if any.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberAndState {
+    /// The member.
+    #[sqlx(flatten)]
+    pub member: MemberRow,
+    /// What it is in the middle of.
+    pub state: Option<String>,
+}
+
 impl Store {
+    /// The member of `platform` with this user id, with its conversation state, in one read.
+    pub async fn member_and_state(
+        &self,
+        platform: &str,
+        user_id: i64,
+    ) -> Result<Option<MemberAndState>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT m.member_id, m.platform, m.user_id, m.chat_id, m.unit_id, m.role, m.display_name, \
+             m.lang, m.reachable, s.state FROM member m \
+             LEFT JOIN member_state s ON s.member_id = m.member_id \
+             WHERE m.platform = $1 AND m.user_id = $2",
+        )
+        .bind(platform).bind(user_id).fetch_optional(p).await?))
+    }
+
     /// The member of `platform` with this user id.
     pub async fn member_by_user(
         &self,
@@ -99,13 +124,16 @@ impl Store {
         platform: &str,
         chat_id: i64,
         message_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let row: Option<(Option<i64>,)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT occurrence_id FROM outbox WHERE platform = $1 AND chat_id = $2 AND message_id = $3 \
-             AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 1",
+    ) -> Result<Option<OccurrenceInfo>, StoreError> {
+        let sql = format!(
+            "{OCCURRENCE_INFO} WHERE o.occurrence_id = (SELECT occurrence_id FROM outbox \
+             WHERE platform = $1 AND chat_id = $2 AND message_id = $3 \
+             AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 1)"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(platform).bind(chat_id).bind(message_id).fetch_optional(p).await?),
         )
-        .bind(platform).bind(chat_id).bind(message_id).fetch_optional(p).await?);
-        Ok(row.and_then(|r| r.0))
     }
 
     /// The latest messages about occurrences sent to a chat: (occurrence, text as queued).

@@ -123,17 +123,6 @@ impl Store {
         tx.commit().await?;
         Ok(n)
     }
-
-    /// A member's conversation state (JSON), if any.
-    pub async fn member_state(&self, member_id: i64) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT state FROM member_state WHERE member_id = $1",
-        )
-        .bind(member_id)
-        .fetch_optional(p)
-        .await?);
-        Ok(row.map(|r| r.0))
-    }
 }
 
 impl Tx {

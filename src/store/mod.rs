@@ -153,9 +153,13 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // No ping before handing out a connection: the file cannot go away like a server,
+            // and sqlx's SQLite ping is a round trip to the connection's thread, which doubled
+            // the cost of every small read.
             let pool = SqlitePoolOptions::new()
                 .max_connections(16)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Store::Sqlite(SqliteStore {
