@@ -266,7 +266,7 @@ pub async fn process(
             Some(ids) = given_up.recv() => ids.iter().for_each(|id| seen.forget(*id)),
             _ = every_second.tick() => {
                 ticks += 1;
-                if ticks % 60 == 0 {
+                if ticks.is_multiple_of(60) {
                     after = 0;
                 }
                 scan = true;
