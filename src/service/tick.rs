@@ -113,14 +113,15 @@ pub async fn tick(
     let grace = config.grace.num_seconds();
     let mut messages = Vec::new();
 
-    // Notices in chunks: a national fan-out is tens of thousands of rows, and each chunk
-    // enqueued drops out of the next query (it selects what is not queued yet).
+    // Notices in pages: a national fan-out is tens of thousands of rows.
     for kind in ["remind", "nudge"] {
+        let mut after = (0, 0);
         loop {
-            let notices = store.due_notices(kind, from, ts, NOTICE_CHUNK).await?;
-            if notices.is_empty() {
-                break;
-            }
+            let notices = store
+                .due_notices(kind, (from, ts), after, NOTICE_CHUNK)
+                .await?;
+            let Some(last) = notices.last() else { break };
+            after = (last.occurrence_id, last.member_id);
             let chunk: Vec<NewMessage> = notices
                 .iter()
                 .map(|notice| {

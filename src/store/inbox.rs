@@ -43,7 +43,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let mut ids: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-        for chunk in updates.chunks(200) {
+        for chunk in updates.chunks(2 * super::outbox::CHUNK) {
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| {
                     format!(
