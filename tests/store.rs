@@ -355,10 +355,13 @@ async fn occurrences_are_created_once() {
             .await
             .unwrap();
         let stored = db.store.count("occurrence").await.unwrap();
+        assert!(stored > 0);
         assert_eq!(n as i64, stored);
-        occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
-            .await
-            .unwrap();
+        let again =
+            occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
+                .await
+                .unwrap();
+        assert_eq!(again, 0, "nothing is created twice");
         assert_eq!(db.store.count("occurrence").await.unwrap(), stored);
     }
 }

@@ -19,7 +19,7 @@ pub fn parse_schedule(json: &str) -> Result<Schedule, StoreError> {
 }
 
 /// Creates the occurrence of every active responsible assignment whose obligation falls due in
-/// `period`, unless it exists. Returns how many occurrences the period has.
+/// `period`, unless it exists. Returns how many were created.
 #[tracing::instrument(skip(store, cal))]
 pub async fn ensure_period(
     store: &Store,
@@ -27,9 +27,8 @@ pub async fn ensure_period(
     cal: &WorkCalendar,
     tz: Tz,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<u64, StoreError> {
     let obligations = store.obligations().await?;
-    let assignments = store.assignments().await?;
     let mut tx = store.begin().await?;
     let mut count = 0;
     for obligation in &obligations {
@@ -51,23 +50,14 @@ pub async fn ensure_period(
             .escalate
             .as_ref()
             .map(|e| instant(e.date, e.time, tz).timestamp());
-        for a in assignments.iter().filter(|a| {
-            a.obligation_id == obligation.obligation_id
-                && a.active
-                && a.involvement == "responsible"
-        }) {
-            tx.ensure_occurrence(
-                a.assignment_id,
+        count += tx
+            .ensure_occurrences(
+                obligation.obligation_id,
                 i64::from(period.code()),
-                remind_at.timestamp(),
-                nudge_at,
-                due_at,
-                escalate_at,
+                (remind_at.timestamp(), nudge_at, due_at, escalate_at),
                 now.timestamp(),
             )
             .await?;
-            count += 1;
-        }
     }
     tx.commit().await?;
     Ok(count)

@@ -46,7 +46,7 @@ pub struct TickConfig {
 /// What one tick did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TickReport {
-    /// Occurrences in the three months considered.
+    /// Occurrences created (of the three months considered).
     pub occurrences: usize,
     /// Reminders enqueued.
     pub reminders: u64,
@@ -92,7 +92,7 @@ pub async fn tick(
     let cal = work_calendar(store, &config.weekend).await?;
     let current = JalaliDate::today(now, config.tz).period();
     for period in [current.prev(), current, current.next()] {
-        report.occurrences += ensure_period(store, period, &cal, config.tz, now).await?;
+        report.occurrences += ensure_period(store, period, &cal, config.tz, now).await? as usize;
     }
     let from = i64::from(current.prev().code());
     let ts = now.timestamp();

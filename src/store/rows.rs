@@ -398,33 +398,25 @@ impl Tx {
         Ok(())
     }
 
-    /// Creates the occurrence of an assignment in a period unless it exists; returns its id.
-    /// Times are UTC seconds.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn ensure_occurrence(
+    /// Creates the occurrences of every active responsible assignment of `obligation_id` in
+    /// `period` that has none yet, in one statement. Times are UTC seconds. Returns how many
+    /// were created.
+    pub async fn ensure_occurrences(
         &mut self,
-        assignment_id: i64,
+        obligation_id: i64,
         period: i64,
-        remind_at: i64,
-        nudge_at: Option<i64>,
-        due_at: i64,
-        escalate_at: Option<i64>,
+        (remind_at, nudge_at, due_at, escalate_at): (i64, Option<i64>, i64, Option<i64>),
         now: i64,
-    ) -> Result<i64, StoreError> {
-        let insert = "INSERT INTO occurrence (assignment_id, period, remind_at, nudge_at, due_at, \
-                      escalate_at, status, created_at, updated_at) \
-                      VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) \
-                      ON CONFLICT (assignment_id, period) DO NOTHING";
-        let select =
-            "SELECT occurrence_id FROM occurrence WHERE assignment_id = $1 AND period = $2";
-        let (id,): (i64,) = with_tx!(self, c => {
-            sqlx::query(insert)
-                .bind(assignment_id).bind(period).bind(remind_at).bind(nudge_at).bind(due_at)
-                .bind(escalate_at).bind(now)
-                .execute(&mut *c).await?;
-            sqlx::query_as(select).bind(assignment_id).bind(period).fetch_one(&mut *c).await?
-        });
-        Ok(id)
+    ) -> Result<u64, StoreError> {
+        let sql = "INSERT INTO occurrence (assignment_id, period, remind_at, nudge_at, due_at, \
+                   escalate_at, status, created_at, updated_at) \
+                   SELECT assignment_id, $2, $3, $4, $5, $6, 'open', $7, $7 FROM assignment \
+                   WHERE obligation_id = $1 AND active AND involvement = 'responsible' \
+                   ON CONFLICT (assignment_id, period) DO NOTHING";
+        Ok(with_tx!(self, c => sqlx::query(sql)
+            .bind(obligation_id).bind(period).bind(remind_at).bind(nudge_at).bind(due_at)
+            .bind(escalate_at).bind(now)
+            .execute(&mut *c).await?.rows_affected()))
     }
 
     /// Stores a report on an occurrence: the first one inserts, later ones replace the current
