@@ -61,6 +61,7 @@ impl App {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut webhook_contexts = Vec::new();
+        let summaries = std::sync::Arc::new(crate::service::summary::SummaryCache::default());
         for (p, sender) in config.platforms.iter().zip(&senders) {
             let bot = crate::platform::bot(p, config.poll_timeout + Duration::from_secs(15))?;
             let me = loop {
@@ -88,6 +89,7 @@ impl App {
                 clock: clock.clone(),
                 outbox: sender.waker(),
                 direct: sender.direct(),
+                summaries: summaries.clone(),
                 unreadable: crate::bot::unreadable_counter(),
             };
             let (arrivals, arrived) = tokio::sync::mpsc::unbounded_channel();

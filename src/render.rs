@@ -6,7 +6,7 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::domain::Lang;
-use crate::domain::summary::{ObligationSummary, Standing, Summary, UnitLine, change};
+use crate::domain::summary::{ObligationSummary, QuotaNode, Standing, Summary, UnitLine, change};
 use crate::domain::text::localize_digits;
 use crate::t;
 
@@ -101,11 +101,25 @@ fn obligation_text(lang: Lang, o: &ObligationSummary, out: &mut Vec<String>) {
             insured = signed(lang, change(t.insured, p.insured))
         ));
     }
-    out.extend(o.lines.iter().map(|l| line_text(lang, l)));
+    if o.lines.len() <= LISTED {
+        out.extend(o.lines.iter().map(|l| line_text(lang, l)));
+    } else {
+        // Many units (every village of a country): the missing and the late, first in the
+        // sorted lines, as many as fit; the rest is counted.
+        let shown: Vec<&UnitLine> = o
+            .lines
+            .iter()
+            .take(LISTED)
+            .take_while(|l| matches!(l.standing, Standing::Missing | Standing::Late))
+            .collect();
+        out.extend(shown.iter().map(|l| line_text(lang, l)));
+        let rest = o.lines.len() - shown.len();
+        out.push(t!(lang, "summary-more", count = rest));
+    }
     if !o.quota.is_empty() {
         out.push(t!(lang, "summary-quota-heading"));
-        for node in &o.quota {
-            out.push(format!(
+        let quota_line = |node: &QuotaNode| {
+            format!(
                 "{}{}: {}",
                 "  ".repeat(node.depth as usize),
                 node.name,
@@ -116,12 +130,31 @@ fn obligation_text(lang: Lang, o: &ObligationSummary, out: &mut Vec<String>) {
                     target = node.target,
                     percent = node.percent()
                 )
-            ));
+            )
+        };
+        if o.quota.len() <= LISTED {
+            out.extend(o.quota.iter().map(quota_line));
+        } else {
+            // A large tree: the top, then the units one level down that are furthest behind.
+            out.extend(o.quota.iter().filter(|n| n.depth == 0).map(quota_line));
+            let mut below: Vec<&QuotaNode> = o.quota.iter().filter(|n| n.depth == 1).collect();
+            below.sort_by_key(|n| (n.percent(), n.achieved));
+            out.push(t!(lang, "summary-quota-laggards"));
+            out.extend(below.iter().take(LISTED).map(|n| quota_line(n)));
+            let hidden = o.quota.len() - o.quota.iter().filter(|n| n.depth == 0).count();
+            let hidden = hidden - below.len().min(LISTED);
+            if hidden > 0 {
+                out.push(t!(lang, "summary-more", count = hidden));
+            }
         }
     }
 }
 
-/// The summary as text, one line per unit.
+/// The most units a summary's text lists one by one for an obligation (and quota lines).
+pub const LISTED: usize = 40;
+
+/// The summary as text: one line per unit, or for an obligation of more than [`LISTED`]
+/// units, its missing and late units up to that many and a count of the rest.
 pub fn summary_text(summary: &Summary, lang: Lang) -> String {
     let mut out = vec![t!(
         lang,

@@ -56,6 +56,8 @@ pub struct Context {
     pub outbox: Arc<Notify>,
     /// Takes the replies, claimed for it in the handler's transaction.
     pub direct: crate::sender::Direct,
+    /// Summaries built before (shared by the platforms).
+    pub summaries: Arc<summary::SummaryCache>,
     /// Updates that could not be read.
     pub unreadable: Arc<AtomicU64>,
 }
@@ -884,7 +886,9 @@ async fn on_command(
                 let s = scoped(
                     ctx,
                     &member,
-                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                    summary::build_cached(&ctx.summaries, &ctx.store, period, &cal, ctx.tz, now)
+                        .await?
+                        .as_ref(),
                 )
                 .await?;
                 fx.replies.push(Reply::text(summary_text(&s, lang)));
@@ -897,7 +901,9 @@ async fn on_command(
                 let s = scoped(
                     ctx,
                     &member,
-                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                    summary::build_cached(&ctx.summaries, &ctx.store, period, &cal, ctx.tz, now)
+                        .await?
+                        .as_ref(),
                 )
                 .await?;
                 match summary_xlsx(&s, lang) {
@@ -922,7 +928,9 @@ async fn on_command(
                 let s = scoped(
                     ctx,
                     &member,
-                    summary::build(&ctx.store, period, &cal, ctx.tz, now).await?,
+                    summary::build_cached(&ctx.summaries, &ctx.store, period, &cal, ctx.tz, now)
+                        .await?
+                        .as_ref(),
                 )
                 .await?;
                 for o in &s.obligations {
@@ -1038,8 +1046,9 @@ async fn on_callback(
 async fn scoped(
     ctx: &Context,
     member: &MemberRow,
-    mut s: crate::domain::summary::Summary,
+    s: &crate::domain::summary::Summary,
 ) -> Result<crate::domain::summary::Summary, StoreError> {
+    let mut s = s.clone();
     if role_of(member) == Role::Staff {
         let followed: std::collections::HashSet<String> = ctx
             .store

@@ -185,8 +185,9 @@ impl ObligationSummary {
 pub struct Summary {
     /// The period summarised.
     pub period: Period,
-    /// One part per obligation that has occurrences in the period.
-    pub obligations: Vec<ObligationSummary>,
+    /// One part per obligation that has occurrences in the period (shared: a summary is
+    /// built once and shown to many, each seeing the obligations of their office).
+    pub obligations: Vec<std::sync::Arc<ObligationSummary>>,
 }
 
 /// A node of the unit tree, for rolling quotas up.

@@ -162,6 +162,17 @@ const OBLIGATION_COLUMNS: &str = "obligation_id, key, resolution, title, descrip
 const ASSIGNMENT_COLUMNS: &str =
     "assignment_id, obligation_id, unit_id, involvement, by_kind, quota_target, active";
 
+/// See [`Store::summary_mark`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryMark {
+    /// The latest report revision.
+    pub revision: i64,
+    /// The latest occurrence.
+    pub occurrence: i64,
+    /// The latest audit entry.
+    pub audit: i64,
+}
+
 impl Store {
     /// Every unit, by id.
     pub async fn units(&self) -> Result<Vec<UnitRow>, StoreError> {
@@ -234,6 +245,22 @@ impl Store {
                    WHERE o.period = $1 AND a.involvement = 'responsible' \
                    ORDER BY o.occurrence_id";
         Ok(with_pool!(self, p => sqlx::query_as(sql).bind(period).fetch_all(p).await?))
+    }
+
+    /// What a summary depends on, read in one cheap query (each part is the largest key of
+    /// a table that only grows): the latest report revision (every report and correction adds
+    /// one), the latest occurrence, and the latest audit entry (every import writes some).
+    pub async fn summary_mark(&self) -> Result<SummaryMark, StoreError> {
+        let sql = "SELECT COALESCE((SELECT MAX(report_revision_id) FROM report_revision), 0), \
+                   COALESCE((SELECT MAX(occurrence_id) FROM occurrence), 0), \
+                   COALESCE((SELECT MAX(audit_id) FROM audit), 0)";
+        let (revision, occurrence, audit): (i64, i64, i64) =
+            with_pool!(self, p => sqlx::query_as(sql).fetch_one(p).await?);
+        Ok(SummaryMark {
+            revision,
+            occurrence,
+            audit,
+        })
     }
 
     /// Quota progress of `obligation_id`: for every unit with a target, the target and the newly
