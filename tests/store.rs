@@ -365,3 +365,95 @@ async fn occurrences_are_created_once() {
         assert_eq!(db.store.count("occurrence").await.unwrap(), stored);
     }
 }
+
+/// The cached summary, refreshed from the reports that changed, is always the one a full
+/// build makes: after new reports, a late one, a correction, a report on last month and quota
+/// progress earlier in the year; and it is the same object when nothing changed.
+#[tokio::test]
+async fn the_cached_summary_always_equals_a_full_build() {
+    for db in all_backends("the_cached_summary_always_equals_a_full_build").await {
+        let store = &db.store;
+        import(store, &mazandaran_source(), 0).await.unwrap();
+        let tz = chrono_tz::Asia::Tehran;
+        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+        let period = Period::new(1405, 9).unwrap();
+        let now = at("2026-12-10T08:00:00Z");
+        // An earlier month of the year has occurrences too (quota progress counts from Farvardin).
+        occurrence::ensure_period(store, Period::new(1405, 3).unwrap(), &cal, tz, now)
+            .await
+            .unwrap();
+        let cache = summary::SummaryCache::default();
+        let cached = async || {
+            summary::build_cached(&cache, store, period, &cal, tz, now)
+                .await
+                .unwrap()
+        };
+        let full = async || summary::build(store, period, &cal, tz, now).await.unwrap();
+        let first = cached().await;
+        // The first build created the occurrences: the next one reads again, then it holds.
+        let second = cached().await;
+        assert_eq!(*second, full().await);
+        let third = cached().await;
+        assert!(std::sync::Arc::ptr_eq(&second, &third), "nothing changed");
+        assert_eq!(*first, *second);
+
+        // Reports on this month, last month and an earlier month of the year, of every shape.
+        let mut rows = store.period_rows(140509).await.unwrap();
+        rows.extend(store.period_rows(140508).await.unwrap());
+        rows.extend(store.period_rows(140503).await.unwrap());
+        assert!(rows.len() > 200);
+        let loads = cache.full_loads();
+        for (i, row) in rows.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+            let mut tx = store.begin().await.unwrap();
+            let input = ReportInput {
+                body: format!("گزارش {i}"),
+                held: Some(i % 2 == 0),
+                attendees: Some(i as i64),
+                insured: Some((i % 11) as i64),
+                ..ReportInput::default()
+            };
+            tx.save_report(row.occurrence_id, &input, now.timestamp() + i as i64)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            if i % 3 == 0 {
+                assert_eq!(*cached().await, full().await, "after report {i}");
+            }
+        }
+        let before = cached().await;
+        assert_eq!(*before, full().await);
+        // Corrections: second versions of two reports.
+        let mut tx = store.begin().await.unwrap();
+        tx.save_report(
+            rows[0].occurrence_id,
+            &ReportInput {
+                body: "برگزار نشد".into(),
+                held: Some(false),
+                ..ReportInput::default()
+            },
+            now.timestamp(),
+        )
+        .await
+        .unwrap();
+        tx.save_report(
+            rows[7].occurrence_id,
+            &ReportInput {
+                body: "اصلاح".into(),
+                insured: Some(40),
+                ..ReportInput::default()
+            },
+            now.timestamp(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let after = cached().await;
+        assert_ne!(*after, *before, "the corrections show");
+        assert_eq!(*after, full().await);
+        assert_eq!(
+            cache.full_loads(),
+            loads,
+            "reports are read again, not everything"
+        );
+    }
+}

@@ -42,17 +42,26 @@ fn facts(row: &PeriodRow) -> Facts {
     }
 }
 
-/// Summaries built before, each with the mark of the data it was built from: at national
-/// scale (37,000 villages) building one reads some 75,000 rows, while a summary is asked for
-/// far more often than the data under it changes. Shared by every handler of the process.
+/// Summaries built before, with what they were built from and the mark of the data then: at
+/// national scale (37,000 villages) reading a month takes some 75,000 rows, while a summary
+/// is asked for far more often than the data under it changes, and when it changes, it is a
+/// few reports at a time. Shared by every handler of the process.
 #[derive(Default)]
 pub struct SummaryCache {
     built: Mutex<HashMap<i32, Built>>,
+    loads: std::sync::atomic::AtomicU64,
+}
+
+impl SummaryCache {
+    /// How many times everything was read (not served or refreshed from memory).
+    pub fn full_loads(&self) -> u64 {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 struct Built {
     mark: SummaryMark,
-    until: i64,
+    loaded: Arc<Loaded>,
     summary: Arc<Summary>,
 }
 
@@ -62,11 +71,15 @@ impl std::fmt::Debug for SummaryCache {
     }
 }
 
-/// The summary of `period` as [`build`] makes it, or the one built before when nothing it
-/// depends on has changed: no report or correction (each adds a revision), no new occurrence,
-/// no import (each writes the audit trail), and no due time passed (a pending unit becomes
-/// missing). The mark is read from the database, so a change made by another process counts
-/// too. It is read before building: a change during the build makes the next call build again.
+/// The summary of `period`, the same as [`build`] makes it, from what was read before where
+/// possible. The mark of the data (the latest report revision, occurrence and audit entry) is
+/// read from the database, so changes by other processes count:
+/// - nothing changed and no due time passed: the summary built before;
+/// - only reports changed (the usual case): the changed occurrences are read again and the
+///   summary is assembled anew from memory;
+/// - anything else (new occurrences, an import, a due time passed): everything is read again.
+///
+/// The mark is read before the data, so a change made meanwhile is read again next time.
 pub async fn build_cached(
     cache: &SummaryCache,
     store: &Store,
@@ -77,24 +90,47 @@ pub async fn build_cached(
 ) -> Result<Arc<Summary>, StoreError> {
     let mark = store.summary_mark().await?;
     let ts = now.timestamp();
-    if let Ok(built) = cache.built.lock()
-        && let Some(b) = built.get(&period.code())
-        && b.mark == mark
-        && ts < b.until
-    {
-        return Ok(b.summary.clone());
-    }
-    let (summary, until) = build_until(store, period, cal, tz, now).await?;
-    let summary = Arc::new(summary);
+    let before = cache.built.lock().ok().and_then(|built| {
+        built
+            .get(&period.code())
+            .map(|b| (b.mark, b.loaded.clone(), b.summary.clone()))
+    });
+    let loaded = match before {
+        Some((was, loaded, summary)) if ts < loaded.until => {
+            if was == mark {
+                return Ok(summary);
+            }
+            if was.occurrence == mark.occurrence
+                && was.audit == mark.audit
+                && mark.revision > was.revision
+            {
+                let mut loaded = Arc::unwrap_or_clone(loaded);
+                refresh(store, &mut loaded, was.revision).await?;
+                loaded
+            } else {
+                cache
+                    .loads
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                load(store, period, cal, tz, now).await?
+            }
+        }
+        _ => {
+            cache
+                .loads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            load(store, period, cal, tz, now).await?
+        }
+    };
+    let summary = Arc::new(assemble(&loaded, ts));
     if let Ok(mut built) = cache.built.lock() {
-        if built.len() > 64 {
+        if built.len() > 24 {
             built.clear();
         }
         built.insert(
             period.code(),
             Built {
                 mark,
-                until,
+                loaded: Arc::new(loaded),
                 summary: summary.clone(),
             },
         );
@@ -112,19 +148,46 @@ pub async fn build(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<Summary, StoreError> {
-    Ok(build_until(store, period, cal, tz, now).await?.0)
+    let loaded = load(store, period, cal, tz, now).await?;
+    Ok(assemble(&loaded, now.timestamp()))
 }
 
-/// [`build`], and until when (UTC seconds) the summary holds if no data changes: the next due
-/// time of the period or the one before, at most an hour on.
+/// What a summary is assembled from, as read from the database.
+#[derive(Clone)]
+struct Loaded {
+    period: Period,
+    /// Until when (UTC seconds) it holds if no data changes: the next due time of the period
+    /// or the one before (a pending unit becomes missing), at most an hour on.
+    until: i64,
+    /// Unit id → (display name, kind).
+    units: HashMap<i64, (String, UnitKind)>,
+    tree: Arc<Vec<TreeUnit>>,
+    obligations: Vec<LoadedObligation>,
+    /// The rows of the period and of the one before, and where each occurrence's row is.
+    rows: Vec<PeriodRow>,
+    previous: Vec<PeriodRow>,
+    at: HashMap<i64, (bool, usize)>,
+}
+
+#[derive(Clone)]
+struct LoadedObligation {
+    obligation_id: i64,
+    key: String,
+    title: String,
+    shape: Shape,
+    due: Option<JalaliDate>,
+    /// Quota obligations: unit id → (target, achieved this year up to the period).
+    leaves: HashMap<i64, (u64, u64)>,
+}
+
 #[tracing::instrument(skip(store, cal))]
-async fn build_until(
+async fn load(
     store: &Store,
     period: Period,
     cal: &WorkCalendar,
     tz: Tz,
     now: DateTime<Utc>,
-) -> Result<(Summary, i64), StoreError> {
+) -> Result<Loaded, StoreError> {
     let current = JalaliDate::today(now, tz).period();
     if period <= current {
         ensure_period(store, period, cal, tz, now).await?;
@@ -136,17 +199,17 @@ async fn build_until(
     let by_id: HashMap<i64, &crate::store::UnitRow> =
         units.iter().map(|u| (u.unit_id, u)).collect();
     let rows = store.period_rows(i64::from(period.code())).await?;
-    let previous_rows = store.period_rows(i64::from(period.prev().code())).await?;
+    let previous = store.period_rows(i64::from(period.prev().code())).await?;
     let ts = now.timestamp();
     let until = rows
         .iter()
-        .chain(&previous_rows)
+        .chain(&previous)
         .map(|r| r.due_at)
         .filter(|due| *due > ts)
         .fold(ts + 3600, i64::min);
 
     // Units below a county are named with their county: there are many "central districts".
-    let display: HashMap<i64, String> = units
+    let names: HashMap<i64, (String, UnitKind)> = units
         .iter()
         .map(|u| {
             let below_county = matches!(
@@ -169,32 +232,10 @@ async fn build_until(
                 Some(c) if below_county => format!("{} ({c})", u.name),
                 _ => u.name.clone(),
             };
-            (u.unit_id, name)
+            let kind = UnitKind::parse(&u.kind).unwrap_or(UnitKind::Office);
+            (u.unit_id, (name, kind))
         })
         .collect();
-    let lines_of = |rows: &[PeriodRow], obligation_id: i64| -> Vec<UnitLine> {
-        rows.iter()
-            .filter(|r| r.obligation_id == obligation_id)
-            .map(|r| {
-                let unit = by_id.get(&r.unit_id);
-                UnitLine {
-                    unit_id: r.unit_id,
-                    name: display
-                        .get(&r.unit_id)
-                        .cloned()
-                        .or_else(|| unit.map(|u| u.name.clone()))
-                        .unwrap_or_default(),
-                    kind: unit
-                        .and_then(|u| UnitKind::parse(&u.kind))
-                        .unwrap_or(UnitKind::Office),
-                    standing: standing(r, ts),
-                    facts: facts(r),
-                    text: r.body.clone(),
-                }
-            })
-            .collect()
-    };
-
     let tree: Vec<TreeUnit> = units
         .iter()
         .map(|u| TreeUnit {
@@ -207,39 +248,153 @@ async fn build_until(
 
     let mut obligations = Vec::new();
     for o in store.obligations().await? {
-        let lines = lines_of(&rows, o.obligation_id);
-        if lines.is_empty() {
-            continue;
-        }
         let shape = Shape::parse(&o.shape).unwrap_or(Shape::Continuous);
         let due = occasions(&parse_schedule(&o.schedule)?, period, cal).map(|occ| occ.due.date);
-        let previous_lines = lines_of(&previous_rows, o.obligation_id);
-        let previous = (!previous_lines.is_empty()).then(|| Totals::of(&previous_lines));
-        let quota = if shape == Shape::Quota {
-            // Quotas count from the start of the Jalali year.
-            let from = i64::from(period.year()) * 100 + 1;
-            let progress = store
-                .quota_progress(o.obligation_id, from, i64::from(period.code()))
-                .await?;
-            let leaves = progress
+        let leaves = if shape == Shape::Quota {
+            let (from, to) = quota_span(period);
+            store
+                .quota_progress(o.obligation_id, from, to, None)
+                .await?
                 .into_iter()
                 .map(|(unit_id, target, achieved)| {
                     (unit_id, (target.max(0) as u64, achieved.max(0) as u64))
                 })
-                .collect();
-            roll_up(&tree, &leaves)
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        obligations.push(LoadedObligation {
+            obligation_id: o.obligation_id,
+            key: o.key,
+            title: o.title,
+            shape,
+            due,
+            leaves,
+        });
+    }
+    let at = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.occurrence_id, (false, i)))
+        .chain(
+            previous
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.occurrence_id, (true, i))),
+        )
+        .collect();
+    Ok(Loaded {
+        period,
+        until,
+        units: names,
+        tree: Arc::new(tree),
+        obligations,
+        rows,
+        previous,
+        at,
+    })
+}
+
+/// Quotas count from the start of the Jalali year up to the period: (from, to) as codes.
+fn quota_span(period: Period) -> (i64, i64) {
+    (i64::from(period.year()) * 100 + 1, i64::from(period.code()))
+}
+
+/// Reads again what reports changed since revision `since`: the rows of their occurrences in
+/// the two periods, and the quota progress of their units.
+async fn refresh(store: &Store, loaded: &mut Loaded, since: i64) -> Result<(), StoreError> {
+    let changed = store.reported_since(since).await?;
+    let ids: Vec<i64> = changed
+        .iter()
+        .map(|c| c.0)
+        .filter(|id| loaded.at.contains_key(id))
+        .collect();
+    for row in store.period_rows_of(&ids).await? {
+        if let Some(&(previous, i)) = loaded.at.get(&row.occurrence_id) {
+            let rows = if previous {
+                &mut loaded.previous
+            } else {
+                &mut loaded.rows
+            };
+            rows[i] = row;
+        }
+    }
+    let (from, to) = quota_span(loaded.period);
+    for o in loaded
+        .obligations
+        .iter_mut()
+        .filter(|o| o.shape == Shape::Quota)
+    {
+        let units: Vec<i64> = changed
+            .iter()
+            .filter(|c| c.2 == o.obligation_id && (from..=to).contains(&c.1))
+            .map(|c| c.3)
+            .collect();
+        for units in units.chunks(64) {
+            for (unit_id, target, achieved) in store
+                .quota_progress(o.obligation_id, from, to, Some(units))
+                .await?
+            {
+                o.leaves
+                    .insert(unit_id, (target.max(0) as u64, achieved.max(0) as u64));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Assembles the summary from what was read, as of `ts` (UTC seconds).
+fn assemble(loaded: &Loaded, ts: i64) -> Summary {
+    let line = |r: &PeriodRow| {
+        let (name, kind) = loaded
+            .units
+            .get(&r.unit_id)
+            .cloned()
+            .unwrap_or((String::new(), UnitKind::Office));
+        UnitLine {
+            unit_id: r.unit_id,
+            name,
+            kind,
+            standing: standing(r, ts),
+            facts: facts(r),
+            text: r.body.clone(),
+        }
+    };
+    let mut obligations = Vec::new();
+    for o in &loaded.obligations {
+        let lines: Vec<UnitLine> = loaded
+            .rows
+            .iter()
+            .filter(|r| r.obligation_id == o.obligation_id)
+            .map(line)
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let previous_lines: Vec<UnitLine> = loaded
+            .previous
+            .iter()
+            .filter(|r| r.obligation_id == o.obligation_id)
+            .map(line)
+            .collect();
+        let previous = (!previous_lines.is_empty()).then(|| Totals::of(&previous_lines));
+        let quota = if o.shape == Shape::Quota {
+            roll_up(&loaded.tree, &o.leaves)
         } else {
             Vec::new()
         };
         obligations.push(Arc::new(ObligationSummary::new(
-            o.key, o.title, shape, due, lines, previous, quota,
+            o.key.clone(),
+            o.title.clone(),
+            o.shape,
+            o.due,
+            lines,
+            previous,
+            quota,
         )));
     }
-    Ok((
-        Summary {
-            period,
-            obligations,
-        },
-        until,
-    ))
+    Summary {
+        period: loaded.period,
+        obligations,
+    }
 }

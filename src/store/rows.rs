@@ -162,6 +162,12 @@ const OBLIGATION_COLUMNS: &str = "obligation_id, key, resolution, title, descrip
 const ASSIGNMENT_COLUMNS: &str =
     "assignment_id, obligation_id, unit_id, involvement, by_kind, quota_target, active";
 
+const PERIOD_ROW: &str = "SELECT o.occurrence_id, o.due_at, o.status, a.obligation_id, a.unit_id, \
+     r.body, r.held, r.held_on, r.attendees, r.insured, r.late \
+     FROM occurrence o \
+     JOIN assignment a ON a.assignment_id = o.assignment_id \
+     LEFT JOIN report r ON r.occurrence_id = o.occurrence_id";
+
 /// See [`Store::summary_mark`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SummaryMark {
@@ -237,14 +243,47 @@ impl Store {
 
     /// Every occurrence of `period` with its assignment's obligation and unit and its report.
     pub async fn period_rows(&self, period: i64) -> Result<Vec<PeriodRow>, StoreError> {
-        let sql = "SELECT o.occurrence_id, o.due_at, o.status, a.obligation_id, a.unit_id, \
-                          r.body, r.held, r.held_on, r.attendees, r.insured, r.late \
-                   FROM occurrence o \
+        let sql = format!(
+            "{PERIOD_ROW} WHERE o.period = $1 AND a.involvement = 'responsible' ORDER BY o.occurrence_id"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(period).fetch_all(p).await?),
+        )
+    }
+
+    /// The rows of these occurrences, as [`Store::period_rows`] has them.
+    pub async fn period_rows_of(&self, ids: &[i64]) -> Result<Vec<PeriodRow>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(super::outbox::CHUNK) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "{PERIOD_ROW} WHERE o.occurrence_id IN ({}) ORDER BY o.occurrence_id",
+                list.join(", ")
+            );
+            let rows: Vec<PeriodRow> = with_pool!(self, p => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// The occurrences whose report changed after report revision `since`: (occurrence,
+    /// period, obligation, unit).
+    pub async fn reported_since(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(i64, i64, i64, i64)>, StoreError> {
+        let sql = "SELECT DISTINCT o.occurrence_id, o.period, a.obligation_id, a.unit_id \
+                   FROM report_revision v JOIN report r ON r.report_id = v.report_id \
+                   JOIN occurrence o ON o.occurrence_id = r.occurrence_id \
                    JOIN assignment a ON a.assignment_id = o.assignment_id \
-                   LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
-                   WHERE o.period = $1 AND a.involvement = 'responsible' \
-                   ORDER BY o.occurrence_id";
-        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(period).fetch_all(p).await?))
+                   WHERE v.report_revision_id > $1";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(since).fetch_all(p).await?))
     }
 
     /// What a summary depends on, read in one cheap query (each part is the largest key of
@@ -265,24 +304,40 @@ impl Store {
 
     /// Quota progress of `obligation_id`: for every unit with a target, the target and the newly
     /// insured reported in the periods `from..=to`.
+    /// With `units`, only those units'.
     pub async fn quota_progress(
         &self,
         obligation_id: i64,
         from: i64,
         to: i64,
+        units: Option<&[i64]>,
     ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-        let sql = "SELECT a.unit_id, a.quota_target, \
-                          CAST(COALESCE(SUM(r.insured), 0) AS BIGINT) AS achieved \
-                   FROM assignment a \
-                   LEFT JOIN occurrence o ON o.assignment_id = a.assignment_id \
-                        AND o.period >= $2 AND o.period <= $3 \
-                   LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
-                   WHERE a.obligation_id = $1 AND a.active AND a.quota_target IS NOT NULL \
-                   GROUP BY a.unit_id, a.quota_target \
-                   ORDER BY a.unit_id";
-        Ok(
-            with_pool!(self, p => sqlx::query_as(sql).bind(obligation_id).bind(from).bind(to).fetch_all(p).await?),
-        )
+        let filter = match units {
+            Some(ids) => {
+                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+                format!("AND a.unit_id IN ({})", list.join(", "))
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT a.unit_id, a.quota_target, \
+                    CAST(COALESCE(SUM(r.insured), 0) AS BIGINT) AS achieved \
+             FROM assignment a \
+             LEFT JOIN occurrence o ON o.assignment_id = a.assignment_id \
+                  AND o.period >= $2 AND o.period <= $3 \
+             LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
+             WHERE a.obligation_id = $1 AND a.active AND a.quota_target IS NOT NULL {filter} \
+             GROUP BY a.unit_id, a.quota_target \
+             ORDER BY a.unit_id"
+        );
+        Ok(with_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(obligation_id).bind(from).bind(to);
+            for id in units.unwrap_or_default() {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await?
+        }))
     }
 
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
