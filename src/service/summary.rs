@@ -11,7 +11,7 @@ use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::obligation::Shape;
 use crate::domain::schedule::{WorkCalendar, occasions};
 use crate::domain::summary::{
-    Facts, ObligationSummary, Standing, Summary, Totals, TreeUnit, UnitLine, roll_up,
+    Facts, ObligationSummary, QuotaNode, Standing, Summary, Totals, TreeUnit, UnitLine, roll_up,
 };
 use crate::domain::unit::UnitKind;
 use crate::store::{PeriodRow, Store, StoreError, SummaryMark};
@@ -178,6 +178,8 @@ struct LoadedObligation {
     due: Option<JalaliDate>,
     /// Quota obligations: unit id → (target, achieved this year up to the period).
     leaves: HashMap<i64, (u64, u64)>,
+    /// The leaves rolled up the tree.
+    quota: Vec<QuotaNode>,
 }
 
 #[tracing::instrument(skip(store, cal))]
@@ -263,6 +265,11 @@ async fn load(
         } else {
             HashMap::new()
         };
+        let quota = if shape == Shape::Quota {
+            roll_up(&tree, &leaves)
+        } else {
+            Vec::new()
+        };
         obligations.push(LoadedObligation {
             obligation_id: o.obligation_id,
             key: o.key,
@@ -270,6 +277,7 @@ async fn load(
             shape,
             due,
             leaves,
+            quota,
         });
     }
     let at = rows
@@ -330,6 +338,9 @@ async fn refresh(store: &Store, loaded: &mut Loaded, since: i64) -> Result<(), S
             .filter(|c| c.2 == o.obligation_id && (from..=to).contains(&c.1))
             .map(|c| c.3)
             .collect();
+        if units.is_empty() {
+            continue;
+        }
         for units in units.chunks(64) {
             for (unit_id, target, achieved) in store
                 .quota_progress(o.obligation_id, from, to, Some(units))
@@ -339,6 +350,7 @@ async fn refresh(store: &Store, loaded: &mut Loaded, since: i64) -> Result<(), S
                     .insert(unit_id, (target.max(0) as u64, achieved.max(0) as u64));
             }
         }
+        o.quota = roll_up(&loaded.tree, &o.leaves);
     }
     Ok(())
 }
@@ -371,18 +383,21 @@ fn assemble(loaded: &Loaded, ts: i64) -> Summary {
         if lines.is_empty() {
             continue;
         }
+        // Last month counts only: its lines need no names.
         let previous_lines: Vec<UnitLine> = loaded
             .previous
             .iter()
             .filter(|r| r.obligation_id == o.obligation_id)
-            .map(line)
+            .map(|r| UnitLine {
+                unit_id: r.unit_id,
+                name: String::new(),
+                kind: UnitKind::Office,
+                standing: standing(r, ts),
+                facts: facts(r),
+                text: None,
+            })
             .collect();
         let previous = (!previous_lines.is_empty()).then(|| Totals::of(&previous_lines));
-        let quota = if o.shape == Shape::Quota {
-            roll_up(&loaded.tree, &o.leaves)
-        } else {
-            Vec::new()
-        };
         obligations.push(Arc::new(ObligationSummary::new(
             o.key.clone(),
             o.title.clone(),
@@ -390,7 +405,7 @@ fn assemble(loaded: &Loaded, ts: i64) -> Summary {
             o.due,
             lines,
             previous,
-            quota,
+            o.quota.clone(),
         )));
     }
     Summary {
