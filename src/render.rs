@@ -409,6 +409,65 @@ mod tests {
     }
 
     #[test]
+    fn a_large_obligation_lists_its_missing_units_and_laggards_and_counts_the_rest() {
+        use crate::domain::calendar::Period;
+        use crate::domain::obligation::Shape;
+        use crate::domain::summary::{Facts, ObligationSummary, QuotaNode, Summary};
+        use crate::domain::unit::UnitKind;
+        let line = |i: usize, standing| UnitLine {
+            unit_id: i as i64,
+            name: format!("village {i:05}"),
+            kind: UnitKind::Village,
+            standing,
+            facts: Facts::default(),
+            text: None,
+        };
+        // 1,000 villages: 12 missing, 3 late, the rest reported.
+        let lines: Vec<UnitLine> = (0..1000)
+            .map(|i| match i {
+                0..12 => line(i, Standing::Missing),
+                12..15 => line(i, Standing::Late),
+                _ => line(i, Standing::Reported),
+            })
+            .collect();
+        let node = |i: u64, depth, achieved| QuotaNode {
+            unit_id: i as i64,
+            name: format!("county {i:03}"),
+            kind: UnitKind::County,
+            depth,
+            target: 100,
+            achieved,
+        };
+        let mut quota = vec![node(0, 0, 5000)];
+        quota.extend((1..=100).map(|i| node(i, 1, 100 - i % 90)));
+        let o = ObligationSummary::new(
+            "R2".into(),
+            "quota".into(),
+            Shape::Quota,
+            None,
+            lines,
+            None,
+            quota,
+        );
+        let summary = Summary {
+            period: Period::new(1405, 9).unwrap(),
+            obligations: vec![std::sync::Arc::new(o)],
+        };
+        let text = summary_text(&summary, Lang::En);
+        let shown = |mark: &str| text.lines().filter(|l| l.starts_with(mark)).count();
+        assert_eq!(shown("❌"), 12, "every missing village");
+        assert_eq!(shown("🕓"), 3, "every late one");
+        assert_eq!(shown("✅"), 0, "no reported one");
+        assert!(text.contains("… and 985 more units"), "{text}");
+        let counties: Vec<&str> = text.lines().filter(|l| l.contains("county ")).collect();
+        assert_eq!(counties.len(), 1 + LISTED, "the top and the laggards");
+        // Laggards: lowest progress first (county 089 has 11 of 100).
+        assert!(counties[1].contains("county 089"), "{}", counties[1]);
+        assert!(text.contains("… and 60 more units"), "{text}");
+        assert!(split_message(&text, MESSAGE_LIMIT).len() <= 2);
+    }
+
+    #[test]
     fn csv_quotes_what_needs_it() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
