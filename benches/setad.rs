@@ -244,20 +244,30 @@ async fn fan_out(members: usize, config: DoubleConfig, rate: &str, sample: Durat
 
 async fn bench_fanout(sample: Duration, members: usize) -> Option<FanOut> {
     println!("\n1. Fan-out of {members} reminders from the persistent queue");
-    let free = fan_out(
-        members,
-        DoubleConfig::default(),
-        "0",
-        Duration::from_secs(600),
-    )
-    .await;
+    // Three runs, the median shown: on two cores shared with the double and the benchmark
+    // the rate of a single run varies by a third.
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        runs.push(
+            fan_out(
+                members,
+                DoubleConfig::default(),
+                "0",
+                Duration::from_secs(600),
+            )
+            .await,
+        );
+    }
+    runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    let range = format!("{:.0}–{:.0}/s", runs[0].rate, runs[2].rate);
+    let free = runs.swap_remove(1);
     line(
-        "(a) limit off: sends per second",
-        format!("{:.0}/s", free.rate),
+        "(a) limit off: sends per second, median of 3",
+        format!("{:.0}/s ({range})", free.rate),
         "≥ 5,000/s; bare teloxide 7,200/s at concurrency 1",
     );
     line(
-        "(a) CPU per send (the bot process)",
+        "(a) CPU per send (the bot process), same run",
         format!("{:.0} µs", free.cpu_per_send_us),
         "≤ 2× bare teloxide",
     );

@@ -1,5 +1,7 @@
 //! Received updates (the inbox) and conversation state.
 
+use sqlx::AssertSqlSafe;
+
 use super::{Store, StoreError, Tx, with_pool, with_tx};
 
 /// An update to store.
@@ -29,46 +31,61 @@ pub struct InboxRow {
 }
 
 impl Store {
-    /// Stores updates of `platform`, skipping those already stored (a redelivery), in one
-    /// transaction. Returns the rows that are new, in the order given. Once this returns, the
-    /// messenger may be told they were received.
+    /// Stores updates of `platform`, skipping those already stored (a redelivery), atomically.
+    /// Returns the rows that are new, in the order given. Once this returns, the messenger may
+    /// be told they were received.
     pub async fn store_updates(
         &self,
         platform: &str,
         updates: &[NewUpdate],
         now_ms: i64,
     ) -> Result<Vec<InboxRow>, StoreError> {
+        // A batch of `getUpdates` (at most 100) is one statement, atomic without a transaction
+        // around it; more (never from the messenger) go in a transaction.
+        const ONE_STATEMENT: usize = 100;
         if updates.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin().await?;
         let mut ids: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-        for chunk in updates.chunks(2 * super::outbox::CHUNK) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "($1, ${}, ${}, ${}, 'new', $2)",
-                        3 * i + 3,
-                        3 * i + 4,
-                        3 * i + 5
+        if updates.len() <= ONE_STATEMENT {
+            let sql = insert_updates(updates.len());
+            let rows: Vec<(i64, i64)> = match self {
+                Store::Sqlite(sqlite) => {
+                    let _turn = sqlite.write_turn().await;
+                    bind_updates(
+                        sqlx::query_as(AssertSqlSafe(sql.as_str())),
+                        platform,
+                        now_ms,
+                        updates,
                     )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO inbox (platform, update_id, chat_id, payload, state, received_at) \
-                 VALUES {} ON CONFLICT (platform, update_id) DO NOTHING RETURNING update_id, inbox_id",
-                values.join(", ")
-            );
-            let rows: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(platform).bind(now_ms);
-                for u in chunk {
-                    q = q.bind(u.update_id).bind(u.chat_id).bind(&u.payload);
+                    .fetch_all(sqlite.pool())
+                    .await?
                 }
-                q.fetch_all(&mut *c).await?
-            });
+                Store::Postgres(p) => {
+                    bind_updates(
+                        sqlx::query_as(AssertSqlSafe(sql.as_str())),
+                        platform,
+                        now_ms,
+                        updates,
+                    )
+                    .fetch_all(p)
+                    .await?
+                }
+            };
             ids.extend(rows);
+        } else {
+            let mut tx = self.begin().await?;
+            for chunk in updates.chunks(ONE_STATEMENT) {
+                let sql = insert_updates(chunk.len());
+                let rows: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
+                    bind_updates(sqlx::query_as(AssertSqlSafe(sql.as_str())), platform, now_ms, chunk)
+                        .fetch_all(&mut *c)
+                        .await?
+                });
+                ids.extend(rows);
+            }
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(updates
             .iter()
             .filter_map(|u| {
@@ -164,4 +181,42 @@ impl Tx {
         });
         Ok(())
     }
+}
+
+/// `INSERT` of `n` updates, returning (update id, inbox id) of those that were new.
+fn insert_updates(n: usize) -> String {
+    let values: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "($1, ${}, ${}, ${}, 'new', $2)",
+                3 * i + 3,
+                3 * i + 4,
+                3 * i + 5
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO inbox (platform, update_id, chat_id, payload, state, received_at) \
+         VALUES {} ON CONFLICT (platform, update_id) DO NOTHING RETURNING update_id, inbox_id",
+        values.join(", ")
+    )
+}
+
+fn bind_updates<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::QueryAs<'q, DB, (i64, i64), <DB as sqlx::Database>::Arguments>,
+    platform: &'q str,
+    now_ms: i64,
+    updates: &'q [NewUpdate],
+) -> sqlx::query::QueryAs<'q, DB, (i64, i64), <DB as sqlx::Database>::Arguments>
+where
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q = q.bind(platform).bind(now_ms);
+    for u in updates {
+        q = q.bind(u.update_id).bind(u.chat_id).bind(&u.payload);
+    }
+    q
 }

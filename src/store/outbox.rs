@@ -380,7 +380,31 @@ impl Store {
         })
     }
 
-    /// Records the outcomes of sends, in one transaction.
+    /// `UPDATE` of `n` deliveries: `$1` the time, then (outbox id, message id, sent at) each.
+    fn delivered_sql(&self, n: usize) -> String {
+        let cast = |n: usize| match self {
+            Store::Sqlite(_) => format!("${n}"),
+            Store::Postgres(_) => format!("CAST(${n} AS BIGINT)"),
+        };
+        let rows: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "({}, {}, {})",
+                    cast(i * 3 + 2),
+                    cast(i * 3 + 3),
+                    cast(i * 3 + 4)
+                )
+            })
+            .collect();
+        format!(
+            "UPDATE outbox SET state = 'sent', message_id = v.column2, sent_at = v.column3, \
+             attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, updated_at = $1 \
+             FROM (VALUES {}) AS v WHERE outbox.outbox_id = v.column1",
+            rows.join(", ")
+        )
+    }
+
+    /// Records the outcomes of sends, atomically.
     pub async fn record(&self, outcomes: &[Outcome], now: i64) -> Result<(), StoreError> {
         if outcomes.is_empty() {
             return Ok(());
@@ -390,7 +414,6 @@ impl Store {
                      WHERE outbox_id = $1";
         let failed = "UPDATE outbox SET state = 'failed', last_error = $2, attempts = attempts + 1, \
                       claimed_by = NULL, claimed_until = NULL, updated_at = $3 WHERE outbox_id = $1";
-        let mut tx = self.begin().await?;
         // Deliveries, the bulk, in one statement per chunk: UPDATE … FROM (VALUES …), which
         // both databases accept (their VALUES columns are both named column1, column2, …).
         let delivered: Vec<(i64, Option<i64>, i64)> = outcomes
@@ -404,27 +427,31 @@ impl Store {
                 _ => None,
             })
             .collect();
+        if delivered.len() == outcomes.len() && delivered.len() <= 3 * CHUNK {
+            // The usual batch, deliveries only: one statement, atomic without a transaction.
+            let sql = self.delivered_sql(delivered.len());
+            match self {
+                Store::Sqlite(sqlite) => {
+                    let _turn = sqlite.write_turn().await;
+                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(now);
+                    for (id, message_id, sent_at) in &delivered {
+                        q = q.bind(*id).bind(*message_id).bind(*sent_at);
+                    }
+                    q.execute(sqlite.pool()).await?;
+                }
+                Store::Postgres(p) => {
+                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(now);
+                    for (id, message_id, sent_at) in &delivered {
+                        q = q.bind(*id).bind(*message_id).bind(*sent_at);
+                    }
+                    q.execute(p).await?;
+                }
+            }
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
         for chunk in delivered.chunks(3 * CHUNK) {
-            let cast = |n: usize| match self {
-                Store::Sqlite(_) => format!("${n}"),
-                Store::Postgres(_) => format!("CAST(${n} AS BIGINT)"),
-            };
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "({}, {}, {})",
-                        cast(i * 3 + 2),
-                        cast(i * 3 + 3),
-                        cast(i * 3 + 4)
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "UPDATE outbox SET state = 'sent', message_id = v.column2, sent_at = v.column3, \
-                 attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, updated_at = $1 \
-                 FROM (VALUES {}) AS v WHERE outbox.outbox_id = v.column1",
-                rows.join(", ")
-            );
+            let sql = self.delivered_sql(chunk.len());
             with_tx!(&mut tx, c => {
                 let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(now);
                 for (id, message_id, sent_at) in chunk {
