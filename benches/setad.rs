@@ -528,6 +528,7 @@ async fn bench_summary() {
         "SQLite",
         format!("sqlite://{}", dir.path().join("national.db").display()),
     )];
+    let mut drop_after = None;
     if let Ok(pg) = std::env::var("SETAD_BENCH_POSTGRES_URL")
         .or_else(|_| std::env::var("SETAD_TEST_POSTGRES_URL"))
     {
@@ -543,6 +544,7 @@ async fn bench_summary() {
             .map(|(b, _)| b.to_owned())
             .unwrap_or(pg.clone());
         backends.push(("PostgreSQL", format!("{base}/{name}")));
+        drop_after = Some((admin, name));
     } else {
         println!("  (PostgreSQL skipped: set SETAD_BENCH_POSTGRES_URL)");
     }
@@ -637,6 +639,12 @@ async fn bench_summary() {
             "readable on a phone",
         );
         store.close().await;
+    }
+    // The national database is large: it goes when the figures are printed.
+    if let Some((Store::Postgres(admin), name)) = drop_after {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+            .execute(&admin)
+            .await;
     }
 }
 
