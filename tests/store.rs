@@ -366,7 +366,7 @@ async fn occurrences_are_created_once() {
     }
 }
 
-/// The cached summary, refreshed from the reports that changed, is always the one a full
+/// The cached summary, patched from the reports that changed, is always the one a full
 /// build makes: after new reports, a late one, a correction, a report on last month and quota
 /// progress earlier in the year; and it is the same object when nothing changed.
 #[tokio::test]

@@ -155,17 +155,7 @@ impl ObligationSummary {
         previous: Option<Totals>,
         quota: Vec<QuotaNode>,
     ) -> Self {
-        let order = |s: Standing| match s {
-            Standing::Missing => 0,
-            Standing::Late => 1,
-            Standing::Pending => 2,
-            Standing::Reported => 3,
-        };
-        lines.sort_by(|a, b| {
-            order(a.standing)
-                .cmp(&order(b.standing))
-                .then_with(|| a.name.cmp(&b.name))
-        });
+        lines.sort_by(line_order);
         let totals = Totals::of(&lines);
         ObligationSummary {
             key,
@@ -178,6 +168,19 @@ impl ObligationSummary {
             quota,
         }
     }
+}
+
+/// The order of a summary's lines: missing first, then late, pending, reported; by name.
+pub fn line_order(a: &UnitLine, b: &UnitLine) -> std::cmp::Ordering {
+    let order = |s: Standing| match s {
+        Standing::Missing => 0,
+        Standing::Late => 1,
+        Standing::Pending => 2,
+        Standing::Reported => 3,
+    };
+    order(a.standing)
+        .cmp(&order(b.standing))
+        .then_with(|| a.name.cmp(&b.name))
 }
 
 /// A whole period's summary.

@@ -1,8 +1,9 @@
 //! Summaries: the picture of a period for staff and fund managers, the same for `/summary`,
 //! `/export` and `setad summary`.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -11,7 +12,8 @@ use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::obligation::Shape;
 use crate::domain::schedule::{WorkCalendar, occasions};
 use crate::domain::summary::{
-    Facts, ObligationSummary, QuotaNode, Standing, Summary, Totals, TreeUnit, UnitLine, roll_up,
+    Facts, ObligationSummary, QuotaNode, Standing, Summary, Totals, TreeUnit, UnitLine, line_order,
+    roll_up,
 };
 use crate::domain::unit::UnitKind;
 use crate::store::{PeriodRow, Store, StoreError, SummaryMark};
@@ -45,15 +47,16 @@ fn facts(row: &PeriodRow) -> Facts {
 /// Summaries built before, with what they were built from and the mark of the data then: at
 /// national scale (37,000 villages) reading a month takes some 75,000 rows, while a summary
 /// is asked for far more often than the data under it changes, and when it changes, it is a
-/// few reports at a time. Shared by every handler of the process.
+/// few reports at a time. Shared by every handler of the process; one summary is built at a
+/// time (the others wait for it rather than read the same rows again).
 #[derive(Default)]
 pub struct SummaryCache {
-    built: Mutex<HashMap<i32, Built>>,
+    built: tokio::sync::Mutex<HashMap<i32, Built>>,
     loads: std::sync::atomic::AtomicU64,
 }
 
 impl SummaryCache {
-    /// How many times everything was read (not served or refreshed from memory).
+    /// How many times everything was read (not served or patched from memory).
     pub fn full_loads(&self) -> u64 {
         self.loads.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -61,7 +64,7 @@ impl SummaryCache {
 
 struct Built {
     mark: SummaryMark,
-    loaded: Arc<Loaded>,
+    loaded: Loaded,
     summary: Arc<Summary>,
 }
 
@@ -75,8 +78,9 @@ impl std::fmt::Debug for SummaryCache {
 /// possible. The mark of the data (the latest report revision, occurrence and audit entry) is
 /// read from the database, so changes by other processes count:
 /// - nothing changed and no due time passed: the summary built before;
-/// - only reports changed (the usual case): the changed occurrences are read again and the
-///   summary is assembled anew from memory;
+/// - only reports changed (the usual case): the changed occurrences and their units' quota
+///   progress are read again and the summary is patched (their lines moved to their new
+///   place, the totals counted again, the quota figures of their ancestors adjusted);
 /// - anything else (new occurrences, an import, a due time passed): everything is read again.
 ///
 /// The mark is read before the data, so a change made meanwhile is read again next time.
@@ -90,51 +94,45 @@ pub async fn build_cached(
 ) -> Result<Arc<Summary>, StoreError> {
     let mark = store.summary_mark().await?;
     let ts = now.timestamp();
-    let before = cache.built.lock().ok().and_then(|built| {
-        built
-            .get(&period.code())
-            .map(|b| (b.mark, b.loaded.clone(), b.summary.clone()))
-    });
-    let loaded = match before {
-        Some((was, loaded, summary)) if ts < loaded.until => {
-            if was == mark {
-                return Ok(summary);
-            }
-            if was.occurrence == mark.occurrence
-                && was.audit == mark.audit
-                && mark.revision > was.revision
-            {
-                let mut loaded = Arc::unwrap_or_clone(loaded);
-                refresh(store, &mut loaded, was.revision).await?;
-                loaded
-            } else {
-                cache
-                    .loads
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                load(store, period, cal, tz, now).await?
+    let mut built = cache.built.lock().await;
+    if let Some(b) = built.get_mut(&period.code())
+        && ts < b.loaded.until
+    {
+        if b.mark == mark {
+            return Ok(b.summary.clone());
+        }
+        if b.mark.occurrence == mark.occurrence
+            && b.mark.audit == mark.audit
+            && mark.revision > b.mark.revision
+        {
+            match patch(store, b, ts).await {
+                Ok(()) => {
+                    b.mark = mark;
+                    return Ok(b.summary.clone());
+                }
+                Err(e) => {
+                    built.remove(&period.code());
+                    return Err(e);
+                }
             }
         }
-        _ => {
-            cache
-                .loads
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            load(store, period, cal, tz, now).await?
-        }
-    };
-    let summary = Arc::new(assemble(&loaded, ts));
-    if let Ok(mut built) = cache.built.lock() {
-        if built.len() > 24 {
-            built.clear();
-        }
-        built.insert(
-            period.code(),
-            Built {
-                mark,
-                loaded: Arc::new(loaded),
-                summary: summary.clone(),
-            },
-        );
     }
+    cache
+        .loads
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let loaded = load(store, period, cal, tz, now).await?;
+    let summary = Arc::new(assemble(&loaded, ts));
+    if built.len() > 24 {
+        built.clear();
+    }
+    built.insert(
+        period.code(),
+        Built {
+            mark,
+            loaded,
+            summary: summary.clone(),
+        },
+    );
     Ok(summary)
 }
 
@@ -167,6 +165,8 @@ struct Loaded {
     rows: Vec<PeriodRow>,
     previous: Vec<PeriodRow>,
     at: HashMap<i64, (bool, usize)>,
+    /// (obligation, unit) → the index of its row in `rows` (ties in the lines' order go by it).
+    rank: HashMap<(i64, i64), usize>,
 }
 
 #[derive(Clone)]
@@ -178,8 +178,9 @@ struct LoadedObligation {
     due: Option<JalaliDate>,
     /// Quota obligations: unit id → (target, achieved this year up to the period).
     leaves: HashMap<i64, (u64, u64)>,
-    /// The leaves rolled up the tree.
+    /// The leaves rolled up the tree, and where each unit's node is.
     quota: Vec<QuotaNode>,
+    nodes: HashMap<i64, usize>,
 }
 
 #[tracing::instrument(skip(store, cal))]
@@ -277,6 +278,7 @@ async fn load(
             shape,
             due,
             leaves,
+            nodes: nodes_of(&quota),
             quota,
         });
     }
@@ -291,6 +293,11 @@ async fn load(
                 .map(|(i, r)| (r.occurrence_id, (true, i))),
         )
         .collect();
+    let rank = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.obligation_id, r.unit_id), i))
+        .collect();
     Ok(Loaded {
         period,
         until,
@@ -300,6 +307,7 @@ async fn load(
         rows,
         previous,
         at,
+        rank,
     })
 }
 
@@ -308,26 +316,40 @@ fn quota_span(period: Period) -> (i64, i64) {
     (i64::from(period.year()) * 100 + 1, i64::from(period.code()))
 }
 
-/// Reads again what reports changed since revision `since`: the rows of their occurrences in
-/// the two periods, and the quota progress of their units.
-async fn refresh(store: &Store, loaded: &mut Loaded, since: i64) -> Result<(), StoreError> {
-    let changed = store.reported_since(since).await?;
+fn nodes_of(quota: &[QuotaNode]) -> HashMap<i64, usize> {
+    quota
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.unit_id, i))
+        .collect()
+}
+
+/// Reads again what reports changed since the entry was built, and patches its summary.
+async fn patch(store: &Store, b: &mut Built, ts: i64) -> Result<(), StoreError> {
+    let loaded = &mut b.loaded;
+    let changed = store.reported_since(b.mark.revision).await?;
     let ids: Vec<i64> = changed
         .iter()
         .map(|c| c.0)
         .filter(|id| loaded.at.contains_key(id))
         .collect();
+    let mut moved = Vec::new();
+    let mut previous_changed = std::collections::HashSet::new();
     for row in store.period_rows_of(&ids).await? {
-        if let Some(&(previous, i)) = loaded.at.get(&row.occurrence_id) {
-            let rows = if previous {
-                &mut loaded.previous
-            } else {
-                &mut loaded.rows
-            };
-            rows[i] = row;
+        let Some(&(previous, i)) = loaded.at.get(&row.occurrence_id) else {
+            continue;
+        };
+        if previous {
+            previous_changed.insert(row.obligation_id);
+            loaded.previous[i] = row;
+        } else {
+            moved.push(i);
+            loaded.rows[i] = row;
         }
     }
+    // Quota progress of the units whose reports changed this year.
     let (from, to) = quota_span(loaded.period);
+    let mut quota_changed = std::collections::HashSet::new();
     for o in loaded
         .obligations
         .iter_mut()
@@ -338,73 +360,153 @@ async fn refresh(store: &Store, loaded: &mut Loaded, since: i64) -> Result<(), S
             .filter(|c| c.2 == o.obligation_id && (from..=to).contains(&c.1))
             .map(|c| c.3)
             .collect();
-        if units.is_empty() {
-            continue;
-        }
+        let mut whole = false;
         for units in units.chunks(64) {
             for (unit_id, target, achieved) in store
                 .quota_progress(o.obligation_id, from, to, Some(units))
                 .await?
             {
-                o.leaves
-                    .insert(unit_id, (target.max(0) as u64, achieved.max(0) as u64));
+                let new = (target.max(0) as u64, achieved.max(0) as u64);
+                let Some(old) = o.leaves.insert(unit_id, new) else {
+                    whole = true;
+                    continue;
+                };
+                whole |= !adjust(o, &loaded.tree, unit_id, old, new);
+                quota_changed.insert(o.obligation_id);
             }
         }
-        o.quota = roll_up(&loaded.tree, &o.leaves);
+        if whole {
+            o.quota = roll_up(&loaded.tree, &o.leaves);
+            o.nodes = nodes_of(&o.quota);
+            quota_changed.insert(o.obligation_id);
+        }
     }
+
+    let mut summary = Summary::clone(&b.summary);
+    for o in &loaded.obligations {
+        let lines_moved: Vec<usize> = moved
+            .iter()
+            .copied()
+            .filter(|i| loaded.rows[*i].obligation_id == o.obligation_id)
+            .collect();
+        let touched = !lines_moved.is_empty()
+            || previous_changed.contains(&o.obligation_id)
+            || quota_changed.contains(&o.obligation_id);
+        let Some(part) = summary.obligations.iter_mut().find(|p| p.key == o.key) else {
+            continue;
+        };
+        if !touched {
+            continue;
+        }
+        let part = Arc::make_mut(part);
+        let rank = |l: &UnitLine| loaded.rank.get(&(o.obligation_id, l.unit_id)).copied();
+        for i in lines_moved {
+            let new = line_of(loaded, &loaded.rows[i], ts);
+            if let Some(at) = part.lines.iter().position(|l| l.unit_id == new.unit_id) {
+                part.lines.remove(at);
+            }
+            let at = part.lines.partition_point(|l| {
+                line_order(l, &new).then_with(|| rank(l).cmp(&rank(&new))) == Ordering::Less
+            });
+            part.lines.insert(at, new);
+        }
+        part.totals = Totals::of(&part.lines);
+        if previous_changed.contains(&o.obligation_id) {
+            part.previous = previous_totals(loaded, o.obligation_id, ts);
+        }
+        if quota_changed.contains(&o.obligation_id) {
+            part.quota = o.quota.clone();
+        }
+    }
+    b.summary = Arc::new(summary);
     Ok(())
+}
+
+/// Moves a leaf's quota figures from `old` to `new` in its node and every node above it.
+/// Returns false when a node is missing (the tree must be rolled up again).
+fn adjust(
+    o: &mut LoadedObligation,
+    tree: &[TreeUnit],
+    unit_id: i64,
+    old: (u64, u64),
+    new: (u64, u64),
+) -> bool {
+    let mut current = Some(unit_id);
+    let mut steps = 0;
+    while let Some(id) = current {
+        let Some(&k) = o.nodes.get(&id) else {
+            return false;
+        };
+        let node = &mut o.quota[k];
+        node.target = (node.target + new.0).saturating_sub(old.0);
+        node.achieved = (node.achieved + new.1).saturating_sub(old.1);
+        // The tree is in unit id order (as the units are read).
+        current = tree
+            .binary_search_by_key(&id, |u| u.unit_id)
+            .ok()
+            .and_then(|i| tree[i].parent_id);
+        steps += 1;
+        if steps > 64 {
+            break;
+        }
+    }
+    true
+}
+
+fn previous_totals(loaded: &Loaded, obligation_id: i64, ts: i64) -> Option<Totals> {
+    // Last month counts only: its lines need no names.
+    let lines: Vec<UnitLine> = loaded
+        .previous
+        .iter()
+        .filter(|r| r.obligation_id == obligation_id)
+        .map(|r| UnitLine {
+            unit_id: r.unit_id,
+            name: String::new(),
+            kind: UnitKind::Office,
+            standing: standing(r, ts),
+            facts: facts(r),
+            text: None,
+        })
+        .collect();
+    (!lines.is_empty()).then(|| Totals::of(&lines))
+}
+
+fn line_of(loaded: &Loaded, r: &PeriodRow, ts: i64) -> UnitLine {
+    let (name, kind) = loaded
+        .units
+        .get(&r.unit_id)
+        .cloned()
+        .unwrap_or((String::new(), UnitKind::Office));
+    UnitLine {
+        unit_id: r.unit_id,
+        name,
+        kind,
+        standing: standing(r, ts),
+        facts: facts(r),
+        text: r.body.clone(),
+    }
 }
 
 /// Assembles the summary from what was read, as of `ts` (UTC seconds).
 fn assemble(loaded: &Loaded, ts: i64) -> Summary {
-    let line = |r: &PeriodRow| {
-        let (name, kind) = loaded
-            .units
-            .get(&r.unit_id)
-            .cloned()
-            .unwrap_or((String::new(), UnitKind::Office));
-        UnitLine {
-            unit_id: r.unit_id,
-            name,
-            kind,
-            standing: standing(r, ts),
-            facts: facts(r),
-            text: r.body.clone(),
-        }
-    };
     let mut obligations = Vec::new();
     for o in &loaded.obligations {
         let lines: Vec<UnitLine> = loaded
             .rows
             .iter()
             .filter(|r| r.obligation_id == o.obligation_id)
-            .map(line)
+            .map(|r| line_of(loaded, r, ts))
             .collect();
         if lines.is_empty() {
             continue;
         }
-        // Last month counts only: its lines need no names.
-        let previous_lines: Vec<UnitLine> = loaded
-            .previous
-            .iter()
-            .filter(|r| r.obligation_id == o.obligation_id)
-            .map(|r| UnitLine {
-                unit_id: r.unit_id,
-                name: String::new(),
-                kind: UnitKind::Office,
-                standing: standing(r, ts),
-                facts: facts(r),
-                text: None,
-            })
-            .collect();
-        let previous = (!previous_lines.is_empty()).then(|| Totals::of(&previous_lines));
         obligations.push(Arc::new(ObligationSummary::new(
             o.key.clone(),
             o.title.clone(),
             o.shape,
             o.due,
             lines,
-            previous,
+            previous_totals(loaded, o.obligation_id, ts),
             o.quota.clone(),
         )));
     }
