@@ -582,7 +582,7 @@ async fn bench_summary() {
         for _ in 0..50 {
             warm.push(summary(&cache).await.0);
         }
-        // After a report (what a real day looks like): the data changed, the summary is built.
+        // After a report (what a real day looks like): the data changed, the summary is patched.
         // Five county meetings and five village quota reports (those roll up the tree).
         let rows = store.period_rows(i64::from(period.code())).await.unwrap();
         let mut obligations: Vec<i64> = rows.iter().map(|r| r.obligation_id).collect();
@@ -625,7 +625,7 @@ async fn bench_summary() {
             "p99 ≤ 20 ms",
         );
         line(
-            &format!("{name}: right after a new report (built again), p50 / max"),
+            &format!("{name}: right after a new report, p50 / max"),
             format!(
                 "{:.0} / {:.0} ms",
                 percentile(&cold, 0.5),
