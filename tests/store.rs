@@ -457,3 +457,65 @@ async fn the_cached_summary_always_equals_a_full_build() {
         );
     }
 }
+
+/// PostgreSQL hands out ids in one order and commits them in another: the mark of the data a
+/// cached summary is checked against must not be read while a writer holding a lower id is in
+/// flight, or that writer's report would never show. The mark waits for the writers.
+#[tokio::test]
+async fn the_summary_mark_waits_for_writers_in_flight_on_postgres() {
+    for db in all_backends("the_summary_mark_waits_for_writers_in_flight_on_postgres").await {
+        let Store::Postgres(pool) = &db.store else {
+            continue;
+        };
+        let store = &db.store;
+        import(store, &mazandaran_source(), 0).await.unwrap();
+        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+        let period = Period::new(1405, 9).unwrap();
+        let now = at("2026-12-10T08:00:00Z");
+        occurrence::ensure_period(store, period, &cal, chrono_tz::Asia::Tehran, now)
+            .await
+            .unwrap();
+        let rows = store.period_rows(140509).await.unwrap();
+        let report = ReportInput {
+            body: "برگزار شد".into(),
+            ..ReportInput::default()
+        };
+        // A writer takes a revision id and has not committed yet.
+        let mut slow = store.begin().await.unwrap();
+        slow.save_report(rows[0].occurrence_id, &report, now.timestamp())
+            .await
+            .unwrap();
+        // Someone reads the mark meanwhile: it waits (its lock request is seen waiting).
+        let reader = {
+            let store = store.clone();
+            tokio::spawn(async move { store.summary_mark().await.unwrap() })
+        };
+        let mut seen_waiting = false;
+        for _ in 0..10_000 {
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            if waiting > 0 {
+                seen_waiting = true;
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(seen_waiting, "the mark did not wait for the writer");
+        slow.commit().await.unwrap();
+        let mark = reader.await.unwrap();
+        let (latest,): (i64,) =
+            sqlx::query_as("SELECT MAX(report_revision_id) FROM report_revision")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            mark.revision, latest,
+            "the mark includes the writer's revision"
+        );
+    }
+}

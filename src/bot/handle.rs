@@ -67,6 +67,8 @@ pub struct Context {
 pub struct LazyTx<'s> {
     store: &'s Store,
     tx: Option<Tx>,
+    /// Messages were queued for the send worker to claim (not handed to it).
+    queued: bool,
 }
 
 impl LazyTx<'_> {
@@ -288,6 +290,7 @@ async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, S
     let mut tx = LazyTx {
         store: &ctx.store,
         tx: None,
+        queued: false,
     };
     let mut handled = Vec::with_capacity(run.len());
     for (row, update) in run {
@@ -318,13 +321,20 @@ async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, S
         }
         handled.push((chat, effects, claimed));
     }
-    if let Some(tx) = tx.tx {
+    if let Some(tx) = tx.tx.take() {
         tx.commit().await?;
     }
     // After the commit: the replies to the send worker; answering a button press and sending
     // a document, at most once.
+    if tx.queued {
+        ctx.outbox.notify_one();
+    }
+    let mut after = Vec::with_capacity(handled.len());
     for (chat, effects, claimed) in handled {
         ctx.direct.give(claimed);
+        after.push((chat, effects));
+    }
+    for (chat, effects) in after {
         if let Some((id, text)) = effects.callback {
             let _ = answer_callback(&ctx.bot, &id, text.as_deref()).await;
         }
@@ -670,6 +680,7 @@ async fn milestones(
         })
         .collect();
     tx.get().await?.enqueue(&messages, now.timestamp()).await?;
+    tx.queued |= !messages.is_empty();
     Ok(())
 }
 

@@ -271,7 +271,11 @@ pub async fn process(
                 }
                 scan = true;
             }
-            _ = stop.changed() => {}
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break; // the app is gone without saying stop
+                }
+            }
         }
     }
     drop(senders);

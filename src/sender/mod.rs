@@ -251,8 +251,10 @@ async fn run(
         // Refill.
         let now = Instant::now();
         let may_claim = last_claim_empty.is_none_or(|t| now.duration_since(t) >= config.poll);
+        // The database may be away for a while: the worker waits for it, it does not stop
+        // (replies handed over are claimed for it).
         if buffer.len() < capacity / 2 && may_claim {
-            let rows = store
+            let claimed = store
                 .claim(
                     platform.as_str(),
                     &worker,
@@ -260,14 +262,38 @@ async fn run(
                     config.lease.as_millis() as i64,
                     (capacity - buffer.len()) as i64,
                 )
-                .await?;
-            last_claim_empty = rows.is_empty().then_some(now);
-            buffer.extend(rows);
+                .await;
+            match claimed {
+                Ok(rows) => {
+                    last_claim_empty = rows.is_empty().then_some(now);
+                    buffer.extend(rows);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not claim messages; trying again");
+                    last_claim_empty = Some(now);
+                }
+            }
         }
         if now.duration_since(last_renew) >= config.lease / 3 {
-            store
+            // Renew this worker's claims, and return to the queue those of workers that died
+            // (another process on PostgreSQL, or this one's before a restart).
+            let renewed = store
                 .renew_claims(&worker, clock.now_ms() + config.lease.as_millis() as i64)
-                .await?;
+                .await;
+            let released = store.release_claims(None, clock.now_ms()).await;
+            match (renewed, released) {
+                (Ok(_), Ok(n)) if n > 0 => {
+                    tracing::warn!(
+                        released = n,
+                        "claims of a worker that died went back to the queue"
+                    );
+                }
+                (Ok(_), Ok(_)) => {}
+                (Err(e), _) | (_, Err(e)) => {
+                    // A lease is three renewals long: the next one is in time.
+                    tracing::error!(error = %e, "could not renew claims; trying at the next turn");
+                }
+            }
             last_renew = now;
         }
         // The first message whose chat is free.

@@ -204,7 +204,18 @@ impl Store {
                 let guard = s.writer.clone().lock_owned().await;
                 Tx::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?, guard)
             }
-            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Store::Postgres(p) => {
+                // PostgreSQL only: ids are handed out in one order and committed in another.
+                // Every writer holds this lock shared until it commits, and whoever reads the
+                // latest ids as a mark of the data (see `Store::summary_mark`) takes it
+                // exclusively first: then every id up to those read is committed.
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
+                    .bind(WRITERS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
         })
     }
 
@@ -244,6 +255,9 @@ impl Tx {
 
 /// The advisory lock key of the scheduler's tick ("setad:tick").
 const TICK_LOCK: i64 = 0x5e7a_d71c;
+
+/// The advisory lock PostgreSQL writers hold shared (see [`Store::begin`]).
+pub(crate) const WRITERS_LOCK: i64 = 0x5e7a_d7a1;
 
 impl Store {
     /// Runs `work` holding the tick lock, or returns `None` if another process holds it.

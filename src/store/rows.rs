@@ -293,8 +293,21 @@ impl Store {
         let sql = "SELECT COALESCE((SELECT MAX(report_revision_id) FROM report_revision), 0), \
                    COALESCE((SELECT MAX(occurrence_id) FROM occurrence), 0), \
                    COALESCE((SELECT MAX(audit_id) FROM audit), 0)";
-        let (revision, occurrence, audit): (i64, i64, i64) =
-            with_pool!(self, p => sqlx::query_as(sql).fetch_one(p).await?);
+        let (revision, occurrence, audit): (i64, i64, i64) = match self {
+            Store::Sqlite(s) => sqlx::query_as(sql).fetch_one(s.pool()).await?,
+            Store::Postgres(p) => {
+                // PostgreSQL only: wait for the writers in flight (they hold WRITERS_LOCK
+                // shared), so that no lower id is still to be committed after this read.
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(super::WRITERS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                let mark = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                mark
+            }
+        };
         Ok(SummaryMark {
             revision,
             occurrence,
