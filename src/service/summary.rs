@@ -382,7 +382,14 @@ async fn patch(store: &Store, b: &mut Built, ts: i64) -> Result<(), StoreError> 
         }
     }
 
-    let mut summary = Summary::clone(&b.summary);
+    // The summary is patched in place when nobody else holds it (then its parts are not
+    // copied either); otherwise a copy of the part that changes is.
+    let placeholder = Arc::new(Summary {
+        period: loaded.period,
+        obligations: Vec::new(),
+    });
+    let mut summary = Arc::try_unwrap(std::mem::replace(&mut b.summary, placeholder))
+        .unwrap_or_else(|shared| Summary::clone(&shared));
     for o in &loaded.obligations {
         let lines_moved: Vec<usize> = moved
             .iter()
