@@ -215,44 +215,9 @@ pub(super) async fn enqueue_in(
 ) -> Result<u64, StoreError> {
     let mut added = 0;
     for chunk in messages.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
-                 priority, state, payload, attempts, not_before, created_at, updated_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let b = i * 12;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12,
-                b + 12
-            ));
-        }
-        sql.push_str(" ON CONFLICT (dedup_key) DO NOTHING");
-        let n = with_tx!(tx, c => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
-            for m in chunk {
-                q = q
-                    .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
-                    .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
-                    .bind(m.state).bind(&m.payload).bind(m.not_before).bind(now);
-            }
-            q.execute(&mut *c).await?.rows_affected()
-        });
-        added += n;
+        let sql = insert_messages(chunk.len(), "");
+        added += with_tx!(tx, c => bind_messages(sqlx::query(AssertSqlSafe(sql.as_str())), chunk, now, None)
+            .execute(&mut *c).await?.rows_affected());
     }
     Ok(added)
 }
@@ -267,50 +232,77 @@ pub(super) async fn enqueue_claimed_in(
     worker: &str,
     until_ms: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
+    use sqlx::FromRow;
     let mut added = Vec::with_capacity(messages.len());
     for chunk in messages.chunks(CHUNK) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = 4 + i * 10;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'sending', ${}, 0, ${}, $1, $1, $2, $3)",
-                    b,
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
-             priority, state, payload, attempts, not_before, created_at, updated_at, claimed_by, \
-             claimed_until) VALUES {} ON CONFLICT (dedup_key) DO NOTHING \
-             RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload",
-            values.join(", ")
+        let sql = insert_messages(
+            chunk.len(),
+            " RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload",
         );
+        let claim = Some((worker, until_ms));
         let rows: Vec<Claimed> = with_tx!(tx, c => {
-            let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .bind(now)
-                .bind(worker)
-                .bind(until_ms);
-            for m in chunk {
-                q = q
-                    .bind(&m.dedup_key).bind(&m.platform).bind(m.chat_id).bind(m.member_id)
-                    .bind(&m.kind).bind(m.occurrence_id).bind(&m.body).bind(m.priority)
-                    .bind(&m.payload).bind(m.not_before);
-            }
-            q.fetch_all(&mut *c).await?
+            let q = bind_messages(sqlx::query(AssertSqlSafe(sql.as_str())), chunk, now, claim);
+            q.fetch_all(&mut *c).await?.iter().map(Claimed::from_row).collect::<Result<_, _>>()?
         });
         added.extend(rows);
     }
     added.sort_by_key(|r| r.outbox_id);
     Ok(added)
+}
+
+/// `INSERT` of `n` messages: `$1` the time, `$2` and `$3` the claim (worker, until; NULL for
+/// none), then eleven parameters a message ([`bind_messages`]); a key already queued is
+/// skipped.
+fn insert_messages(n: usize, returning: &str) -> String {
+    let values: Vec<String> = (0..n)
+        .map(|i| {
+            let p: Vec<String> = (0..11).map(|k| format!("${}", 4 + i * 11 + k)).collect();
+            format!("({}, 0, {}, $1, $1, $2, $3)", p[..10].join(", "), p[10])
+        })
+        .collect();
+    format!(
+        "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
+         priority, state, payload, attempts, not_before, created_at, updated_at, claimed_by, \
+         claimed_until) VALUES {} ON CONFLICT (dedup_key) DO NOTHING{returning}",
+        values.join(", ")
+    )
+}
+
+/// Binds the parameters of [`insert_messages`]; claimed messages are `sending`.
+fn bind_messages<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
+    messages: &'q [NewMessage],
+    now: i64,
+    claim: Option<(&'q str, i64)>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q = q
+        .bind(now)
+        .bind(claim.map(|c| c.0))
+        .bind(claim.map(|c| c.1));
+    for m in messages {
+        let state = if claim.is_some() { "sending" } else { m.state };
+        q = q
+            .bind(&m.dedup_key)
+            .bind(&m.platform)
+            .bind(m.chat_id)
+            .bind(m.member_id)
+            .bind(&m.kind)
+            .bind(m.occurrence_id)
+            .bind(&m.body)
+            .bind(m.priority)
+            .bind(state)
+            .bind(&m.payload)
+            .bind(m.not_before);
+    }
+    q
 }
 
 impl Store {
