@@ -151,7 +151,6 @@ pub async fn build(
 }
 
 /// What a summary is assembled from, as read from the database.
-#[derive(Clone)]
 struct Loaded {
     period: Period,
     /// Until when (UTC seconds) it holds if no data changes: the next due time of the period
@@ -169,7 +168,6 @@ struct Loaded {
     rank: HashMap<(i64, i64), usize>,
 }
 
-#[derive(Clone)]
 struct LoadedObligation {
     obligation_id: i64,
     key: String,
