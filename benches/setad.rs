@@ -6,6 +6,11 @@
 //! `SETAD_BENCH_POSTGRES_URL` (a server for the PostgreSQL `/summary` figure).
 //! The same binary, re-run with `bare-fanout` or `bare-bot`, is the bare teloxide floor.
 
+use setad::domain::Lang;
+use setad::domain::member::{Platform, Role};
+use setad::domain::obligation::OccurrenceStatus;
+use setad::domain::unit::UnitKind;
+use setad::store::NewMember;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Child, Command};
@@ -128,20 +133,22 @@ async fn database(dir: &Path, members: usize) -> (Store, String) {
         .await
         .unwrap()
         .into_iter()
-        .filter(|u| u.kind == "county")
+        .filter(|u| u.kind == UnitKind::County)
         .map(|u| u.unit_id)
         .collect();
     let mut tx = store.begin().await.unwrap();
     for i in 0..members {
         let chat = 1_000_000 + i as i64;
         tx.upsert_member(
-            "telegram",
-            chat,
-            chat,
-            counties[i % counties.len()],
-            "governor",
-            "فرماندار",
-            "fa",
+            &NewMember {
+                platform: Platform::Telegram,
+                user_id: chat,
+                chat_id: chat,
+                unit_id: counties[i % counties.len()],
+                role: Role::Governor,
+                display_name: "فرماندار",
+                lang: Lang::Fa,
+            },
             0,
         )
         .await
@@ -591,7 +598,7 @@ async fn bench_summary() {
             .iter()
             .flat_map(|o| {
                 rows.iter()
-                    .filter(move |r| r.status == "open" && r.obligation_id == *o)
+                    .filter(move |r| r.status == OccurrenceStatus::Open && r.obligation_id == *o)
                     .map(|r| r.occurrence_id)
                     .take(5)
             })

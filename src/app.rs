@@ -10,6 +10,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::scheduler::Scheduler;
 use crate::sender::{Sender, SenderConfig};
+use crate::service::Services;
 use crate::service::tick::TickConfig;
 use crate::store::Store;
 
@@ -44,11 +45,22 @@ impl App {
                 "messages claimed by an earlier run go back to the queue"
             );
         }
+        let compose = crate::render::composer();
+        let svc = Services::new(
+            store.clone(),
+            config.tz,
+            config.weekend.clone(),
+            compose.clone(),
+        );
         let mut senders = Vec::new();
         for p in &config.platforms {
-            let bot = crate::platform::bot(p, Duration::from_secs(10))?;
-            let mut sender_config =
-                SenderConfig::new(p.platform, p.rates.overall, p.rates.per_chat);
+            let bot = crate::platform::bot(&p.token, &p.api_url, Duration::from_secs(10))?;
+            let mut sender_config = SenderConfig::new(
+                p.platform,
+                p.rates.overall,
+                p.rates.per_chat,
+                compose.clone(),
+            );
             sender_config.concurrency = config.send_concurrency;
             senders.push(Sender::start(
                 store.clone(),
@@ -61,9 +73,12 @@ impl App {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut webhook_contexts = Vec::new();
-        let summaries = std::sync::Arc::new(crate::service::summary::SummaryCache::default());
         for (p, sender) in config.platforms.iter().zip(&senders) {
-            let bot = crate::platform::bot(p, config.poll_timeout + Duration::from_secs(15))?;
+            let bot = crate::platform::bot(
+                &p.token,
+                &p.api_url,
+                config.poll_timeout + Duration::from_secs(15),
+            )?;
             let me = loop {
                 match crate::bot::get_me(&bot, p.platform).await {
                     Ok(me) => break me,
@@ -79,17 +94,14 @@ impl App {
             tracing::info!(platform = %p.platform, username = %me.username(), "connected");
             crate::bot::set_commands(&bot, p.platform).await;
             let ctx = crate::bot::Context {
-                store: store.clone(),
+                svc: svc.clone(),
                 platform: p.platform,
                 bot,
                 username: me.username().to_owned(),
-                tz: config.tz,
-                weekend: config.weekend.clone(),
                 default_lang: config.locale,
                 clock: clock.clone(),
                 outbox: sender.waker(),
                 direct: sender.direct(),
-                summaries: summaries.clone(),
                 unreadable: crate::bot::unreadable_counter(),
             };
             let (arrivals, arrived) = tokio::sync::mpsc::unbounded_channel();
@@ -127,6 +139,7 @@ impl App {
             tz: config.tz,
             weekend: config.weekend.clone(),
             grace: config.grace,
+            compose,
         };
         let wakers = senders.iter().map(Sender::waker).collect();
         let scheduler = Scheduler::start(

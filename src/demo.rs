@@ -159,6 +159,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         tz,
         weekend: vec![chrono::Weekday::Fri],
         grace: chrono::Duration::hours(48),
+        compose: crate::render::composer(),
     };
     let clock = Clock::manual(Utc::now());
     let double = Double::start(DoubleConfig::flavoured(flavour)).await?;
@@ -214,7 +215,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         .units()
         .await?
         .into_iter()
-        .filter(|u| u.kind == "county")
+        .filter(|u| u.kind == crate::domain::unit::UnitKind::County)
         .collect();
     let mut governors = Vec::new();
     for (i, county) in counties.iter().enumerate() {

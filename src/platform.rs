@@ -11,13 +11,12 @@
 
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ReplyParameters};
 use teloxide::{ApiError, Bot, RequestError};
 
-use crate::config::PlatformConfig;
 use crate::domain::member::Platform;
 
 /// What became of one send.
@@ -348,14 +347,15 @@ pub fn deep_link(platform: Platform, bot: &str, code: &str) -> String {
     }
 }
 
-/// A teloxide `Bot` for the configured platform, with a request timeout of `timeout`.
-pub fn bot(config: &PlatformConfig, timeout: Duration) -> anyhow::Result<Bot> {
+/// A teloxide `Bot` with `token` on the Bot API at `api_url` (no `/bot` suffix), with a request
+/// timeout of `timeout`.
+pub fn bot(token: &SecretString, api_url: &str, timeout: Duration) -> anyhow::Result<Bot> {
     let client = teloxide::net::default_reqwest_settings()
         .timeout(timeout)
         .pool_max_idle_per_host(64)
         .build()?;
-    let url = reqwest_url(&config.api_url)?;
-    Ok(Bot::with_client(config.token.expose_secret(), client).set_api_url(url))
+    let url = reqwest_url(api_url)?;
+    Ok(Bot::with_client(token.expose_secret(), client).set_api_url(url))
 }
 
 fn reqwest_url(url: &str) -> anyhow::Result<reqwest::Url> {

@@ -312,10 +312,10 @@ async fn conversation(flavour: Flavour) {
     );
 }
 
-fn flavour_name(flavour: Flavour) -> &'static str {
+fn flavour_name(flavour: Flavour) -> setad::domain::member::Platform {
     match flavour {
-        Flavour::Telegram => "telegram",
-        Flavour::Bale => "bale",
+        Flavour::Telegram => setad::domain::member::Platform::Telegram,
+        Flavour::Bale => setad::domain::member::Platform::Bale,
     }
 }
 

@@ -80,6 +80,7 @@ async fn the_month_reaches_every_county_once_nudges_the_silent_and_escalates_the
         tz: chrono_tz::Asia::Tehran,
         weekend: vec![chrono::Weekday::Fri],
         grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
     };
     tick(&db.store, &config, at("2026-11-11T08:30:00Z"))
         .await

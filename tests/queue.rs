@@ -2,6 +2,11 @@
 
 mod common;
 
+use setad::domain::Lang;
+use setad::domain::member::{Platform, Role};
+use setad::domain::notice::MessageKind;
+use setad::domain::unit::UnitKind;
+use setad::store::NewMember;
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Weekday};
@@ -15,6 +20,7 @@ fn config() -> TickConfig {
         tz: chrono_tz::Asia::Tehran,
         weekend: vec![Weekday::Fri],
         grace: Duration::hours(48),
+        compose: setad::render::composer(),
     }
 }
 
@@ -25,34 +31,51 @@ async fn setup(store: &Store) {
     let units = store.units().await.unwrap();
     let id = |key: &str| units.iter().find(|u| u.key == key).unwrap().unit_id;
     let mut tx = store.begin().await.unwrap();
-    for (i, u) in units.iter().filter(|u| u.kind == "county").enumerate() {
+    for (i, u) in units
+        .iter()
+        .filter(|u| u.kind == UnitKind::County)
+        .enumerate()
+    {
         let chat = 1000 + i as i64;
         tx.upsert_member(
-            "telegram", chat, chat, u.unit_id, "governor", &u.name, "fa", 0,
+            &NewMember {
+                platform: Platform::Telegram,
+                user_id: chat,
+                chat_id: chat,
+                unit_id: u.unit_id,
+                role: Role::Governor,
+                display_name: &u.name,
+                lang: Lang::Fa,
+            },
+            0,
         )
         .await
         .unwrap();
     }
     tx.upsert_member(
-        "telegram",
-        2000,
-        2000,
-        id("dg-political"),
-        "staff",
-        "کارشناس",
-        "fa",
+        &NewMember {
+            platform: Platform::Telegram,
+            user_id: 2000,
+            chat_id: 2000,
+            unit_id: id("dg-political"),
+            role: Role::Staff,
+            display_name: "کارشناس",
+            lang: Lang::Fa,
+        },
         0,
     )
     .await
     .unwrap();
     tx.upsert_member(
-        "bale",
-        3000,
-        3000,
-        id("fund"),
-        "fund",
-        "مدیر صندوق",
-        "en",
+        &NewMember {
+            platform: Platform::Bale,
+            user_id: 3000,
+            chat_id: 3000,
+            unit_id: id("fund"),
+            role: Role::Fund,
+            display_name: "مدیر صندوق",
+            lang: Lang::En,
+        },
         0,
     )
     .await
@@ -62,17 +85,17 @@ async fn setup(store: &Store) {
 
 async fn pending_chats(store: &Store, kind: &str) -> BTreeSet<i64> {
     let rows = store
-        .claim("telegram", "test", i64::MAX / 2, 1000, 10_000)
+        .claim(Platform::Telegram, "test", i64::MAX / 2, 1000, 10_000)
         .await
         .unwrap();
     let bale = store
-        .claim("bale", "test", i64::MAX / 2, 1000, 10_000)
+        .claim(Platform::Bale, "test", i64::MAX / 2, 1000, 10_000)
         .await
         .unwrap();
     let chats = rows
         .iter()
         .chain(&bale)
-        .filter(|r| r.kind == kind)
+        .filter(|r| r.kind.as_str() == kind)
         .map(|r| r.chat_id)
         .collect();
     // Put them back.
@@ -105,7 +128,7 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once() {
         let reminded = pending_chats(store, "remind").await;
         assert_eq!(reminded, (1000..1022).collect());
         let body = store
-            .claim("telegram", "peek", i64::MAX / 2, 1, 1)
+            .claim(Platform::Telegram, "peek", i64::MAX / 2, 1, 1)
             .await
             .unwrap()
             .remove(0)
@@ -144,7 +167,7 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once() {
         let amol_chat = 1000
             + units
                 .iter()
-                .filter(|u| u.kind == "county")
+                .filter(|u| u.kind == UnitKind::County)
                 .position(|u| u.key == "amol")
                 .unwrap() as i64;
         assert_eq!(nudged.len(), 20);
@@ -158,17 +181,17 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once() {
             .unwrap();
         assert_eq!(r.escalations, 3, "{r:?}");
         let claimed = store
-            .claim("telegram", "t", i64::MAX / 2, 1000, 100)
+            .claim(Platform::Telegram, "t", i64::MAX / 2, 1000, 100)
             .await
             .unwrap();
         let claimed_bale = store
-            .claim("bale", "t", i64::MAX / 2, 1000, 100)
+            .claim(Platform::Bale, "t", i64::MAX / 2, 1000, 100)
             .await
             .unwrap();
         let escalations: Vec<_> = claimed
             .iter()
             .chain(&claimed_bale)
-            .filter(|m| m.kind == "escalate" && m.body.contains("(R3)"))
+            .filter(|m| m.kind == MessageKind::Escalate && m.body.contains("(R3)"))
             .collect();
         assert_eq!(
             escalations
@@ -234,13 +257,19 @@ async fn what_fell_due_while_down_is_caught_up_within_the_grace_and_missed_after
             assert!(r.missed >= 20, "{r:?}");
             assert_eq!(counts.missed, before.missed + r.missed as i64);
             let sendable = store
-                .claim("telegram", "t", at(back).timestamp_millis(), 1000, 1000)
+                .claim(
+                    Platform::Telegram,
+                    "t",
+                    at(back).timestamp_millis(),
+                    1000,
+                    1000,
+                )
                 .await
                 .unwrap();
             let azar: Vec<_> = sendable.iter().filter(|m| m.body.contains("آذر")).collect();
             assert_eq!(azar.len(), if within { 22 } else { 0 });
             assert!(
-                sendable.iter().all(|m| m.kind == "remind"),
+                sendable.iter().all(|m| m.kind == MessageKind::Remind),
                 "nothing old is sent late"
             );
             // Nothing is enqueued twice, missed or not.
@@ -269,8 +298,8 @@ async fn claims_are_exclusive_and_outcomes_are_recorded() {
         let now = at("2026-11-22T05:30:00Z").timestamp_millis();
         // Two workers claiming at once never get the same row.
         let (a, b) = tokio::join!(
-            store.claim("telegram", "a", now, 60_000, 15),
-            store.claim("telegram", "b", now, 60_000, 15)
+            store.claim(Platform::Telegram, "a", now, 60_000, 15),
+            store.claim(Platform::Telegram, "b", now, 60_000, 15)
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.len() + b.len(), 22, "{} + {}", a.len(), b.len());
@@ -305,14 +334,14 @@ async fn claims_are_exclusive_and_outcomes_are_recorded() {
         // The retried one is not due before its time.
         assert!(
             store
-                .claim("telegram", "c", now + 4_000, 60_000, 10)
+                .claim(Platform::Telegram, "c", now + 4_000, 60_000, 10)
                 .await
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
             store
-                .claim("telegram", "c", now + 5_000, 60_000, 10)
+                .claim(Platform::Telegram, "c", now + 5_000, 60_000, 10)
                 .await
                 .unwrap()
                 .len(),
@@ -377,11 +406,11 @@ async fn the_fund_gets_a_daily_digest_of_new_reports_once() {
             0
         );
         let digests: Vec<_> = store
-            .claim("bale", "t", i64::MAX / 2, 1000, 100)
+            .claim(Platform::Bale, "t", i64::MAX / 2, 1000, 100)
             .await
             .unwrap()
             .into_iter()
-            .filter(|m| m.kind == "digest")
+            .filter(|m| m.kind == MessageKind::Digest)
             .collect();
         assert_eq!(digests.len(), 1);
         assert_eq!(digests[0].chat_id, 3000);

@@ -3,6 +3,7 @@
 
 mod common;
 
+use setad::domain::unit::UnitKind;
 use std::collections::BTreeSet;
 use std::io::Cursor;
 
@@ -65,7 +66,7 @@ async fn importing_the_same_file_twice_changes_nothing() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|u| u.kind == "county")
+            .filter(|u| u.kind == UnitKind::County)
             .count();
         assert_eq!(counties, 22, "{}", db.store.backend());
         let before = snapshot(&db.store).await;

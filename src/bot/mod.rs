@@ -8,11 +8,19 @@
 //! the webhook's 200). Handlers run on a fixed number of workers, each update of a chat on the
 //! same worker (in order), and mark their update handled in the transaction of their effects.
 //!
-//! Layout: [`command`] parses commands, [`handle`] decides and writes, this module moves
-//! updates. Platform differences stay in [`crate::platform`].
+//! The bot is an adapter: it reads an update, calls a service, and says the outcome. It holds
+//! no SQL and no business rule, and reaches the store only through [`crate::service`].
+//!
+//! Layout: [`command`] parses commands; [`dispatch`] reads stored updates and runs their
+//! handlers in units of work; [`handlers`] reads messages and button presses, [`commands`] has
+//! one function per command, [`text`] words their outcomes; [`webhook`] receives updates by
+//! HTTP; this module polls. Platform differences stay in [`crate::platform`].
 
 pub mod command;
-pub mod handle;
+mod commands;
+pub mod dispatch;
+mod handlers;
+mod text;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -20,21 +28,44 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 
+use crate::clock::Clock;
 use crate::domain::Lang;
 use crate::domain::member::Platform;
 use crate::platform::{Delivery, call, complete_me};
-use crate::store::{InboxRow, NewUpdate, Store, StoreError};
+use crate::service::inbox::{self, Arrival};
+use crate::service::notify::Direct;
+use crate::service::{InboxRow, Services, StoreError};
 use crate::t;
 
-pub use handle::Context;
+pub use text::{help, role_name};
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct Context {
+    /// The use cases.
+    pub svc: Services,
+    /// The platform served.
+    pub platform: Platform,
+    /// The teloxide bot of the platform.
+    pub bot: teloxide::Bot,
+    /// The bot's username (commands addressed to another bot are ignored).
+    pub username: String,
+    /// The language of people not yet known.
+    pub default_lang: Lang,
+    /// The clock.
+    pub clock: Clock,
+    /// Wakes the send queue after messages are queued.
+    pub outbox: Arc<Notify>,
+    /// Takes the answers, claimed for it in the handler's unit of work.
+    pub direct: Direct,
+    /// Updates that could not be read.
+    pub unreadable: Arc<AtomicU64>,
+}
 
 /// How many workers handle updates at once.
 pub const WORKERS: usize = 4;
-
-/// The advisory lock key of the poller of a platform ("setad:poll" + the platform).
-const POLL_LOCK: i64 = 0x5e7a_d700;
 
 /// Asks the messenger who the bot is (`getMe`, completed for Bale).
 pub async fn get_me(
@@ -89,17 +120,17 @@ pub type Arrivals = mpsc::UnboundedSender<Vec<InboxRow>>;
 /// Stores raw updates; returns the next offset (the highest id + 1) and the rows that were
 /// new. The updates are only acknowledged after they are stored.
 pub async fn store_raw(
-    store: &Store,
+    svc: &Services,
     platform: Platform,
     updates: &[Value],
     now_ms: i64,
 ) -> Result<(Option<i64>, Vec<InboxRow>), StoreError> {
-    let rows: Vec<NewUpdate> = updates
+    let rows: Vec<Arrival> = updates
         .iter()
         .filter_map(|u| {
-            Some(NewUpdate {
+            Some(Arrival {
                 update_id: u["update_id"].as_i64()?,
-                chat_id: handle::chat_of(u),
+                chat_id: dispatch::chat_of(u),
                 payload: u.to_string(),
             })
         })
@@ -107,9 +138,7 @@ pub async fn store_raw(
     if rows.len() < updates.len() {
         tracing::error!(%platform, "an update without an update_id was skipped: {updates:?}");
     }
-    let stored = store
-        .store_updates(platform.as_str(), &rows, now_ms)
-        .await?;
+    let stored = inbox::store(&svc.store, platform, &rows, now_ms).await?;
     let next = rows.iter().map(|u| u.update_id).max().map(|m| m + 1);
     Ok((next, stored))
 }
@@ -127,7 +156,7 @@ pub async fn poll(
     // where several processes may share the database, the one holding the lock polls and the
     // others wait to take over.
     let _poller = loop {
-        match ctx.store.try_hold_lock(POLL_LOCK + platform as i64).await {
+        match inbox::poll_lock(&ctx.svc.store, platform).await {
             Ok(Some(lock)) => break lock,
             Ok(None) => tracing::debug!(%platform, "another process polls; waiting"),
             Err(e) => tracing::warn!(%platform, error = %e, "cannot take the polling lock"),
@@ -137,7 +166,7 @@ pub async fn poll(
             _ = stop.changed() => return,
         }
     };
-    let mut offset = match ctx.store.last_update_id(platform.as_str()).await {
+    let mut offset = match inbox::last_update_id(&ctx.svc.store, platform).await {
         Ok(Some(id)) => id + 1,
         _ => 0,
     };
@@ -160,7 +189,7 @@ pub async fn poll(
                     continue;
                 }
                 loop {
-                    match store_raw(&ctx.store, platform, &updates, ctx.clock.now_ms()).await {
+                    match store_raw(&ctx.svc, platform, &updates, ctx.clock.now_ms()).await {
                         Ok((next, stored)) => {
                             if let Some(next) = next {
                                 offset = offset.max(next);
@@ -197,7 +226,7 @@ pub async fn poll(
 /// second for what was stored but not handed over, and wholly every minute for what was given
 /// up on), and hands each to the worker of its chat, so that a chat's updates are handled in
 /// order. A worker handles what has gathered in its queue together (see
-/// [`handle::handle_all`]). Runs until `stop` turns true, then lets the workers finish.
+/// [`dispatch::handle_all`]). Runs until `stop` turns true, then lets the workers finish.
 pub async fn process(
     ctx: Context,
     mut arrivals: mpsc::UnboundedReceiver<Vec<InboxRow>>,
@@ -207,20 +236,20 @@ pub async fn process(
     let mut senders = Vec::with_capacity(WORKERS);
     let mut workers = Vec::with_capacity(WORKERS);
     for _ in 0..WORKERS {
-        let (tx, mut rx) = mpsc::channel::<InboxRow>(4 * handle::BATCH);
+        let (tx, mut rx) = mpsc::channel::<InboxRow>(4 * dispatch::BATCH);
         let ctx = ctx.clone();
         let given_up_tx = given_up_tx.clone();
         senders.push(tx);
         workers.push(tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut rows = vec![first];
-                while rows.len() < handle::BATCH {
+                while rows.len() < dispatch::BATCH {
                     match rx.try_recv() {
                         Ok(row) => rows.push(row),
                         Err(_) => break,
                     }
                 }
-                let failed = handle::handle_all(&ctx, rows).await;
+                let failed = dispatch::handle_all(&ctx, rows).await;
                 if !failed.is_empty() {
                     let _ = given_up_tx.send(failed);
                 }
@@ -235,7 +264,7 @@ pub async fn process(
     let mut ticks = 0u64;
     'run: loop {
         while scan {
-            match ctx.store.unhandled(ctx.platform.as_str(), after, 512).await {
+            match inbox::unhandled(&ctx.svc.store, ctx.platform, after, 512).await {
                 Ok(rows) => {
                     scan = rows.len() == 512;
                     for row in rows {

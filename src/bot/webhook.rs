@@ -18,7 +18,7 @@ use tokio::sync::watch;
 
 use crate::domain::member::Platform;
 use crate::platform::call;
-use crate::store::Store;
+use crate::service::Services;
 
 use super::Context;
 
@@ -30,7 +30,7 @@ struct Endpoint {
 }
 
 struct Shared {
-    store: Store,
+    svc: Services,
     clock: crate::clock::Clock,
     endpoints: HashMap<String, Endpoint>,
 }
@@ -69,7 +69,7 @@ async fn receive(
         return StatusCode::BAD_REQUEST;
     };
     match super::store_raw(
-        &shared.store,
+        &shared.svc,
         endpoint.platform,
         std::slice::from_ref(&update),
         shared.clock.now_ms(),
@@ -97,9 +97,9 @@ pub async fn serve(
     listen: SocketAddr,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let store = contexts
+    let svc = contexts
         .first()
-        .map(|(c, _)| c.store.clone())
+        .map(|(c, _)| c.svc.clone())
         .ok_or_else(|| anyhow::anyhow!("no platform"))?;
     let clock = contexts[0].0.clock.clone();
     let mut endpoints = HashMap::new();
@@ -128,7 +128,7 @@ pub async fn serve(
         );
     }
     let shared = Arc::new(Shared {
-        store,
+        svc,
         clock,
         endpoints,
     });

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod member;
+pub mod notice;
 pub mod obligation;
 pub mod report;
 pub mod schedule;
@@ -52,3 +53,36 @@ impl Lang {
         }
     }
 }
+
+/// A stored name that is not one of a type's values (a hand-edited row, or a bug): the store
+/// reports it as corrupt rather than guessing a default.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a {what}")]
+pub struct Unrecognised {
+    /// What was expected ("role", "platform", …).
+    pub what: &'static str,
+    /// The value found.
+    pub value: String,
+}
+
+/// `TryFrom<String>` through the type's `parse`, for rows decoded by the store.
+macro_rules! stored_name {
+    ($ty:ty, $what:literal) => {
+        impl TryFrom<String> for $ty {
+            type Error = $crate::domain::Unrecognised;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                <$ty>::parse(&value).ok_or($crate::domain::Unrecognised { what: $what, value })
+            }
+        }
+    };
+}
+
+stored_name!(Lang, "language");
+stored_name!(member::Platform, "platform");
+stored_name!(member::Role, "role");
+stored_name!(unit::UnitKind, "unit kind");
+stored_name!(obligation::Shape, "obligation shape");
+stored_name!(obligation::Involvement, "involvement");
+stored_name!(obligation::OccurrenceStatus, "occurrence status");
+stored_name!(notice::MessageKind, "message kind");

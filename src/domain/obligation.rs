@@ -79,6 +79,44 @@ impl Involvement {
     }
 }
 
+/// Where an occurrence stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OccurrenceStatus {
+    /// Not reported yet.
+    Open,
+    /// Reported by its due time.
+    Reported,
+    /// Reported after its due time.
+    Late,
+    /// Never reported (kept for history).
+    Missed,
+}
+
+impl OccurrenceStatus {
+    /// Every status.
+    pub const ALL: [OccurrenceStatus; 4] = [
+        OccurrenceStatus::Open,
+        OccurrenceStatus::Reported,
+        OccurrenceStatus::Late,
+        OccurrenceStatus::Missed,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OccurrenceStatus::Open => "open",
+            OccurrenceStatus::Reported => "reported",
+            OccurrenceStatus::Late => "late",
+            OccurrenceStatus::Missed => "missed",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// A local time of day, minutes after midnight (0..1440).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -20,19 +20,19 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use teloxide::Bot;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::clock::Clock;
-use crate::domain::Lang;
 use crate::domain::member::Platform;
+use crate::domain::notice::Compose;
+use crate::platform::Outgoing;
 use crate::platform::{Delivery, send};
-use crate::service::tick::priority;
-use crate::store::{Claimed, NewMessage, Outcome, Store, StoreError};
-use crate::t;
+use crate::service::alerts;
+use crate::service::notify::Direct;
+use crate::store::{Claimed, Outcome, Payload, Store, StoreError};
 
 pub use governor::Governor;
 
@@ -59,11 +59,18 @@ pub struct SenderConfig {
     pub max_backoff: Duration,
     /// How often an idle worker looks for new messages.
     pub poll: Duration,
+    /// The wording of the alerts the worker raises (a member it can no longer reach).
+    pub compose: Arc<dyn Compose>,
 }
 
 impl SenderConfig {
     /// Defaults for `platform` at the given rates.
-    pub fn new(platform: Platform, rate: f64, chat_rate: f64) -> SenderConfig {
+    pub fn new(
+        platform: Platform,
+        rate: f64,
+        chat_rate: f64,
+        compose: Arc<dyn Compose>,
+    ) -> SenderConfig {
         SenderConfig {
             platform,
             rate,
@@ -75,6 +82,7 @@ impl SenderConfig {
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(15 * 60),
             poll: Duration::from_millis(500),
+            compose,
         }
     }
 }
@@ -90,29 +98,6 @@ pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Dur
 struct Done {
     row: Claimed,
     result: Delivery,
-}
-
-/// Hands messages straight to a running worker, skipping the queue's claim: the writer
-/// enqueues them already claimed by the worker (in the transaction of its other effects) and
-/// gives them over after the commit. If the process dies in between, the claim lapses and the
-/// queue sends them. Replies to people travel this way, so a confirmation is sent at once.
-#[derive(Clone, Debug)]
-pub struct Direct {
-    /// The worker the messages are claimed for.
-    pub worker: String,
-    /// How long such a claim holds.
-    pub lease: Duration,
-    rows: mpsc::UnboundedSender<Claimed>,
-}
-
-impl Direct {
-    /// Gives claimed messages to the worker (messages it will not take any more, because it
-    /// stopped, go back to the queue with its other claims or when their lease lapses).
-    pub fn give(&self, rows: Vec<Claimed>) {
-        for row in rows {
-            let _ = self.rows.send(row);
-        }
-    }
 }
 
 /// A running worker.
@@ -134,12 +119,7 @@ impl Sender {
             std::process::id(),
             rand::rng().random::<u32>()
         );
-        let (rows, direct_rx) = mpsc::unbounded_channel();
-        let direct = Direct {
-            worker: worker.clone(),
-            lease: config.lease,
-            rows,
-        };
+        let (direct, direct_rx) = Direct::new(worker.clone(), config.lease);
         let task = tokio::spawn(run(
             store,
             bot,
@@ -209,7 +189,13 @@ async fn run(
     let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
     let (record_tx, record_rx) = mpsc::unbounded_channel::<(Outcome, Option<(i64, String)>)>();
-    let recorder = tokio::spawn(record(store.clone(), record_rx, clock.clone(), platform));
+    let recorder = tokio::spawn(record(
+        store.clone(),
+        record_rx,
+        clock.clone(),
+        platform,
+        config.compose.clone(),
+    ));
 
     let mut buffer: VecDeque<Claimed> = VecDeque::new();
     // How many messages at the front of `buffer` were handed over directly.
@@ -256,7 +242,7 @@ async fn run(
         if buffer.len() < capacity / 2 && may_claim {
             let claimed = store
                 .claim(
-                    platform.as_str(),
+                    platform,
                     &worker,
                     clock.now_ms(),
                     config.lease.as_millis() as i64,
@@ -352,7 +338,7 @@ async fn run(
         let bot = bot.clone();
         let done_tx = done_tx.clone();
         tokio::spawn(async move {
-            let result = send(&bot, platform, &row.outgoing()).await;
+            let result = send(&bot, platform, &outgoing(&row)).await;
             drop(permit);
             let _ = done_tx.send(Done { row, result });
         });
@@ -487,6 +473,7 @@ async fn record(
     mut rx: mpsc::UnboundedReceiver<(Outcome, Option<(i64, String)>)>,
     clock: Clock,
     platform: Platform,
+    compose: Arc<dyn Compose>,
 ) -> Result<(), StoreError> {
     let mut batch = Vec::with_capacity(256);
     let mut unreachable = Vec::new();
@@ -508,8 +495,12 @@ async fn record(
         }
         write(&store, &mut batch, &clock).await;
         for (chat_id, error) in unreachable.drain(..) {
-            if let Err(e) = alert_unreachable(&store, platform, chat_id, &error, &clock).await {
-                tracing::error!(error = %e, "could not record an unreachable member");
+            match alerts::unreachable(&store, compose.as_ref(), platform, chat_id, clock.now())
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(members = n, chat_id, %error, "marked unreachable"),
+                Err(e) => tracing::error!(error = %e, "could not record an unreachable member"),
             }
         }
     }
@@ -535,65 +526,19 @@ async fn write(store: &Store, batch: &mut Vec<Outcome>, clock: &Clock) {
     }
 }
 
-async fn alert_unreachable(
-    store: &Store,
-    platform: Platform,
-    chat_id: i64,
-    error: &str,
-    clock: &Clock,
-) -> Result<(), StoreError> {
-    let now = clock.now();
-    let changed = store
-        .mark_unreachable(platform.as_str(), chat_id, now.timestamp())
-        .await?;
-    if changed.is_empty() {
-        return Ok(());
+/// The message to send for a claimed row.
+fn outgoing(row: &Claimed) -> Outgoing {
+    let payload: Payload = row
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    Outgoing {
+        chat_id: row.chat_id,
+        text: row.body.clone(),
+        reply_to: payload.reply_to,
+        buttons: payload.buttons,
     }
-    let units: HashMap<i64, String> = store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| (u.unit_id, u.name))
-        .collect();
-    let recipients: Vec<_> = store
-        .members()
-        .await?
-        .into_iter()
-        .filter(|m| m.reachable && (m.role == "fund" || m.role == "admin"))
-        .collect();
-    let mut messages = Vec::new();
-    for lost in &changed {
-        tracing::warn!(member = lost.member_id, %error, "member marked unreachable");
-        for r in &recipients {
-            let lang = Lang::parse(&r.lang).unwrap_or_default();
-            messages.push(NewMessage {
-                dedup_key: format!(
-                    "unreachable:{}:{}:{}",
-                    lost.member_id,
-                    now.timestamp() / 86_400,
-                    r.member_id
-                ),
-                platform: r.platform.clone(),
-                chat_id: r.chat_id,
-                member_id: Some(r.member_id),
-                kind: "alert".into(),
-                occurrence_id: None,
-                body: t!(
-                    lang,
-                    "unreachable",
-                    name = lost.display_name.clone(),
-                    unit = units.get(&lost.unit_id).cloned().unwrap_or_default(),
-                    platform = lost.platform.clone()
-                ),
-                priority: priority::ALERT,
-                not_before: now.timestamp_millis(),
-                state: "pending",
-                payload: None,
-            });
-        }
-    }
-    store.enqueue(&messages, Utc::now().timestamp()).await?;
-    Ok(())
 }
 
 #[cfg(test)]

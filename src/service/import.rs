@@ -708,7 +708,7 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
         let mut row = UnitRow {
             unit_id: 0,
             key: planned.key.to_string(),
-            kind: planned.kind.as_str().to_owned(),
+            kind: planned.kind,
             name: planned.name.clone(),
             name_key: normalize_key(&planned.name),
             parent_id,
@@ -773,7 +773,7 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
             resolution: o.resolution.clone(),
             title: o.title.clone(),
             description: o.description.clone(),
-            shape: o.shape.as_str().to_owned(),
+            shape: o.shape,
             follow_up_unit_id: follow_up,
             report_to_unit_id: report_to,
             schedule: serde_json::to_string(&o.schedule).unwrap_or_default(),
@@ -844,7 +844,7 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
                         assignment_id: 0,
                         obligation_id: *obligation_id,
                         unit_id: unit.unit_id,
-                        involvement: Involvement::Responsible.as_str().to_owned(),
+                        involvement: Involvement::Responsible,
                         by_kind,
                         quota_target: quotas
                             .get(&(o.key.as_str(), unit.key.as_str()))
@@ -865,7 +865,7 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
                     }
                 }
                 Target::Kind(kind) => {
-                    for unit in all_units.iter().filter(|u| u.kind == kind.as_str()) {
+                    for unit in all_units.iter().filter(|u| u.kind == *kind) {
                         let small_enough = match (o.population_below, unit.population) {
                             (Some(limit), Some(p)) => p < limit,
                             (Some(_), None) => false,
@@ -891,7 +891,7 @@ pub async fn apply(store: &Store, plan: &Plan, now: i64) -> Result<ImportSummary
                         assignment_id: 0,
                         obligation_id: *obligation_id,
                         unit_id: unit.unit_id,
-                        involvement: Involvement::Collaborating.as_str().to_owned(),
+                        involvement: Involvement::Collaborating,
                         by_kind: None,
                         quota_target: None,
                         active: true,

@@ -5,6 +5,7 @@ use rand::Rng;
 
 use crate::domain::member::Role;
 use crate::domain::text::{closest, normalize_key, to_ascii_digits};
+use crate::domain::unit::UnitKind;
 use crate::store::{InviteRow, Store, StoreError, UnitRow};
 
 /// The characters of a code: lowercase letters and digits without look-alikes (no i, l, o, 0, 1),
@@ -57,13 +58,14 @@ pub struct Invite {
 
 /// Whether a member with `role` would normally belong to a unit of `kind`: used to choose
 /// between units that share a name (the county of Sari and the town of Sari).
-fn role_fits(role: Role, kind: &str) -> bool {
+fn role_fits(role: Role, kind: UnitKind) -> bool {
     match role {
-        Role::Governor => kind == "county",
-        Role::Agency => kind != "county" && kind != "province",
-        Role::Staff | Role::Fund | Role::Admin => {
-            matches!(kind, "directorate" | "office" | "province")
-        }
+        Role::Governor => kind == UnitKind::County,
+        Role::Agency => kind != UnitKind::County && kind != UnitKind::Province,
+        Role::Staff | Role::Fund | Role::Admin => matches!(
+            kind,
+            UnitKind::Directorate | UnitKind::Office | UnitKind::Province
+        ),
     }
 }
 
@@ -85,7 +87,7 @@ pub async fn find_unit(
         n if n > 1 => {
             if let Some(role) = role {
                 let fitting: Vec<usize> = (0..n)
-                    .filter(|i| role_fits(role, &matches[*i].kind))
+                    .filter(|i| role_fits(role, matches[*i].kind))
                     .collect();
                 if let [only] = fitting[..] {
                     return Ok(matches.swap_remove(only));
@@ -157,7 +159,7 @@ pub async fn create(
     let row = InviteRow {
         code: code.clone(),
         unit_id: unit.unit_id,
-        role: role.as_str().to_owned(),
+        role,
         max_uses: i64::from(uses),
         uses: 0,
         expires_at: expires_at.map(|t| t.timestamp()),

@@ -13,7 +13,7 @@ use crate::store::{Store, StoreError};
 pub fn parse_schedule(json: &str) -> Result<Schedule, StoreError> {
     serde_json::from_str(json).map_err(|_| StoreError::Corrupt {
         table: "obligation",
-        column: "schedule",
+        column: "schedule".into(),
         value: json.to_owned(),
     })
 }

@@ -65,7 +65,7 @@ pub async fn upcoming(
             .filter(|a| {
                 a.obligation_id == obligation.obligation_id
                     && a.active
-                    && a.involvement == "responsible"
+                    && a.involvement == crate::domain::obligation::Involvement::Responsible
             })
             .filter_map(|a| units.get(&a.unit_id))
             .filter(|(key, _)| query.unit.as_ref().is_none_or(|u| u == key))

@@ -1,6 +1,8 @@
-//! Received updates (the inbox) and conversation state.
+//! Received updates (the inbox): stored before they are acknowledged, marked when handled.
 
 use sqlx::AssertSqlSafe;
+
+use crate::domain::member::Platform;
 
 use super::{Store, StoreError, Tx, with_pool, with_tx};
 
@@ -36,7 +38,7 @@ impl Store {
     /// be told they were received.
     pub async fn store_updates(
         &self,
-        platform: &str,
+        platform: Platform,
         updates: &[NewUpdate],
         now_ms: i64,
     ) -> Result<Vec<InboxRow>, StoreError> {
@@ -54,7 +56,7 @@ impl Store {
                     let _turn = sqlite.write_turn().await;
                     bind_updates(
                         sqlx::query_as(AssertSqlSafe(sql.as_str())),
-                        platform,
+                        platform.as_str(),
                         now_ms,
                         updates,
                     )
@@ -64,7 +66,7 @@ impl Store {
                 Store::Postgres(p) => {
                     bind_updates(
                         sqlx::query_as(AssertSqlSafe(sql.as_str())),
-                        platform,
+                        platform.as_str(),
                         now_ms,
                         updates,
                     )
@@ -78,7 +80,7 @@ impl Store {
             for chunk in updates.chunks(ONE_STATEMENT) {
                 let sql = insert_updates(chunk.len());
                 let rows: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
-                    bind_updates(sqlx::query_as(AssertSqlSafe(sql.as_str())), platform, now_ms, chunk)
+                    bind_updates(sqlx::query_as(AssertSqlSafe(sql.as_str())), platform.as_str(), now_ms, chunk)
                         .fetch_all(&mut *c)
                         .await?
                 });
@@ -101,11 +103,11 @@ impl Store {
     }
 
     /// The highest update id stored for `platform`.
-    pub async fn last_update_id(&self, platform: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn last_update_id(&self, platform: Platform) -> Result<Option<i64>, StoreError> {
         let (id,): (Option<i64>,) = with_pool!(self, p => sqlx::query_as(
             "SELECT MAX(update_id) FROM inbox WHERE platform = $1",
         )
-        .bind(platform)
+        .bind(platform.as_str())
         .fetch_one(p)
         .await?);
         Ok(id)
@@ -114,14 +116,14 @@ impl Store {
     /// Up to `limit` unhandled updates of `platform` after `after` (an inbox id), oldest first.
     pub async fn unhandled(
         &self,
-        platform: &str,
+        platform: Platform,
         after: i64,
         limit: i64,
     ) -> Result<Vec<InboxRow>, StoreError> {
         let sql = "SELECT inbox_id, update_id, chat_id, payload, received_at FROM inbox \
                    WHERE platform = $1 AND state = 'new' AND inbox_id > $2 ORDER BY inbox_id LIMIT $3";
         Ok(
-            with_pool!(self, p => sqlx::query_as(sql).bind(platform).bind(after).bind(limit).fetch_all(p).await?),
+            with_pool!(self, p => sqlx::query_as(sql).bind(platform.as_str()).bind(after).bind(limit).fetch_all(p).await?),
         )
     }
 
@@ -159,27 +161,6 @@ impl Tx {
         .bind(inbox_id).bind(state).bind(error).bind(now_ms)
         .execute(&mut *c).await?.rows_affected());
         Ok(n == 1)
-    }
-
-    /// Sets (or with `None` clears) a member's conversation state.
-    pub async fn set_member_state(
-        &mut self,
-        member_id: i64,
-        state: Option<&str>,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        with_tx!(self, c => match state {
-            Some(s) => sqlx::query(
-                "INSERT INTO member_state (member_id, state, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (member_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            )
-            .bind(member_id).bind(s).bind(now)
-            .execute(&mut *c).await.map(|_| ())?,
-            None => sqlx::query("DELETE FROM member_state WHERE member_id = $1")
-                .bind(member_id)
-                .execute(&mut *c).await.map(|_| ())?,
-        });
-        Ok(())
     }
 }
 

@@ -7,12 +7,23 @@
 //! backend, so rows are decoded by the native driver and no `Any` conversion is paid. Where
 //! PostgreSQL can do better, the code says so in a block marked `PostgreSQL only`.
 //!
-//! This module owns SQL and row types; it must not import `teloxide` or render text.
+//! The files are split by what they hold: [`units`](self) of the tree, obligations and their
+//! assignments, members, invites, occurrences, reports, the outbox, the inbox and the audit
+//! trail. Rows are decoded into the domain's types (roles, platforms, languages, shapes, kinds,
+//! statuses); a stored value that does not decode is [`StoreError::Corrupt`], never a default.
+//!
+//! This module owns SQL and row types; it imports only `domain`: not `teloxide`, not
+//! `platform`, and it renders no text.
 
-mod conversation;
+mod audit;
 mod inbox;
+mod invites;
+mod members;
+mod obligations;
+mod occurrences;
 mod outbox;
-mod rows;
+mod reports;
+mod units;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,10 +32,15 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
-pub use conversation::*;
+pub use audit::*;
 pub use inbox::*;
+pub use invites::*;
+pub use members::*;
+pub use obligations::*;
+pub use occurrences::*;
 pub use outbox::*;
-pub use rows::*;
+pub use reports::*;
+pub use units::*;
 
 /// The database behind the bot.
 #[derive(Clone, Debug)]
@@ -64,24 +80,40 @@ pub enum StoreError {
     #[error("unsupported database URL (expected sqlite://PATH or postgres://…)")]
     UnsupportedUrl,
     /// The database answered with an error.
-    #[error("database error")]
-    Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
     /// A migration failed.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// A stored value could not be read back (a bug or a hand-edited row).
+    /// A stored value could not be read back (a bug or a hand-edited row): never read as a
+    /// default.
     #[error("corrupt stored value in {table}.{column}: {value}")]
     Corrupt {
-        /// The table.
+        /// The table (or the query's rows).
         table: &'static str,
         /// The column.
-        column: &'static str,
-        /// The value found.
+        column: String,
+        /// The value found, or why it does not decode.
         value: String,
     },
     /// The operation is not available on this backend.
     #[error("{0}")]
     Unsupported(&'static str),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            // A column whose value is not one of its type's (a role, a platform, …): corrupt,
+            // named as such, rather than a generic database error.
+            sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt {
+                table: "row",
+                column: index,
+                value: source.to_string(),
+            },
+            e => StoreError::Database(e),
+        }
+    }
 }
 
 /// Runs `$body` with `$p` bound to the backend's pool (`&SqlitePool` or `&PgPool`).

@@ -1,7 +1,10 @@
-//! The send queue: enqueueing, claiming, and recording outcomes; and the queries the scheduler's
-//! tick uses to find what fell due.
+//! The send queue: enqueueing, claiming, and recording outcomes; and the messages about
+//! occurrences a chat was sent (what a reply answers).
 
 use sqlx::AssertSqlSafe;
+
+use crate::domain::member::Platform;
+use crate::domain::notice::MessageKind;
 
 use super::{Store, StoreError, with_pool, with_tx};
 
@@ -10,24 +13,22 @@ use super::{Store, StoreError, with_pool, with_tx};
 pub struct NewMessage {
     /// Unique key: the same key is never enqueued twice.
     pub dedup_key: String,
-    /// `telegram` or `bale`.
-    pub platform: String,
+    /// The platform.
+    pub platform: Platform,
     /// The chat.
     pub chat_id: i64,
     /// The recipient member, if any.
     pub member_id: Option<i64>,
-    /// `remind`, `nudge`, `escalate`, `alert`, `digest` or `notice`.
-    pub kind: String,
+    /// The kind (which also sets its priority in the queue).
+    pub kind: MessageKind,
     /// The occurrence a reply to it reports on.
     pub occurrence_id: Option<i64>,
     /// The text.
     pub body: String,
-    /// Lower is sent first.
-    pub priority: i64,
     /// UTC milliseconds before which it is not sent.
     pub not_before: i64,
-    /// `pending`, or `missed` for what fell due too long ago to be sent.
-    pub state: &'static str,
+    /// Fell due too long ago to be sent: recorded as `missed`, never sent.
+    pub missed: bool,
     /// Buttons and the message replied to ([`Payload`] as JSON).
     pub payload: Option<String>,
 }
@@ -60,30 +61,14 @@ pub struct Claimed {
     /// The recipient member.
     pub member_id: Option<i64>,
     /// The kind.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: MessageKind,
     /// The text.
     pub body: String,
     /// Attempts so far.
     pub attempts: i64,
     /// [`Payload`] as JSON.
     pub payload: Option<String>,
-}
-
-impl Claimed {
-    /// The message to send.
-    pub fn outgoing(&self) -> crate::platform::Outgoing {
-        let payload: Payload = self
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok())
-            .unwrap_or_default();
-        crate::platform::Outgoing {
-            chat_id: self.chat_id,
-            text: self.body.clone(),
-            reply_to: payload.reply_to,
-            buttons: payload.buttons,
-        }
-    }
 }
 
 /// What became of one send.
@@ -118,71 +103,6 @@ pub enum Outcome {
     },
 }
 
-/// A reminder or nudge that fell due: one occurrence and one recipient member.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct DueNotice {
-    /// The occurrence.
-    pub occurrence_id: i64,
-    /// Its period code.
-    pub period: i64,
-    /// When the notice fell due (UTC seconds).
-    pub due_notice_at: i64,
-    /// The occurrence's due time (UTC seconds).
-    pub due_at: i64,
-    /// The obligation.
-    pub obligation_id: i64,
-    /// The unit.
-    pub unit_id: i64,
-    /// The member.
-    pub member_id: i64,
-    /// The member's platform.
-    pub platform: String,
-    /// The member's chat.
-    pub chat_id: i64,
-    /// The member's language.
-    pub lang: String,
-}
-
-/// An occurrence still open after its escalation time.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Overdue {
-    /// The occurrence.
-    pub occurrence_id: i64,
-    /// Its period code.
-    pub period: i64,
-    /// The obligation.
-    pub obligation_id: i64,
-    /// The unit.
-    pub unit_id: i64,
-    /// Its due time (UTC seconds).
-    pub due_at: i64,
-    /// Its escalation time (UTC seconds).
-    pub escalate_at: i64,
-}
-
-/// A member, as the tick and the sender need it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct MemberRow {
-    /// Id.
-    pub member_id: i64,
-    /// Platform.
-    pub platform: String,
-    /// Platform user id.
-    pub user_id: i64,
-    /// Chat.
-    pub chat_id: i64,
-    /// Unit.
-    pub unit_id: i64,
-    /// Role.
-    pub role: String,
-    /// Name.
-    pub display_name: String,
-    /// Language.
-    pub lang: String,
-    /// Reachable.
-    pub reachable: bool,
-}
-
 /// Counts of the queue by state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {
@@ -197,9 +117,6 @@ pub struct QueueCounts {
     /// Fell due too long ago; not sent.
     pub missed: i64,
 }
-
-const MEMBER_COLUMNS: &str =
-    "member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable";
 
 /// Rows per multi-row statement. Small on purpose: SQLite finds each `$N` parameter by a
 /// linear search of the statement's parameter names (`sqlite3_bind_parameter_name`), so binding
@@ -223,7 +140,7 @@ pub(super) async fn enqueue_in(
 }
 
 /// Enqueues `messages` in `tx` already claimed by `worker` until `until_ms`, for a worker that
-/// is handed them after the commit (see [`crate::sender::Direct`]). Returns the rows added
+/// is handed them after the commit (the services' `notify::Direct`). Returns the rows added
 /// (those whose key was already queued are skipped).
 pub(super) async fn enqueue_claimed_in(
     tx: &mut super::Tx,
@@ -288,16 +205,20 @@ where
         .bind(claim.map(|c| c.0))
         .bind(claim.map(|c| c.1));
     for m in messages {
-        let state = if claim.is_some() { "sending" } else { m.state };
+        let state = match (claim.is_some(), m.missed) {
+            (true, _) => "sending",
+            (false, true) => "missed",
+            (false, false) => "pending",
+        };
         q = q
             .bind(&m.dedup_key)
-            .bind(&m.platform)
+            .bind(m.platform.as_str())
             .bind(m.chat_id)
             .bind(m.member_id)
-            .bind(&m.kind)
+            .bind(m.kind.as_str())
             .bind(m.occurrence_id)
             .bind(&m.body)
-            .bind(m.priority)
+            .bind(m.kind.priority())
             .bind(state)
             .bind(&m.payload)
             .bind(m.not_before);
@@ -319,7 +240,7 @@ impl Store {
     /// `worker`, until `now_ms + lease_ms`. Lower priority first, then oldest.
     pub async fn claim(
         &self,
-        platform: &str,
+        platform: Platform,
         worker: &str,
         now_ms: i64,
         lease_ms: i64,
@@ -340,7 +261,7 @@ impl Store {
                 let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
                     .bind(worker)
                     .bind(now_ms + lease_ms)
-                    .bind(platform)
+                    .bind(platform.as_str())
                     .bind(now_ms)
                     .bind(limit)
                     .fetch_all(p)
@@ -361,7 +282,7 @@ impl Store {
                 let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
                     .bind(worker)
                     .bind(now_ms + lease_ms)
-                    .bind(platform)
+                    .bind(platform.as_str())
                     .bind(now_ms)
                     .bind(limit)
                     .fetch_all(p)
@@ -533,61 +454,6 @@ impl Store {
         Ok(c)
     }
 
-    /// The reminders (`kind = "remind"`, comparing `remind_at`) or nudges (`"nudge"`, comparing
-    /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
-    /// and have not been enqueued for the recipient: every reachable reporting member
-    /// (governor or agency) of the assigned unit. Occurrences the bot learnt of only after
-    /// their due time (a month before the bot was installed) are left alone.
-    ///
-    /// In pages of `limit`, in (occurrence, member) order from after `after` (`(0, 0)` for the
-    /// first page): each page reads on from where the last one ended.
-    pub async fn due_notices(
-        &self,
-        kind: &str,
-        (from_period, now): (i64, i64),
-        after: (i64, i64),
-        limit: i64,
-    ) -> Result<Vec<DueNotice>, StoreError> {
-        let (column, open_only) = match kind {
-            "remind" => ("o.remind_at", ""),
-            "nudge" => ("o.nudge_at", "AND o.status = 'open'"),
-            _ => return Err(StoreError::Unsupported("unknown notice kind")),
-        };
-        let sql = format!(
-            "SELECT o.occurrence_id, o.period, {column} AS due_notice_at, o.due_at, a.obligation_id, a.unit_id, \
-                    m.member_id, m.platform, m.chat_id, m.lang \
-             FROM occurrence o \
-             JOIN assignment a ON a.assignment_id = o.assignment_id \
-             JOIN member m ON m.unit_id = a.unit_id \
-             WHERE o.period >= $1 AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
-               AND (o.occurrence_id > $4 OR (o.occurrence_id = $4 AND m.member_id > $5)) \
-               AND o.created_at <= o.due_at \
-               AND a.active AND a.involvement = 'responsible' \
-               AND m.reachable AND m.role IN ('governor', 'agency') \
-               AND NOT EXISTS (SELECT 1 FROM outbox x \
-                   WHERE x.dedup_key = '{kind}:' || o.occurrence_id || ':' || m.member_id) \
-             ORDER BY o.occurrence_id, m.member_id LIMIT $3"
-        );
-        Ok(
-            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(from_period).bind(now).bind(limit).bind(after.0).bind(after.1).fetch_all(p).await?),
-        )
-    }
-
-    /// Open occurrences whose escalation time passed by `now`, in periods from `from_period`,
-    /// that the bot knew of before their due time.
-    pub async fn overdue(&self, from_period: i64, now: i64) -> Result<Vec<Overdue>, StoreError> {
-        let sql = "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
-                   FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
-                   WHERE o.period >= $1 AND o.status = 'open' AND o.escalate_at IS NOT NULL \
-                     AND o.escalate_at <= $2 AND a.active AND a.involvement = 'responsible' \
-                     AND o.created_at <= o.due_at \
-                   ORDER BY a.obligation_id, o.period, a.unit_id";
-        Ok(
-            with_pool!(self, p => sqlx::query_as(sql).bind(from_period).bind(now).fetch_all(p).await?),
-        )
-    }
-
     /// Whether a message with this key was ever enqueued.
     pub async fn is_enqueued(&self, dedup_key: &str) -> Result<bool, StoreError> {
         let (n,): (i64,) = with_pool!(self, p => sqlx::query_as(
@@ -597,66 +463,6 @@ impl Store {
         .fetch_one(p)
         .await?);
         Ok(n > 0)
-    }
-
-    /// Every member.
-    pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member ORDER BY member_id");
-        Ok(with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
-    }
-
-    /// The member with this id.
-    pub async fn member(&self, member_id: i64) -> Result<Option<MemberRow>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = $1");
-        Ok(
-            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(member_id).fetch_optional(p).await?),
-        )
-    }
-
-    /// Marks the member of `platform` whose chat is `chat_id` unreachable; returns the members
-    /// changed (empty if they were already unreachable).
-    pub async fn mark_unreachable(
-        &self,
-        platform: &str,
-        chat_id: i64,
-        now: i64,
-    ) -> Result<Vec<MemberRow>, StoreError> {
-        let sql = format!(
-            "UPDATE member SET reachable = FALSE, updated_at = $3 \
-             WHERE platform = $1 AND chat_id = $2 AND reachable RETURNING {MEMBER_COLUMNS}"
-        );
-        let mut tx = self.begin().await?;
-        let rows = with_tx!(&mut tx, c => sqlx::query_as(AssertSqlSafe(sql.as_str()))
-            .bind(platform).bind(chat_id).bind(now).fetch_all(&mut *c).await?);
-        tx.commit().await?;
-        Ok(rows)
-    }
-}
-
-impl super::Tx {
-    /// Inserts a member (or, for an existing platform and user, rebinds it) and returns its id.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn upsert_member(
-        &mut self,
-        platform: &str,
-        user_id: i64,
-        chat_id: i64,
-        unit_id: i64,
-        role: &str,
-        display_name: &str,
-        lang: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO member (platform, user_id, chat_id, unit_id, role, display_name, lang, reachable, \
-                   joined_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) \
-                   ON CONFLICT (platform, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
-                   unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
-                   reachable = TRUE, updated_at = excluded.updated_at RETURNING member_id";
-        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
-            .bind(platform).bind(user_id).bind(chat_id).bind(unit_id).bind(role)
-            .bind(display_name).bind(lang).bind(now)
-            .fetch_one(&mut *c).await?);
-        Ok(id)
     }
 }
 
@@ -674,5 +480,39 @@ impl Store {
         .rows_affected());
         tx.commit().await?;
         Ok(n)
+    }
+}
+
+impl Store {
+    /// The latest messages about occurrences sent to a chat: (occurrence, text as queued).
+    pub async fn recent_notices(
+        &self,
+        platform: Platform,
+        chat_id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT occurrence_id, body FROM outbox WHERE platform = $1 AND chat_id = $2 \
+             AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 50",
+        )
+        .bind(platform.as_str()).bind(chat_id).fetch_all(p).await?))
+    }
+}
+
+impl super::Tx {
+    /// Enqueues messages inside this transaction (replies to the update being handled).
+    pub async fn enqueue(&mut self, messages: &[NewMessage], now: i64) -> Result<u64, StoreError> {
+        enqueue_in(self, messages, now).await
+    }
+
+    /// Enqueues messages inside this transaction already claimed by `worker` until `until_ms`
+    /// (replies handed straight to the send worker after the commit).
+    pub async fn enqueue_claimed(
+        &mut self,
+        messages: &[NewMessage],
+        now: i64,
+        worker: &str,
+        until_ms: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        enqueue_claimed_in(self, messages, now, worker, until_ms).await
     }
 }

@@ -2,6 +2,10 @@
 
 #![allow(dead_code)]
 
+use setad::domain::Lang;
+use setad::domain::member::{Platform, Role};
+use setad::domain::unit::UnitKind;
+use setad::store::NewMember;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -241,18 +245,24 @@ pub async fn populate(
     let id = |key: &str| units.iter().find(|u| u.key == key).unwrap().unit_id;
     let mut chats = std::collections::BTreeMap::new();
     let mut tx = store.begin().await.unwrap();
-    for (c, unit) in units.iter().filter(|u| u.kind == "county").enumerate() {
+    for (c, unit) in units
+        .iter()
+        .filter(|u| u.kind == UnitKind::County)
+        .enumerate()
+    {
         let mut list = Vec::new();
         for n in 0..per_county {
             let chat = 100_000 + c as i64 * 1000 + n as i64;
             tx.upsert_member(
-                "telegram",
-                chat,
-                chat,
-                unit.unit_id,
-                "governor",
-                &format!("فرماندار {}", unit.name),
-                "fa",
+                &NewMember {
+                    platform: Platform::Telegram,
+                    user_id: chat,
+                    chat_id: chat,
+                    unit_id: unit.unit_id,
+                    role: Role::Governor,
+                    display_name: &format!("فرماندار {}", unit.name),
+                    lang: Lang::Fa,
+                },
                 0,
             )
             .await
@@ -262,25 +272,29 @@ pub async fn populate(
         chats.insert(unit.key.clone(), list);
     }
     tx.upsert_member(
-        "telegram",
-        2000,
-        2000,
-        id("dg-political"),
-        "staff",
-        "کارشناس سیاسی",
-        "fa",
+        &NewMember {
+            platform: Platform::Telegram,
+            user_id: 2000,
+            chat_id: 2000,
+            unit_id: id("dg-political"),
+            role: Role::Staff,
+            display_name: "کارشناس سیاسی",
+            lang: Lang::Fa,
+        },
         0,
     )
     .await
     .unwrap();
     tx.upsert_member(
-        "telegram",
-        3000,
-        3000,
-        id("fund"),
-        "fund",
-        "مدیر صندوق",
-        "fa",
+        &NewMember {
+            platform: Platform::Telegram,
+            user_id: 3000,
+            chat_id: 3000,
+            unit_id: id("fund"),
+            role: Role::Fund,
+            display_name: "مدیر صندوق",
+            lang: Lang::Fa,
+        },
         0,
     )
     .await

@@ -1,6 +1,10 @@
 //! Summaries: the picture of a period for staff and fund managers, the same for `/summary`,
 //! `/export` and `setad summary`.
 
+mod member;
+
+pub use member::{NotAllowed, Overdue, allowed, for_member, overdue_for_member};
+
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -223,7 +227,7 @@ async fn load(
                 let Some(p) = parent.and_then(|id| by_id.get(&id)) else {
                     break;
                 };
-                if p.kind == "county" {
+                if p.kind == UnitKind::County {
                     county = Some(p.name.as_str());
                     break;
                 }
@@ -233,7 +237,7 @@ async fn load(
                 Some(c) if below_county => format!("{} ({c})", u.name),
                 _ => u.name.clone(),
             };
-            let kind = UnitKind::parse(&u.kind).unwrap_or(UnitKind::Office);
+            let kind = u.kind;
             (u.unit_id, (name, kind))
         })
         .collect();
@@ -242,14 +246,14 @@ async fn load(
         .map(|u| TreeUnit {
             unit_id: u.unit_id,
             parent_id: u.parent_id,
-            kind: UnitKind::parse(&u.kind).unwrap_or(UnitKind::Office),
+            kind: u.kind,
             name: u.name.clone(),
         })
         .collect();
 
     let mut obligations = Vec::new();
     for o in store.obligations().await? {
-        let shape = Shape::parse(&o.shape).unwrap_or(Shape::Continuous);
+        let shape = o.shape;
         let due = occasions(&parse_schedule(&o.schedule)?, period, cal).map(|occ| occ.due.date);
         let leaves = if shape == Shape::Quota {
             let (from, to) = quota_span(period);

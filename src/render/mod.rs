@@ -3,15 +3,17 @@
 //!
 //! Every word comes from `locales/`; dates are Jalali, with Persian digits in Persian.
 
+mod notice;
+
+pub use notice::{Catalogue, composer, held};
+
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::domain::Lang;
 use crate::domain::summary::{ObligationSummary, QuotaNode, Standing, Summary, UnitLine, change};
 use crate::domain::text::localize_digits;
+pub use crate::domain::text::{MESSAGE_LIMIT, split_message};
 use crate::t;
-
-/// Telegram's and Bale's limit on one message, in characters.
-pub const MESSAGE_LIMIT: usize = 4096;
 
 fn standing_word(lang: Lang, s: Standing) -> String {
     match s {
@@ -168,53 +170,6 @@ pub fn summary_text(summary: &Summary, lang: Lang) -> String {
         obligation_text(lang, o, &mut out);
     }
     out.join("\n")
-}
-
-/// Splits `text` into pieces of at most `limit` characters, at line ends where possible (a
-/// single line longer than the limit is cut at a space, or hard as a last resort).
-pub fn split_message(text: &str, limit: usize) -> Vec<String> {
-    let limit = limit.max(1);
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    let mut current_len = 0;
-    for line in text.split('\n') {
-        let mut rest: Vec<char> = line.chars().collect();
-        loop {
-            let needed = rest.len() + usize::from(current_len > 0);
-            if current_len + needed <= limit {
-                if current_len > 0 {
-                    current.push('\n');
-                }
-                current.extend(rest.iter());
-                current_len += needed;
-                break;
-            }
-            if current_len > 0 {
-                pieces.push(std::mem::take(&mut current));
-                current_len = 0;
-                continue;
-            }
-            // The line alone is longer than the limit.
-            let cut = rest[..limit]
-                .iter()
-                .rposition(|c| c.is_whitespace())
-                .filter(|p| *p > 0)
-                .unwrap_or(limit);
-            pieces.push(rest[..cut].iter().collect::<String>().trim_end().to_owned());
-            rest = rest[cut..]
-                .iter()
-                .skip_while(|c| c.is_whitespace())
-                .copied()
-                .collect();
-            if rest.is_empty() {
-                break;
-            }
-        }
-    }
-    if current_len > 0 || pieces.is_empty() {
-        pieces.push(current);
-    }
-    pieces
 }
 
 /// The columns of the CSV and of every XLSX sheet.
@@ -374,39 +329,6 @@ pub fn summary_xlsx(summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn split_keeps_lines_whole() {
-        let text = (0..100)
-            .map(|i| format!("line {i:03} ————"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let pieces = split_message(&text, 100);
-        assert!(pieces.len() > 1);
-        for p in &pieces {
-            assert!(p.chars().count() <= 100, "{p}");
-            assert!(
-                p.split('\n').all(|l| l.starts_with("line ")),
-                "a line was broken: {p}"
-            );
-        }
-        assert_eq!(pieces.join("\n"), text);
-    }
-
-    #[test]
-    fn split_cuts_an_overlong_line() {
-        let long = "کلمه ".repeat(3000);
-        let pieces = split_message(&long, MESSAGE_LIMIT);
-        assert!(
-            pieces
-                .iter()
-                .all(|p| p.chars().count() <= MESSAGE_LIMIT && !p.is_empty())
-        );
-        let words: usize = pieces.iter().map(|p| p.split_whitespace().count()).sum();
-        assert_eq!(words, 3000);
-        assert_eq!(split_message("", 10), vec![String::new()]);
-        assert_eq!(split_message("abcdef", 4), vec!["abcd", "ef"]);
-    }
 
     #[test]
     fn a_large_obligation_lists_its_missing_units_and_laggards_and_counts_the_rest() {

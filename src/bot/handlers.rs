@@ -1,0 +1,156 @@
+//! What a message or a button press asks for: read it from teloxide's types, call the service,
+//! and say its outcome (the wording is in [`super::text`]). No SQL and no rule here: who may do
+//! what is decided by the services.
+
+use teloxide::types::{CallbackQuery, Message, User};
+
+use crate::domain::Lang;
+use crate::service::membership::{self, Person};
+use crate::service::notify::Answer;
+use crate::service::report::{self, Received, Text};
+use crate::service::{StoreError, Work};
+use crate::t;
+
+use super::Context;
+use super::command::parse;
+use super::commands::on_command;
+use super::text;
+
+/// What handling an update comes to, besides what it wrote.
+#[derive(Default)]
+pub struct Effects {
+    /// Answers to queue.
+    pub answers: Vec<Answer>,
+    /// A button press to answer: its id and a short text.
+    pub callback: Option<(String, Option<String>)>,
+    /// A document to send after the commit: file name, bytes, caption.
+    pub document: Option<(String, Vec<u8>, String)>,
+}
+
+impl Effects {
+    /// One plain answer.
+    pub fn say(text: String) -> Effects {
+        Effects {
+            answers: vec![Answer::text(text)],
+            ..Effects::default()
+        }
+    }
+}
+
+/// The person behind a message.
+fn person(ctx: &Context, user: &User, chat_id: i64) -> Person {
+    let name = match &user.last_name {
+        Some(last) => format!("{} {last}", user.first_name),
+        None => user.first_name.clone(),
+    };
+    let lang = user
+        .language_code
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(ctx.default_lang);
+    Person {
+        platform: ctx.platform,
+        user_id: user.id.0 as i64,
+        chat_id,
+        name: name.chars().take(128).collect(),
+        lang,
+    }
+}
+
+/// A message (or an edit of one) in a private chat.
+pub async fn on_message(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    m: &Message,
+    edited: bool,
+) -> Result<Effects, StoreError> {
+    let Some(user) = &m.from else {
+        return Ok(Effects::default());
+    };
+    let from = person(ctx, user, m.chat.id.0);
+    let known = membership::identify(&ctx.svc, ctx.platform, from.user_id).await?;
+    let Some(body) = m.text().or(m.caption()) else {
+        let lang = known.as_ref().map(|k| k.member.lang).unwrap_or(from.lang);
+        return Ok(Effects::say(t!(lang, "only-text")));
+    };
+    if let Some(command) = parse(body, &ctx.username).filter(|_| !edited) {
+        return on_command(ctx, work, &from, known.map(|k| k.member), command).await;
+    }
+    let Some(known) = known else {
+        return Ok(Effects::say(t!(from.lang, "not-member")));
+    };
+    let message_id = i64::from(m.id.0);
+    let incoming = Text {
+        member: &known.member,
+        state: known.state.as_ref(),
+        text: body,
+        chat_id: from.chat_id,
+        message_id,
+        edited,
+        replied: m.reply_to_message().map(|r| (i64::from(r.id.0), r.text())),
+    };
+    let platform = ctx.platform;
+    let sent_as = |queued: &str| crate::platform::outgoing_text(platform, queued);
+    let now = ctx.clock.now();
+    let received = report::receive(&ctx.svc, work, platform, &incoming, &sent_as, now).await?;
+    let lang = known.member.lang;
+    Ok(match received {
+        Received::Report(submitted) => Effects {
+            answers: vec![text::submitted(lang, &submitted, message_id)],
+            ..Effects::default()
+        },
+        Received::Untied => Effects::say(t!(lang, "report-hint")),
+        Received::Ignored => Effects::default(),
+    })
+}
+
+/// A button press.
+pub async fn on_callback(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    q: &CallbackQuery,
+) -> Result<Effects, StoreError> {
+    let mut fx = Effects::default();
+    let id = q.id.0.clone();
+    let Some(member) = membership::member(&ctx.svc, ctx.platform, q.from.id.0 as i64).await? else {
+        fx.callback = Some((id, Some(t!(ctx.default_lang, "not-member"))));
+        return Ok(fx);
+    };
+    let lang = member.lang;
+    let now = ctx.clock.now();
+    let data = q.data.clone().unwrap_or_default();
+    let mut parts = data.splitn(3, ':');
+    let (kind, a, b) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+    match (kind, a.and_then(|a| a.parse::<i64>().ok()), b) {
+        ("rep", Some(occurrence_id), None) => {
+            match report::choose(&ctx.svc, work, &member, occurrence_id, now).await? {
+                Some(occ) => {
+                    fx.answers.push(Answer::text(text::prompt(ctx, lang, &occ)));
+                    fx.callback = Some((id, None));
+                }
+                None => fx.callback = Some((id, Some(t!(lang, "report-not-yours")))),
+            }
+        }
+        ("held", Some(report_id), Some(v @ ("0" | "1"))) => {
+            let held = v == "1";
+            if report::correct_held(&ctx.svc, work, &member, report_id, held, now).await? {
+                let said = t!(
+                    lang,
+                    "report-corrected",
+                    held = text::held(lang, Some(held))
+                );
+                fx.callback = Some((id, Some(said.clone())));
+                fx.answers.push(Answer::text(said));
+            } else {
+                fx.callback = Some((id, Some(t!(lang, "report-not-yours"))));
+            }
+        }
+        ("lang", _, _) => {
+            let new = a.and_then(Lang::parse).unwrap_or(lang);
+            membership::set_lang(work, &member, new, now).await?;
+            fx.callback = Some((id, Some(t!(new, "lang-set"))));
+        }
+        _ => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
+    }
+    Ok(fx)
+}

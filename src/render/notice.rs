@@ -1,0 +1,142 @@
+//! The wording of what the bot says on its own: the one implementation of
+//! [`Compose`], with the message catalogue.
+
+use crate::domain::Lang;
+use crate::domain::notice::{Compose, Notice};
+use crate::t;
+
+/// Words notices with the message catalogue (Persian and English).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Catalogue;
+
+/// The composer the services are given.
+pub fn composer() -> std::sync::Arc<dyn Compose> {
+    std::sync::Arc::new(Catalogue)
+}
+
+/// Held, not held, or unknown ("—").
+pub fn held(lang: Lang, held: Option<bool>) -> String {
+    match held {
+        Some(true) => t!(lang, "held-yes"),
+        Some(false) => t!(lang, "held-no"),
+        None => "—".to_owned(),
+    }
+}
+
+impl Compose for Catalogue {
+    fn compose(&self, notice: &Notice, lang: Lang) -> String {
+        let digits = lang.digits();
+        match notice {
+            Notice::Reminder {
+                obligation,
+                unit,
+                period,
+                due,
+            } => t!(
+                lang,
+                "reminder",
+                key = obligation.key.clone(),
+                title = obligation.title.clone(),
+                unit = unit.clone(),
+                period = period.name(lang),
+                due = due.format(digits)
+            ),
+            Notice::Nudge {
+                obligation,
+                unit,
+                period,
+                due,
+            } => t!(
+                lang,
+                "nudge",
+                key = obligation.key.clone(),
+                title = obligation.title.clone(),
+                unit = unit.clone(),
+                period = period.name(lang),
+                due = due.format(digits)
+            ),
+            Notice::Escalation {
+                obligation,
+                period,
+                due,
+                missing,
+            } => {
+                let mut text = t!(
+                    lang,
+                    "escalation",
+                    key = obligation.key.clone(),
+                    title = obligation.title.clone(),
+                    period = period.name(lang),
+                    due = due.format(digits),
+                    count = missing.len()
+                );
+                for unit in missing {
+                    text.push_str("\n• ");
+                    text.push_str(unit);
+                }
+                text
+            }
+            Notice::Milestone {
+                obligation,
+                unit,
+                level,
+                achieved,
+                target,
+            } => {
+                let (level, achieved, target) = (*level, *achieved, *target);
+                t!(
+                    lang,
+                    "milestone",
+                    key = obligation.key.clone(),
+                    title = obligation.title.clone(),
+                    unit = unit.clone(),
+                    level = level,
+                    achieved = achieved,
+                    target = target
+                )
+            }
+            Notice::Digest { date, reports } => {
+                let mut text = t!(
+                    lang,
+                    "digest",
+                    date = date.format(digits),
+                    count = reports.len()
+                );
+                for r in reports {
+                    let insured = r
+                        .insured
+                        .filter(|n| *n > 0)
+                        .map(|n| t!(lang, "digest-insured", count = n))
+                        .unwrap_or_default();
+                    let late = if r.late {
+                        t!(lang, "digest-late")
+                    } else {
+                        String::new()
+                    };
+                    text.push('\n');
+                    text.push_str(&t!(
+                        lang,
+                        "digest-line",
+                        key = r.key.clone(),
+                        unit = r.unit.clone(),
+                        held = held(lang, r.held),
+                        insured = insured,
+                        late = late
+                    ));
+                }
+                text
+            }
+            Notice::Unreachable {
+                name,
+                unit,
+                platform,
+            } => t!(
+                lang,
+                "unreachable",
+                name = name.clone(),
+                unit = unit.clone(),
+                platform = platform.as_str()
+            ),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Alerts to fund managers and admins: quota milestones after a report, members the bot can no
+//! longer reach, and the fund's daily digest of new reports. Each is decided here as a typed
+//! [`Notice`] and queued once (its key says so); the wording is the adapters' [`Compose`].
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::{Platform, Role};
+use crate::domain::notice::{Compose, DigestLine, Notice, ObligationName};
+use crate::domain::obligation::TimeOfDay;
+use crate::store::{NewMessage, OccurrenceInfo, Store, StoreError};
+
+use super::Work;
+use super::notify::{Keying, Queued, Recipient};
+
+/// The local time of the fund managers' daily digest.
+pub const DIGEST_AT: (u8, u8) = (20, 0);
+
+/// The roles that receive alerts.
+const ALERTED: [Role; 2] = [Role::Fund, Role::Admin];
+
+/// The quota levels that raise a milestone, highest first.
+const LEVELS: [u8; 3] = [100, 75, 50];
+
+/// After a report on a quota: when the unit's progress this year crosses 50, 75 or 100%, the
+/// fund managers and admins are told (once per unit, obligation, year and level), in `work`.
+/// Returns the level crossed, if any.
+pub async fn milestones(
+    work: &mut Work<'_>,
+    compose: &dyn Compose,
+    occ: &OccurrenceInfo,
+    period: Period,
+    now: DateTime<Utc>,
+) -> Result<Option<u8>, StoreError> {
+    let from = i64::from(period.year()) * 100 + 1;
+    let Some((target, achieved)) = work
+        .tx()
+        .await?
+        .quota_of(occ.obligation_id, occ.unit_id, from, occ.period)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let percent = achieved * 100 / target;
+    let Some(level) = LEVELS.into_iter().find(|l| percent >= i64::from(*l)) else {
+        return Ok(None);
+    };
+    let store = work.store();
+    let notice = Notice::Milestone {
+        obligation: ObligationName {
+            key: occ.key.clone(),
+            title: occ.title.clone(),
+        },
+        unit: super::unit_name(store, occ.unit_id).await?,
+        level,
+        achieved,
+        target,
+    };
+    let mut messages = Vec::new();
+    for m in store.members_with_roles(&ALERTED).await? {
+        let queued = Queued {
+            notice: &notice,
+            to: Recipient::from(&m),
+            key: format!(
+                "milestone:{}:{}:{}:{level}:{}",
+                occ.obligation_id,
+                occ.unit_id,
+                period.year(),
+                m.member_id
+            ),
+            keying: Keying::Whole,
+            occurrence_id: None,
+            not_before: now.timestamp_millis(),
+            missed: false,
+        };
+        messages.extend(queued.messages(compose));
+    }
+    work.queue(&messages, now.timestamp()).await?;
+    Ok(Some(level))
+}
+
+/// A send to `chat_id` of `platform` was refused for good (the member blocked the bot): marks
+/// its members unreachable and tells the fund managers and admins, once a day per member.
+/// Returns how many members were marked.
+pub async fn unreachable(
+    store: &Store,
+    compose: &dyn Compose,
+    platform: Platform,
+    chat_id: i64,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let changed = store
+        .mark_unreachable(platform, chat_id, now.timestamp())
+        .await?;
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let recipients = store.members_with_roles(&ALERTED).await?;
+    let mut messages = Vec::new();
+    for lost in &changed {
+        let notice = Notice::Unreachable {
+            name: lost.display_name.clone(),
+            unit: super::unit_name(store, lost.unit_id).await?,
+            platform: lost.platform,
+        };
+        for r in &recipients {
+            let queued = Queued {
+                notice: &notice,
+                to: Recipient::from(r),
+                key: format!(
+                    "unreachable:{}:{}:{}",
+                    lost.member_id,
+                    now.timestamp() / 86_400,
+                    r.member_id
+                ),
+                keying: Keying::Whole,
+                occurrence_id: None,
+                not_before: now.timestamp_millis(),
+                missed: false,
+            };
+            messages.extend(queued.messages(compose));
+        }
+    }
+    store.enqueue(&messages, now.timestamp()).await?;
+    Ok(changed.len())
+}
+
+/// The daily digest: from 20:00 local, each fund manager gets the reports first received in
+/// the 24 hours before (none when there were none). Adds its messages to `messages` and
+/// returns how many digests were added.
+pub async fn digest(
+    store: &Store,
+    compose: &dyn Compose,
+    tz: Tz,
+    grace: Duration,
+    now: DateTime<Utc>,
+    messages: &mut Vec<NewMessage>,
+) -> Result<u64, StoreError> {
+    let today = JalaliDate::today(now, tz);
+    let at = TimeOfDay::new(DIGEST_AT.0, DIGEST_AT.1).unwrap_or(TimeOfDay::NINE);
+    let end = crate::domain::schedule::instant(today, at, tz);
+    if now < end || now - end > grace {
+        return Ok(0);
+    }
+    let recipients = store.members_with_roles(&[Role::Fund]).await?;
+    let mut fresh = Vec::new();
+    for m in &recipients {
+        if !store
+            .is_enqueued(&format!("digest:{today}:{}:0", m.member_id))
+            .await?
+        {
+            fresh.push(m);
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(0);
+    }
+    let reports = store
+        .reports_between((end - Duration::hours(24)).timestamp(), end.timestamp())
+        .await?;
+    if reports.is_empty() {
+        return Ok(0);
+    }
+    let notice = Notice::Digest {
+        date: today,
+        reports: reports
+            .into_iter()
+            .map(|r| DigestLine {
+                key: r.key,
+                unit: r.unit,
+                held: r.held,
+                insured: r.insured,
+                late: r.late,
+            })
+            .collect(),
+    };
+    let added = fresh.len() as u64;
+    for m in fresh {
+        let queued = Queued {
+            notice: &notice,
+            to: Recipient::from(m),
+            key: format!("digest:{today}:{}", m.member_id),
+            keying: Keying::Parts,
+            occurrence_id: None,
+            not_before: now.timestamp_millis(),
+            missed: false,
+        };
+        messages.extend(queued.messages(compose));
+    }
+    Ok(added)
+}

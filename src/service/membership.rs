@@ -1,0 +1,157 @@
+//! Membership: who a person is to the bot (a member of a unit with a role), joining with an
+//! invite code, and a member's language. (Moving, revoking and leaving with a deputy come next,
+//! here.)
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::domain::Lang;
+use crate::domain::member::{Platform, Role};
+use crate::domain::text::to_ascii_digits;
+use crate::store::{AuditEntry, MemberRow, NewMember, StoreError};
+
+use super::report::State;
+use super::{Services, Work};
+
+/// A person writing to the bot, as the messenger names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The platform.
+    pub platform: Platform,
+    /// The platform's user id.
+    pub user_id: i64,
+    /// The private chat with the bot.
+    pub chat_id: i64,
+    /// The name to show (at most 128 characters are kept).
+    pub name: String,
+    /// The language the messenger says the person uses.
+    pub lang: Lang,
+}
+
+/// A member and what it is in the middle of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    /// The member.
+    pub member: MemberRow,
+    /// Its conversation state (a `/report` choice), if any.
+    pub state: Option<State>,
+}
+
+/// The member a person is on `platform`, with its conversation state, in one read.
+pub async fn identify(
+    svc: &Services,
+    platform: Platform,
+    user_id: i64,
+) -> Result<Option<Known>, StoreError> {
+    Ok(svc
+        .store
+        .member_and_state(platform, user_id)
+        .await?
+        .map(|found| Known {
+            member: found.member,
+            // A state this version cannot read is no state (it expires with the member's
+            // next report anyway).
+            state: found.state.and_then(|s| serde_json::from_str(&s).ok()),
+        }))
+}
+
+/// The member a person is on `platform`.
+pub async fn member(
+    svc: &Services,
+    platform: Platform,
+    user_id: i64,
+) -> Result<Option<MemberRow>, StoreError> {
+    svc.store.member_by_user(platform, user_id).await
+}
+
+/// What joining came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joined {
+    /// The person is now a member of `unit` with `role`.
+    Joined {
+        /// The member.
+        member_id: i64,
+        /// The unit's name.
+        unit: String,
+        /// The role.
+        role: Role,
+        /// The member's language (kept if it was a member before).
+        lang: Lang,
+    },
+    /// The code is unknown, used up or expired.
+    BadCode,
+}
+
+/// Joins `person` with an invite `code` (typed in any digits and case), in `work`: uses one use
+/// of the invite, makes (or rebinds) the member, and audits it. `known` is the member the person
+/// already is, if any (its language is kept).
+pub async fn join(
+    svc: &Services,
+    work: &mut Work<'_>,
+    person: &Person,
+    known: Option<&MemberRow>,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Joined, StoreError> {
+    let code: String = to_ascii_digits(code.trim())
+        .to_ascii_lowercase()
+        .chars()
+        .take(64)
+        .collect();
+    let ts = now.timestamp();
+    let Some(invite) = work.tx().await?.use_invite(&code, ts).await? else {
+        return Ok(Joined::BadCode);
+    };
+    let lang = known.map(|m| m.lang).unwrap_or(person.lang);
+    let name: String = person.name.chars().take(128).collect();
+    let tx = work.tx().await?;
+    let member_id = tx
+        .upsert_member(
+            &NewMember {
+                platform: person.platform,
+                user_id: person.user_id,
+                chat_id: person.chat_id,
+                unit_id: invite.unit_id,
+                role: invite.role,
+                display_name: &name,
+                lang,
+            },
+            ts,
+        )
+        .await?;
+    tx.audit(
+        &AuditEntry {
+            actor: &format!("member:{member_id}"),
+            action: "join",
+            entity: "member",
+            entity_key: &member_id.to_string(),
+            detail: json!({
+                "unit_id": invite.unit_id,
+                "role": invite.role.as_str(),
+                "platform": person.platform.as_str(),
+            })
+            .to_string(),
+        },
+        ts,
+    )
+    .await?;
+    Ok(Joined::Joined {
+        member_id,
+        unit: svc.unit_name(invite.unit_id).await?,
+        role: invite.role,
+        lang,
+    })
+}
+
+/// Sets a member's language, in `work`.
+pub async fn set_lang(
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    work.tx()
+        .await?
+        .set_member_lang(member.member_id, lang, now.timestamp())
+        .await
+}

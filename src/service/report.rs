@@ -1,0 +1,361 @@
+//! Reports: what a member's text means (a report on the reminder it replies to, a correction by
+//! edit, the answer to a `/report` choice, or nothing), submitting and correcting a report,
+//! marking it late, and the milestones a quota report crosses.
+//!
+//! Access: a report is accepted only from a reporting role, on its own unit's occurrence.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::Platform;
+use crate::domain::obligation::{OccurrenceStatus, Shape};
+use crate::domain::report::{ReportFacts, ReportTextError, check_report_text, read_report};
+use crate::store::{MemberRow, OccurrenceInfo, ReportInput, StoreError};
+
+use super::{Services, Work};
+
+/// What a member is in the middle of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// After `/report` and a choice: the next text is the report on this occurrence.
+    AwaitingReport {
+        /// The occurrence.
+        occurrence_id: i64,
+    },
+}
+
+/// A text a member sent (or edited), with what it answers.
+#[derive(Debug, Clone)]
+pub struct Text<'a> {
+    /// The member.
+    pub member: &'a MemberRow,
+    /// What the member is in the middle of.
+    pub state: Option<&'a State>,
+    /// The text.
+    pub text: &'a str,
+    /// The message's chat and id.
+    pub chat_id: i64,
+    /// The message's id.
+    pub message_id: i64,
+    /// An edit of an earlier message (a correction).
+    pub edited: bool,
+    /// The bot's message it replies to: its id and text.
+    pub replied: Option<(i64, Option<&'a str>)>,
+}
+
+/// What a report came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored.
+    Saved(Saved),
+    /// Not the member's to report on.
+    NotYours,
+    /// Nothing visible in it.
+    Empty,
+    /// Longer than accepted.
+    TooLong {
+        /// Its length, in characters.
+        len: usize,
+        /// The most accepted.
+        max: usize,
+    },
+}
+
+/// A stored report and what was read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// The report.
+    pub report_id: i64,
+    /// The occurrence it reports on.
+    pub occurrence: OccurrenceInfo,
+    /// The occurrence's period.
+    pub period: Period,
+    /// What was read.
+    pub facts: ReportFacts,
+    /// A correction of a stored report (an edit).
+    pub edit: bool,
+    /// After the due time.
+    pub late: bool,
+    /// The quota milestone it crossed, if any.
+    pub milestone: Option<u8>,
+}
+
+/// What a member's text came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// It was a report (or a refused one).
+    Report(Submitted),
+    /// It answers nothing the bot can tie it to.
+    Untied,
+    /// An edit of a message that was not a report: nothing to do.
+    Ignored,
+}
+
+/// Reads a member's text: an edit of a report corrects it; a reply to a reminder or nudge
+/// reports on its occurrence (recognised by the message's id, or, when that was not recorded
+/// yet, by its text: `sent_as` gives a queued text as the messenger shows it); after a
+/// `/report` choice the text is the report. Any report clears what the member was in the
+/// middle of.
+pub async fn receive(
+    svc: &Services,
+    work: &mut Work<'_>,
+    platform: Platform,
+    text: &Text<'_>,
+    sent_as: &(dyn Fn(&str) -> String + Sync),
+    now: DateTime<Utc>,
+) -> Result<Received, StoreError> {
+    let store = &svc.store;
+    let clear = text.state.is_some();
+    let source = (platform, text.chat_id, text.message_id);
+    if text.edited {
+        let Some(report) = store
+            .report_of_message(platform, text.chat_id, text.message_id)
+            .await?
+        else {
+            return Ok(Received::Ignored);
+        };
+        let Some(occ) = store.occurrence_info(report.occurrence_id).await? else {
+            return Ok(Received::Ignored);
+        };
+        let done = submit(
+            svc,
+            work,
+            text.member,
+            &occ,
+            text.text,
+            source,
+            (true, clear),
+            now,
+        );
+        return Ok(Received::Report(done.await?));
+    }
+    if let Some((replied_id, replied_text)) = text.replied {
+        let mut occurrence = store
+            .occurrence_of_message(platform, text.chat_id, replied_id)
+            .await?;
+        if occurrence.is_none()
+            && let Some(replied_text) = replied_text
+        {
+            // The reminder's id may not be recorded yet (its answer was being written, or was
+            // lost to a crash and the reminder sent again): recognise it by its text.
+            let found = store
+                .recent_notices(platform, text.chat_id)
+                .await?
+                .into_iter()
+                .find(|(_, body)| sent_as(body).trim() == replied_text.trim());
+            if let Some((occurrence_id, _)) = found {
+                occurrence = store.occurrence_info(occurrence_id).await?;
+            }
+        }
+        if let Some(occ) = occurrence {
+            let done = submit(
+                svc,
+                work,
+                text.member,
+                &occ,
+                text.text,
+                source,
+                (false, clear),
+                now,
+            );
+            return Ok(Received::Report(done.await?));
+        }
+    }
+    if let Some(State::AwaitingReport { occurrence_id }) = text.state
+        && let Some(occ) = store.occurrence_info(*occurrence_id).await?
+    {
+        let done = submit(
+            svc,
+            work,
+            text.member,
+            &occ,
+            text.text,
+            source,
+            (false, true),
+            now,
+        );
+        return Ok(Received::Report(done.await?));
+    }
+    Ok(Received::Untied)
+}
+
+/// Stores a report on `occ` from `member` (from the message `source`), or refuses it: the
+/// facts read, the occurrence marked reported or late, the member's state cleared when
+/// `clear_state`, and the quota's milestones checked. `edit` says it corrects an earlier one.
+pub async fn submit(
+    svc: &Services,
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    occ: &OccurrenceInfo,
+    text: &str,
+    source: (Platform, i64, i64),
+    (edit, clear_state): (bool, bool),
+    now: DateTime<Utc>,
+) -> Result<Submitted, StoreError> {
+    if !may_report(member, occ) {
+        return Ok(Submitted::NotYours);
+    }
+    let body = match check_report_text(text) {
+        Ok(body) => body,
+        Err(ReportTextError::Empty) => return Ok(Submitted::Empty),
+        Err(ReportTextError::TooLong { len, max }) => return Ok(Submitted::TooLong { len, max }),
+    };
+    let period = Period::from_code(occ.period as i32)
+        .unwrap_or_else(|_| JalaliDate::today(now, svc.tz).period());
+    let facts = read_report(&body, period);
+    let input = ReportInput {
+        member_id: Some(member.member_id),
+        body,
+        held: facts.held,
+        held_on: facts.held_on.map(|d| d.to_gregorian().to_string()),
+        attendees: facts.attendees.map(i64::from),
+        insured: facts.insured.map(i64::from),
+        source: Some(source),
+    };
+    let ts = now.timestamp();
+    let tx = work.tx().await?;
+    let report_id = tx.save_report(occ.occurrence_id, &input, ts).await?;
+    if clear_state {
+        tx.set_member_state(member.member_id, None, ts).await?;
+    }
+    let milestone = if occ.shape == Shape::Quota {
+        super::alerts::milestones(work, svc.compose.as_ref(), occ, period, now).await?
+    } else {
+        None
+    };
+    Ok(Submitted::Saved(Saved {
+        report_id,
+        occurrence: occ.clone(),
+        period,
+        facts,
+        edit,
+        late: occ.due_at < ts,
+        milestone,
+    }))
+}
+
+/// Whether `member` may report on `occ`: a reporting role, on its own unit's occurrence.
+pub fn may_report(member: &MemberRow, occ: &OccurrenceInfo) -> bool {
+    member.role.reports() && occ.unit_id == member.unit_id
+}
+
+/// Sets whether the session of report `report_id` was held (a correction by button), in
+/// `work`. Returns false (and changes nothing) when the report is not the member's.
+pub async fn correct_held(
+    svc: &Services,
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    report_id: i64,
+    held: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let occ = match svc.store.report(report_id).await? {
+        Some(r) => svc.store.occurrence_info(r.occurrence_id).await?,
+        None => None,
+    };
+    match occ {
+        Some(occ) if may_report(member, &occ) => {
+            work.tx()
+                .await?
+                .correct_held(report_id, member.member_id, held, now.timestamp())
+                .await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The occurrences of the member's unit in the previous and the current month (created first
+/// if they were not yet), by period and key; `None` for a role that does not report.
+pub async fn tasks(
+    svc: &Services,
+    member: &MemberRow,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<OccurrenceInfo>>, StoreError> {
+    if !member.role.reports() {
+        return Ok(None);
+    }
+    let today = JalaliDate::today(now, svc.tz);
+    let cal = svc.calendar().await?;
+    for period in [today.period().prev(), today.period()] {
+        super::occurrence::ensure_period(&svc.store, period, &cal, svc.tz, now).await?;
+    }
+    let from = i64::from(today.period().prev().code());
+    let to = i64::from(today.period().code());
+    Ok(Some(
+        svc.store.unit_occurrences(member.unit_id, from, to).await?,
+    ))
+}
+
+/// What `/report` came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begun {
+    /// The member's role does not report.
+    NotAllowed,
+    /// Nothing is open to report on.
+    NothingOpen,
+    /// One occurrence is open: the member's next text is its report.
+    Awaiting(OccurrenceInfo),
+    /// Several are open: the member chooses.
+    Choose(Vec<OccurrenceInfo>),
+}
+
+/// `/report`: with one open occurrence, the member's next text becomes its report (in `work`);
+/// with several, they are listed to choose from.
+pub async fn begin(
+    svc: &Services,
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    now: DateTime<Utc>,
+) -> Result<Begun, StoreError> {
+    let Some(tasks) = tasks(svc, member, now).await? else {
+        return Ok(Begun::NotAllowed);
+    };
+    let mut open: Vec<OccurrenceInfo> = tasks
+        .into_iter()
+        .filter(|o| o.status == OccurrenceStatus::Open)
+        .collect();
+    Ok(match open.len() {
+        0 => Begun::NothingOpen,
+        1 => {
+            let only = open.remove(0);
+            await_report(work, member, only.occurrence_id, now).await?;
+            Begun::Awaiting(only)
+        }
+        _ => Begun::Choose(open),
+    })
+}
+
+/// A member chose occurrence `occurrence_id` to report on (a button): its next text is the
+/// report, in `work`. `None` (and nothing changed) when it is not the member's.
+pub async fn choose(
+    svc: &Services,
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    occurrence_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<OccurrenceInfo>, StoreError> {
+    match svc.store.occurrence_info(occurrence_id).await? {
+        Some(occ) if may_report(member, &occ) => {
+            await_report(work, member, occurrence_id, now).await?;
+            Ok(Some(occ))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn await_report(
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    occurrence_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let state = serde_json::to_string(&State::AwaitingReport { occurrence_id })
+        .expect("a state serialises");
+    work.tx()
+        .await?
+        .set_member_state(member.member_id, Some(&state), now.timestamp())
+        .await
+}

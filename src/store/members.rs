@@ -1,0 +1,187 @@
+//! Members (a person on a platform, bound to a unit with a role) and their conversation state.
+
+use sqlx::AssertSqlSafe;
+
+use crate::domain::Lang;
+use crate::domain::member::{Platform, Role};
+
+use super::{Store, StoreError, Tx, with_pool, with_tx};
+
+/// A member, as the tick and the sender need it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberRow {
+    /// Id.
+    pub member_id: i64,
+    /// Platform.
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
+    /// Platform user id.
+    pub user_id: i64,
+    /// Chat.
+    pub chat_id: i64,
+    /// Unit.
+    pub unit_id: i64,
+    /// Role.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    /// Name.
+    pub display_name: String,
+    /// Language.
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
+    /// Reachable.
+    pub reachable: bool,
+}
+
+const MEMBER_COLUMNS: &str =
+    "member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable";
+
+/// A member and its conversation state (JSON), if any.
+/// A member to insert or rebind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember<'a> {
+    /// Platform.
+    pub platform: Platform,
+    /// Platform user id.
+    pub user_id: i64,
+    /// Chat.
+    pub chat_id: i64,
+    /// Unit.
+    pub unit_id: i64,
+    /// Role.
+    pub role: Role,
+    /// Name.
+    pub display_name: &'a str,
+    /// Language (kept for a member already known).
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberAndState {
+    /// The member.
+    #[sqlx(flatten)]
+    pub member: MemberRow,
+    /// What it is in the middle of.
+    pub state: Option<String>,
+}
+
+impl Store {
+    /// The member of `platform` with this user id, with its conversation state, in one read.
+    pub async fn member_and_state(
+        &self,
+        platform: Platform,
+        user_id: i64,
+    ) -> Result<Option<MemberAndState>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT m.member_id, m.platform, m.user_id, m.chat_id, m.unit_id, m.role, m.display_name, \
+             m.lang, m.reachable, s.state FROM member m \
+             LEFT JOIN member_state s ON s.member_id = m.member_id \
+             WHERE m.platform = $1 AND m.user_id = $2",
+        )
+        .bind(platform.as_str()).bind(user_id).fetch_optional(p).await?))
+    }
+
+    /// The member of `platform` with this user id.
+    pub async fn member_by_user(
+        &self,
+        platform: Platform,
+        user_id: i64,
+    ) -> Result<Option<MemberRow>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable \
+             FROM member WHERE platform = $1 AND user_id = $2",
+        )
+        .bind(platform.as_str()).bind(user_id).fetch_optional(p).await?))
+    }
+
+    /// Every member.
+    pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member ORDER BY member_id");
+        Ok(with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
+    }
+
+    /// The member with this id.
+    pub async fn member(&self, member_id: i64) -> Result<Option<MemberRow>, StoreError> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = $1");
+        Ok(
+            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(member_id).fetch_optional(p).await?),
+        )
+    }
+
+    /// The reachable members with one of `roles`.
+    pub async fn members_with_roles(&self, roles: &[Role]) -> Result<Vec<MemberRow>, StoreError> {
+        let members = self.members().await?;
+        Ok(members
+            .into_iter()
+            .filter(|m| m.reachable && roles.contains(&m.role))
+            .collect())
+    }
+
+    /// Marks the member of `platform` whose chat is `chat_id` unreachable; returns the members
+    /// changed (empty if they were already unreachable).
+    pub async fn mark_unreachable(
+        &self,
+        platform: Platform,
+        chat_id: i64,
+        now: i64,
+    ) -> Result<Vec<MemberRow>, StoreError> {
+        let sql = format!(
+            "UPDATE member SET reachable = FALSE, updated_at = $3 \
+             WHERE platform = $1 AND chat_id = $2 AND reachable RETURNING {MEMBER_COLUMNS}"
+        );
+        let mut tx = self.begin().await?;
+        let rows = with_tx!(&mut tx, c => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(platform.as_str()).bind(chat_id).bind(now).fetch_all(&mut *c).await?);
+        tx.commit().await?;
+        Ok(rows)
+    }
+}
+
+impl Tx {
+    /// Inserts a member (or, for an existing platform and user, rebinds it) and returns its id.
+    pub async fn upsert_member(&mut self, m: &NewMember<'_>, now: i64) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO member (platform, user_id, chat_id, unit_id, role, display_name, lang, reachable, \
+                   joined_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) \
+                   ON CONFLICT (platform, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
+                   unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
+                   reachable = TRUE, updated_at = excluded.updated_at RETURNING member_id";
+        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
+            .bind(m.platform.as_str()).bind(m.user_id).bind(m.chat_id).bind(m.unit_id).bind(m.role.as_str())
+            .bind(m.display_name).bind(m.lang.code()).bind(now)
+            .fetch_one(&mut *c).await?);
+        Ok(id)
+    }
+
+    /// Sets a member's language.
+    pub async fn set_member_lang(
+        &mut self,
+        member_id: i64,
+        lang: Lang,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        with_tx!(self, c => sqlx::query("UPDATE member SET lang = $2, updated_at = $3 WHERE member_id = $1")
+            .bind(member_id).bind(lang.code()).bind(now).execute(&mut *c).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Sets (or with `None` clears) a member's conversation state.
+    pub async fn set_member_state(
+        &mut self,
+        member_id: i64,
+        state: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        with_tx!(self, c => match state {
+            Some(s) => sqlx::query(
+                "INSERT INTO member_state (member_id, state, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (member_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            )
+            .bind(member_id).bind(s).bind(now)
+            .execute(&mut *c).await.map(|_| ())?,
+            None => sqlx::query("DELETE FROM member_state WHERE member_id = $1")
+                .bind(member_id)
+                .execute(&mut *c).await.map(|_| ())?,
+        });
+        Ok(())
+    }
+}
