@@ -108,7 +108,14 @@ pub async fn receive(
 ) -> Result<Received, StoreError> {
     let store = &svc.store;
     let clear = text.state.is_some();
-    let source = (platform, text.chat_id, text.message_id);
+    let submission = |occurrence, edit, clear_state| Submission {
+        member: text.member,
+        occurrence,
+        text: text.text,
+        source: (platform, text.chat_id, text.message_id),
+        edit,
+        clear_state,
+    };
     if text.edited {
         let Some(report) = store
             .report_of_message(platform, text.chat_id, text.message_id)
@@ -119,17 +126,9 @@ pub async fn receive(
         let Some(occ) = store.occurrence_info(report.occurrence_id).await? else {
             return Ok(Received::Ignored);
         };
-        let done = submit(
-            svc,
-            work,
-            text.member,
-            &occ,
-            text.text,
-            source,
-            (true, clear),
-            now,
-        );
-        return Ok(Received::Report(done.await?));
+        let submission = submission(&occ, true, clear);
+        let done = submit(svc, work, &submission, now).await?;
+        return Ok(Received::Report(done));
     }
     if let Some((replied_id, replied_text)) = text.replied {
         let mut occurrence = store
@@ -150,54 +149,51 @@ pub async fn receive(
             }
         }
         if let Some(occ) = occurrence {
-            let done = submit(
-                svc,
-                work,
-                text.member,
-                &occ,
-                text.text,
-                source,
-                (false, clear),
-                now,
-            );
-            return Ok(Received::Report(done.await?));
+            let submission = submission(&occ, false, clear);
+            let done = submit(svc, work, &submission, now).await?;
+            return Ok(Received::Report(done));
         }
     }
     if let Some(State::AwaitingReport { occurrence_id }) = text.state
         && let Some(occ) = store.occurrence_info(*occurrence_id).await?
     {
-        let done = submit(
-            svc,
-            work,
-            text.member,
-            &occ,
-            text.text,
-            source,
-            (false, true),
-            now,
-        );
-        return Ok(Received::Report(done.await?));
+        let submission = submission(&occ, false, true);
+        let done = submit(svc, work, &submission, now).await?;
+        return Ok(Received::Report(done));
     }
     Ok(Received::Untied)
 }
 
-/// Stores a report on `occ` from `member` (from the message `source`), or refuses it: the
-/// facts read, the occurrence marked reported or late, the member's state cleared when
-/// `clear_state`, and the quota's milestones checked. `edit` says it corrects an earlier one.
+/// A report to store.
+#[derive(Debug, Clone)]
+pub struct Submission<'a> {
+    /// Who reports.
+    pub member: &'a MemberRow,
+    /// On what.
+    pub occurrence: &'a OccurrenceInfo,
+    /// The text as sent.
+    pub text: &'a str,
+    /// The message it came from: platform, chat, message id.
+    pub source: (Platform, i64, i64),
+    /// It corrects an earlier report (an edit).
+    pub edit: bool,
+    /// Clear what the member was in the middle of.
+    pub clear_state: bool,
+}
+
+/// Stores a report, or refuses it: the facts read, the occurrence marked reported or late,
+/// the member's state cleared when asked, and the quota's milestones checked.
 pub async fn submit(
     svc: &Services,
     work: &mut Work<'_>,
-    member: &MemberRow,
-    occ: &OccurrenceInfo,
-    text: &str,
-    source: (Platform, i64, i64),
-    (edit, clear_state): (bool, bool),
+    s: &Submission<'_>,
     now: DateTime<Utc>,
 ) -> Result<Submitted, StoreError> {
+    let (member, occ, edit) = (s.member, s.occurrence, s.edit);
     if !may_report(member, occ) {
         return Ok(Submitted::NotYours);
     }
-    let body = match check_report_text(text) {
+    let body = match check_report_text(s.text) {
         Ok(body) => body,
         Err(ReportTextError::Empty) => return Ok(Submitted::Empty),
         Err(ReportTextError::TooLong { len, max }) => return Ok(Submitted::TooLong { len, max }),
@@ -212,12 +208,12 @@ pub async fn submit(
         held_on: facts.held_on.map(|d| d.to_gregorian().to_string()),
         attendees: facts.attendees.map(i64::from),
         insured: facts.insured.map(i64::from),
-        source: Some(source),
+        source: Some(s.source),
     };
     let ts = now.timestamp();
     let tx = work.tx().await?;
     let report_id = tx.save_report(occ.occurrence_id, &input, ts).await?;
-    if clear_state {
+    if s.clear_state {
         tx.set_member_state(member.member_id, None, ts).await?;
     }
     let milestone = if occ.shape == Shape::Quota {
