@@ -12,7 +12,6 @@ pub struct InviteRow {
     /// The unit joined.
     pub unit_id: i64,
     /// The role given.
-    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Uses allowed.
     pub max_uses: i64,

@@ -13,7 +13,6 @@ pub struct MemberRow {
     /// Id.
     pub member_id: i64,
     /// Platform.
-    #[sqlx(try_from = "String")]
     pub platform: Platform,
     /// Platform user id.
     pub user_id: i64,
@@ -22,12 +21,10 @@ pub struct MemberRow {
     /// Unit.
     pub unit_id: i64,
     /// Role.
-    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Name.
     pub display_name: String,
     /// Language.
-    #[sqlx(try_from = "String")]
     pub lang: Lang,
     /// Reachable.
     pub reachable: bool,

@@ -16,6 +16,7 @@
 //! `platform`, and it renders no text.
 
 mod audit;
+mod decode;
 mod inbox;
 mod invites;
 mod members;
@@ -108,7 +109,8 @@ impl From<sqlx::Error> for StoreError {
             // named as such, rather than a generic database error.
             sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt {
                 table: "row",
-                column: index,
+                // sqlx names the column as written by `Debug` (quoted).
+                column: index.trim_matches('"').to_owned(),
                 value: source.to_string(),
             },
             e => StoreError::Database(e),

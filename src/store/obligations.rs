@@ -19,7 +19,6 @@ pub struct ObligationRow {
     /// Description.
     pub description: String,
     /// The obligation's shape.
-    #[sqlx(try_from = "String")]
     pub shape: Shape,
     /// The follower-up office.
     pub follow_up_unit_id: i64,
@@ -43,7 +42,6 @@ pub struct AssignmentRow {
     /// The unit.
     pub unit_id: i64,
     /// How the unit takes part.
-    #[sqlx(try_from = "String")]
     pub involvement: Involvement,
     /// The kind it was assigned by.
     pub by_kind: Option<String>,

@@ -19,7 +19,6 @@ pub struct OccurrenceInfo {
     /// Due time (UTC seconds).
     pub due_at: i64,
     /// Where it stands.
-    #[sqlx(try_from = "String")]
     pub status: OccurrenceStatus,
     /// The unit it is assigned to.
     pub unit_id: i64,
@@ -30,7 +29,6 @@ pub struct OccurrenceInfo {
     /// The obligation's title.
     pub title: String,
     /// The obligation's shape.
-    #[sqlx(try_from = "String")]
     pub shape: Shape,
 }
 
@@ -47,7 +45,6 @@ pub struct PeriodRow {
     /// Its due time, UTC seconds.
     pub due_at: i64,
     /// Where it stands.
-    #[sqlx(try_from = "String")]
     pub status: OccurrenceStatus,
     /// The obligation.
     pub obligation_id: i64,
@@ -91,12 +88,10 @@ pub struct DueNotice {
     /// The member.
     pub member_id: i64,
     /// The member's platform.
-    #[sqlx(try_from = "String")]
     pub platform: Platform,
     /// The member's chat.
     pub chat_id: i64,
     /// The member's language.
-    #[sqlx(try_from = "String")]
     pub lang: Lang,
 }
 

@@ -61,7 +61,6 @@ pub struct Claimed {
     /// The recipient member.
     pub member_id: Option<i64>,
     /// The kind.
-    #[sqlx(try_from = "String")]
     pub kind: MessageKind,
     /// The text.
     pub body: String,

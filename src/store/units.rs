@@ -12,7 +12,6 @@ pub struct UnitRow {
     /// Stable slug.
     pub key: String,
     /// The kind of unit.
-    #[sqlx(try_from = "String")]
     pub kind: UnitKind,
     /// Display name.
     pub name: String,
