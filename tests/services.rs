@@ -269,39 +269,21 @@ async fn a_reply_to_a_reminder_is_a_report_on_its_occurrence_and_only_its_report
     assert_eq!(occ.status, OccurrenceStatus::Reported);
 
     // A correction by button: the member's own report only.
-    let mut work = Work::new(w.store());
-    assert!(
-        report::correct_held(&w.svc, &mut work, &governor, saved.report_id, false, now)
-            .await
-            .unwrap()
-    );
-    work.commit().await.unwrap();
-    assert_eq!(
-        w.store()
-            .report(saved.report_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .held,
-        Some(false)
-    );
+    let correct = |by: MemberRow, held: bool| {
+        let svc = w.svc.clone();
+        async move {
+            let mut work = Work::new(&svc.store);
+            let done = report::correct_held(&svc, &mut work, &by, saved.report_id, held, now)
+                .await
+                .unwrap();
+            work.commit().await.unwrap();
+            let stored = svc.store.report(saved.report_id).await.unwrap().unwrap();
+            (done, stored.held)
+        }
+    };
+    assert_eq!(correct(governor.clone(), false).await, (true, Some(false)));
     let other = w.join(11, "babol", Role::Governor, now).await;
-    let mut work = Work::new(w.store());
-    assert!(
-        !report::correct_held(&w.svc, &mut work, &other, saved.report_id, true, now)
-            .await
-            .unwrap()
-    );
-    work.commit().await.unwrap();
-    assert_eq!(
-        w.store()
-            .report(saved.report_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .held,
-        Some(false)
-    );
+    assert_eq!(correct(other, true).await, (false, Some(false)));
 
     // Text that answers nothing is not a report.
     assert_eq!(

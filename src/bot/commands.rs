@@ -3,6 +3,7 @@
 
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::summary::Summary;
 use crate::render::{summary_text, summary_xlsx};
 use crate::service::membership::{self, Joined, Person};
 use crate::service::notify::Answer;
@@ -179,35 +180,41 @@ fn period_arg(ctx: &Context, lang: Lang, arg: &Option<String>) -> Result<Period,
     }
 }
 
-/// `/summary [PERIOD]`.
-async fn summary(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
+/// The summary of the period a command names that the member may see, or what to say instead
+/// (not allowed, not a period).
+async fn member_summary(
+    ctx: &Context,
+    m: &MemberRow,
+    arg: Option<String>,
+) -> Result<Result<(Period, Summary), Effects>, StoreError> {
     if !summary::allowed(m) {
-        return Ok(not_allowed(m.lang));
+        return Ok(Err(not_allowed(m.lang)));
     }
     let period = match period_arg(ctx, m.lang, &arg) {
         Ok(p) => p,
-        Err(refusal) => return Ok(Effects::say(refusal)),
+        Err(refusal) => return Ok(Err(Effects::say(refusal))),
     };
     Ok(
         match summary::for_member(&ctx.svc, m, period, ctx.clock.now()).await? {
-            Ok(s) => Effects::say(summary_text(&s, m.lang)),
-            Err(NotAllowed) => not_allowed(m.lang),
+            Ok(s) => Ok((period, s)),
+            Err(NotAllowed) => Err(not_allowed(m.lang)),
         },
     )
 }
 
+/// `/summary [PERIOD]`.
+async fn summary(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
+    Ok(match member_summary(ctx, m, arg).await? {
+        Ok((_, s)) => Effects::say(summary_text(&s, m.lang)),
+        Err(instead) => instead,
+    })
+}
+
 /// `/export [PERIOD]`: the summary as a workbook.
 async fn export(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
-    if !summary::allowed(m) {
-        return Ok(not_allowed(m.lang));
-    }
-    let period = match period_arg(ctx, m.lang, &arg) {
-        Ok(p) => p,
-        Err(refusal) => return Ok(Effects::say(refusal)),
-    };
-    let s = match summary::for_member(&ctx.svc, m, period, ctx.clock.now()).await? {
-        Ok(s) => s,
-        Err(NotAllowed) => return Ok(not_allowed(m.lang)),
+    let (period, s) = match member_summary(ctx, m, arg).await? {
+        Ok(found) => found,
+        Err(instead) => return Ok(instead),
     };
     Ok(match summary_xlsx(&s, m.lang) {
         Ok(bytes) => Effects {

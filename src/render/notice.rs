@@ -32,29 +32,32 @@ impl Compose for Catalogue {
                 unit,
                 period,
                 due,
-            } => t!(
-                lang,
-                "reminder",
-                key = obligation.key.clone(),
-                title = obligation.title.clone(),
-                unit = unit.clone(),
-                period = period.name(lang),
-                due = due.format(digits)
-            ),
-            Notice::Nudge {
+            }
+            | Notice::Nudge {
                 obligation,
                 unit,
                 period,
                 due,
-            } => t!(
-                lang,
-                "nudge",
-                key = obligation.key.clone(),
-                title = obligation.title.clone(),
-                unit = unit.clone(),
-                period = period.name(lang),
-                due = due.format(digits)
-            ),
+            } => {
+                // The same words in the same places; only the message differs.
+                macro_rules! about_due {
+                    ($id:literal) => {
+                        t!(
+                            lang,
+                            $id,
+                            key = obligation.key.clone(),
+                            title = obligation.title.clone(),
+                            unit = unit.clone(),
+                            period = period.name(lang),
+                            due = due.format(digits)
+                        )
+                    };
+                }
+                match notice {
+                    Notice::Reminder { .. } => about_due!("reminder"),
+                    _ => about_due!("nudge"),
+                }
+            }
             Notice::Escalation {
                 obligation,
                 period,

@@ -59,22 +59,14 @@ pub async fn milestones(
     };
     let mut messages = Vec::new();
     for m in store.members_with_roles(&ALERTED).await? {
-        let queued = Queued {
-            notice: &notice,
-            to: Recipient::from(&m),
-            key: format!(
-                "milestone:{}:{}:{}:{level}:{}",
-                occ.obligation_id,
-                occ.unit_id,
-                period.year(),
-                m.member_id
-            ),
-            keying: Keying::Whole,
-            occurrence_id: None,
-            not_before: now.timestamp_millis(),
-            missed: false,
-        };
-        messages.extend(queued.messages(compose));
+        let key = format!(
+            "milestone:{}:{}:{}:{level}:{}",
+            occ.obligation_id,
+            occ.unit_id,
+            period.year(),
+            m.member_id
+        );
+        messages.extend(alert(&notice, Recipient::from(&m), key, now).messages(compose));
     }
     work.queue(&messages, now.timestamp()).await?;
     Ok(Some(level))
@@ -105,25 +97,26 @@ pub async fn unreachable(
             platform: lost.platform,
         };
         for r in &recipients {
-            let queued = Queued {
-                notice: &notice,
-                to: Recipient::from(r),
-                key: format!(
-                    "unreachable:{}:{}:{}",
-                    lost.member_id,
-                    now.timestamp() / 86_400,
-                    r.member_id
-                ),
-                keying: Keying::Whole,
-                occurrence_id: None,
-                not_before: now.timestamp_millis(),
-                missed: false,
-            };
-            messages.extend(queued.messages(compose));
+            let day = now.timestamp() / 86_400;
+            let key = format!("unreachable:{}:{day}:{}", lost.member_id, r.member_id);
+            messages.extend(alert(&notice, Recipient::from(r), key, now).messages(compose));
         }
     }
     store.enqueue(&messages, now.timestamp()).await?;
     Ok(changed.len())
+}
+
+/// An alert of `notice` to `to`, once (by `key`), to be sent now.
+fn alert<'n>(notice: &'n Notice, to: Recipient, key: String, now: DateTime<Utc>) -> Queued<'n> {
+    Queued {
+        notice,
+        to,
+        key,
+        keying: Keying::Whole,
+        occurrence_id: None,
+        not_before: now.timestamp_millis(),
+        missed: false,
+    }
 }
 
 /// The daily digest: from 20:00 local, each fund manager gets the reports first received in
