@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Role;
-use crate::domain::notice::{Compose, Notice, ObligationName};
+use crate::domain::notice::{Compose, MessageKind, Notice, ObligationName};
 use crate::store::{DueNotice, MemberRow, NewMessage, Store, StoreError};
 
 use super::notify::{Keying, Queued, Recipient};
@@ -107,7 +107,7 @@ pub async fn tick(
     let mut messages = Vec::new();
 
     // Notices in pages: a national fan-out is tens of thousands of rows.
-    for kind in ["remind", "nudge"] {
+    for kind in [MessageKind::Remind, MessageKind::Nudge] {
         let mut after = (0, 0);
         loop {
             let notices = store
@@ -120,7 +120,7 @@ pub async fn tick(
                 let missed = ts - notice.due_notice_at > grace;
                 match (kind, missed) {
                     (_, true) => report.missed += 1,
-                    ("remind", false) => report.reminders += 1,
+                    (MessageKind::Remind, false) => report.reminders += 1,
                     _ => report.nudges += 1,
                 }
                 chunk.extend(notice_messages(kind, notice, &names, config, missed)?);
@@ -208,7 +208,7 @@ fn dedup<'a>(members: impl Iterator<Item = &'a MemberRow>) -> Vec<&'a MemberRow>
 }
 
 fn notice_messages(
-    kind: &str,
+    kind: MessageKind,
     n: &DueNotice,
     names: &Names,
     config: &TickConfig,
@@ -222,7 +222,7 @@ fn notice_messages(
     let unit = names.units.get(&n.unit_id).cloned().unwrap_or_default();
     let (period, due) = (period_of(n.period)?, due_date(n.due_at, config.tz));
     let notice = match kind {
-        "remind" => Notice::Reminder {
+        MessageKind::Remind => Notice::Reminder {
             obligation,
             unit,
             period,

@@ -5,6 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::domain::Lang;
 use crate::domain::member::Platform;
+use crate::domain::notice::MessageKind;
 use crate::domain::obligation::{OccurrenceStatus, Shape};
 
 use super::{Store, StoreError, Tx, with_pool, with_tx};
@@ -189,7 +190,7 @@ impl Store {
         Ok(out)
     }
 
-    /// The reminders (`kind = "remind"`, comparing `remind_at`) or nudges (`"nudge"`, comparing
+    /// The reminders ([`MessageKind::Remind`], comparing `remind_at`) or nudges (comparing
     /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
     /// and have not been enqueued for the recipient: every reachable reporting member
     /// (governor or agency) of the assigned unit. Occurrences the bot learnt of only after
@@ -199,14 +200,14 @@ impl Store {
     /// first page): each page reads on from where the last one ended.
     pub async fn due_notices(
         &self,
-        kind: &str,
+        kind: MessageKind,
         (from_period, now): (i64, i64),
         after: (i64, i64),
         limit: i64,
     ) -> Result<Vec<DueNotice>, StoreError> {
         let (column, open_only) = match kind {
-            "remind" => ("o.remind_at", ""),
-            "nudge" => ("o.nudge_at", "AND o.status = 'open'"),
+            MessageKind::Remind => ("o.remind_at", ""),
+            MessageKind::Nudge => ("o.nudge_at", "AND o.status = 'open'"),
             _ => return Err(StoreError::Unsupported("unknown notice kind")),
         };
         let sql = format!(
