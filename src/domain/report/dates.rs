@@ -1,0 +1,222 @@
+//! Dates in a report: full dates (`1404/02/15`, `15/02/1404`, `04/02/15`, ISO Gregorian), a day
+//! with a month name (`۱۵ اردیبهشت ۱۴۰۴`, `Ordibehesht 15, 1404`), short `mm/dd` and bare days
+//! (`روز ۱۵`), each read at a token by the [`Reader`], and the choice of the day the session
+//! was held among those found ([`Scan::held_on`]). The reporting period is passed in; a date
+//! without a year is placed nearest to it.
+//!
+//! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
+
+use chrono::NaiveDate;
+
+use super::lexicon::{DATE_WORDS, NON_COUNT_AFTER, THIS_MONTH, UNIT_WORDS, month_of};
+use super::numbers::digits_value;
+use super::reader::{Reader, Scan};
+use super::tokens::Tok;
+use crate::domain::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR, Period};
+
+/// How sure the reader is of a date candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DateKind {
+    /// A full date or a day with a month name.
+    Explicit,
+    /// A bare day of the period's month.
+    BareDay,
+}
+
+impl Reader<'_> {
+    /// The year that puts `month` nearest to the period (the period's year on a tie).
+    fn nearest_year(&self, month: u8) -> i32 {
+        let (py, pm) = (self.period.year(), i32::from(self.period.month()));
+        [py, py - 1, py + 1]
+            .into_iter()
+            .min_by_key(|&y| ((y - py) * 12 + i32::from(month) - pm).abs())
+            .unwrap_or(py)
+    }
+
+    /// A two-digit year read in the period's century, if it is the period's year or one next
+    /// to it.
+    fn two_digit_year(&self, yy: u32) -> Option<i32> {
+        let py = self.period.year();
+        let yy = i32::try_from(yy).ok()?;
+        let base = py - py.rem_euclid(100);
+        [base + yy, base + yy - 100, base + yy + 100]
+            .into_iter()
+            .find(|y| (y - py).abs() <= 1)
+    }
+
+    /// A Jalali date, or the Jalali day of a Gregorian date when `year` is 1900 or later.
+    fn make_date(year: i32, month: u32, day: u32) -> Option<JalaliDate> {
+        if year >= 1900 {
+            let date = NaiveDate::from_ymd_opt(year, month, day)?;
+            return JalaliDate::try_from_gregorian(date).ok();
+        }
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return None;
+        }
+        JalaliDate::new(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
+    }
+
+    /// Reads a compound token at `i`: a date (pushed to `dates` when valid), or nothing.
+    pub(super) fn compound_date(
+        &self,
+        i: usize,
+        parts: &[String],
+        seps: &[char],
+    ) -> Option<JalaliDate> {
+        if seps.contains(&':') {
+            return None; // a time
+        }
+        let lens: Vec<usize> = parts.iter().map(String::len).collect();
+        let vals: Vec<u32> = parts
+            .iter()
+            .map(|p| digits_value(p))
+            .collect::<Option<_>>()?;
+        match (lens.as_slice(), vals.as_slice()) {
+            ([4, 1..=2, 1..=2], &[y, m, d]) => Self::make_date(i32::try_from(y).ok()?, m, d),
+            ([1..=2, 1..=2, 4], &[d, m, y]) if y < 1900 => {
+                Self::make_date(i32::try_from(y).ok()?, m, d)
+            }
+            ([2, 1..=2, 1..=2], &[yy, m, d]) => Self::make_date(self.two_digit_year(yy)?, m, d),
+            ([1..=2, 1..=2], &[a, b]) if matches!(seps, ['/' | '\\']) => {
+                // `mm/dd` or `dd/mm`, whichever puts the month nearer to the period (`mm/dd`
+                // on a tie); after a date word (تاریخ, مورخ, on) in any month, elsewhere only
+                // in the period's own month (a bare `3/4` may be anything).
+                let after_date_word = self
+                    .prev_index(i)
+                    .is_some_and(|p| self.word_in(p, DATE_WORDS));
+                let pm = i32::from(self.period.month());
+                let distance = |m: u32| {
+                    let m = i32::try_from(m).unwrap_or(i32::MAX / 2);
+                    (m - pm).rem_euclid(12).min((pm - m).rem_euclid(12))
+                };
+                let (m, d) = match (a <= 12, b <= 12) {
+                    (true, true) if distance(b) < distance(a) => (b, a),
+                    (true, _) => (a, b),
+                    (false, true) => (b, a),
+                    (false, false) => return None,
+                };
+                if !after_date_word && distance(m) != 0 {
+                    return None;
+                }
+                let month = u8::try_from(m).ok()?;
+                Self::make_date(self.nearest_year(month), m, d)
+            }
+            _ => None,
+        }
+    }
+
+    /// A day and a month name starting at `i` (`۱۵ اردیبهشت [ماه] [سال] [۱۴۰۴]`, `پانزدهم
+    /// اردیبهشت`, `Ordibehesht 15, 1404`): the date (if it exists) and the index after it.
+    pub(super) fn month_name_date(&self, i: usize) -> Option<(Option<JalaliDate>, usize)> {
+        let mut month_first = false;
+        let (day, month, mut end) = if let Some(num) = self.number_at(i) {
+            let month = self.word(num.end).and_then(month_of)?;
+            (num.value?, month, num.end + 1)
+        } else {
+            month_first = true;
+            // Month first, only for transliterated names: `Ordibehesht 15`.
+            let word = self.word(i)?;
+            if !word.is_ascii() {
+                return None;
+            }
+            let month = month_of(word)?;
+            let num = self.number_at(self.next_index(i + 1))?;
+            let day = num.value.filter(|d| (1..=31).contains(d))?;
+            (day, month, num.end)
+        };
+        if !(1..=31).contains(&day) {
+            return None;
+        }
+        // An optional `ماه`, `سال`, then a year.
+        let mut j = end;
+        while self.word_in(j, &["ماه", "سال"]) {
+            j += 1;
+        }
+        let mut j = self.next_index(j);
+        // `Ordibehesht 15, 1404`: a comma may come before the year when the month comes first.
+        if month_first
+            && self.toks.get(j) == Some(&Tok::Break)
+            && matches!(self.toks.get(j + 1), Some(Tok::Num(y)) if y.len() == 4)
+        {
+            j += 1;
+        }
+        let mut year = self.nearest_year(month);
+        if let Some(Tok::Num(digits)) = self.toks.get(j) {
+            let written = digits_value(digits).and_then(|v| match digits.len() {
+                4 => i32::try_from(v)
+                    .ok()
+                    .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y)),
+                2 => self.two_digit_year(v),
+                _ => None,
+            });
+            if let Some(y) = written {
+                year = y;
+                end = j + 1;
+            }
+        }
+        let date = JalaliDate::new(year, month, u8::try_from(day).ok()?).ok();
+        Some((date, end))
+    }
+
+    /// A bare day at `i`: `روز ۱۵`, `تاریخ ۱۵ام`, `on the 15th`, `۱۵ همین ماه`. Returns the
+    /// date in the period's month (if it exists) and the index after the day.
+    pub(super) fn bare_day(&self, i: usize) -> Option<(Option<JalaliDate>, usize)> {
+        let (num, end) = if self.word_in(i, &["روز", "تاریخ"]) {
+            let num = self.number_at(self.next_index(i + 1))?;
+            (num, num.end)
+        } else if self.word(i) == Some("on") {
+            let j = if self.word(i + 1) == Some("the") {
+                i + 2
+            } else {
+                i + 1
+            };
+            let num = self.number_at(j).filter(|n| n.ordinal)?;
+            (num, num.end)
+        } else {
+            let num = self.number_at(i)?;
+            let phrase = THIS_MONTH.iter().find(|p| self.phrase_at(num.end, p))?;
+            (num, num.end + phrase.len())
+        };
+        // `روز ۱۲ نفر`, `روز سه شنبه`: not a day; `تاریخ ۱۵ اردیبهشت`: a day with its month.
+        if self.word_in(num.end, UNIT_WORDS)
+            || self.word_in(num.end, NON_COUNT_AFTER)
+            || self.word(num.end).and_then(month_of).is_some()
+        {
+            return None;
+        }
+        let day = num.value.filter(|d| (1..=31).contains(d))?;
+        let date = JalaliDate::new(
+            self.period.year(),
+            self.period.month(),
+            u8::try_from(day).ok()?,
+        )
+        .ok();
+        Some((date, end))
+    }
+}
+
+impl Scan {
+    /// The day of the session: the first explicit date in `period`, else the first explicit
+    /// date, else the bare day when there is exactly one.
+    pub(super) fn held_on(&self, period: Period) -> Option<JalaliDate> {
+        let explicit = || {
+            self.dates
+                .iter()
+                .filter(|(_, kind)| *kind == DateKind::Explicit)
+                .map(|&(d, _)| d)
+        };
+        if let Some(d) = explicit()
+            .find(|&d| period.contains(d))
+            .or_else(|| explicit().next())
+        {
+            return Some(d);
+        }
+        let mut bare = self
+            .dates
+            .iter()
+            .filter(|(_, kind)| *kind == DateKind::BareDay)
+            .map(|&(d, _)| d);
+        let first = bare.next()?;
+        bare.all(|d| d == first).then_some(first)
+    }
+}

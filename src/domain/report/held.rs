@@ -1,0 +1,187 @@
+//! Whether a report says the session was held: the held verbs with their auxiliaries, apart
+//! or glued (`برگزار شد`, `برگزارشد`), their negative and future forms, the words that cancel or
+//! postpone, a lone yes or no, and the English phrasings; the most explicit statement wins
+//! ([`Reader::held`]). Its word lists are its own, local to the one function that weighs them.
+//!
+//! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
+
+use super::reader::Reader;
+use super::tokens::Tok;
+
+impl Reader<'_> {
+    /// Whether the text says the session was held.
+    pub(super) fn held(&self) -> Option<bool> {
+        /// The held verbs: strong ones, and `انجام` which needs a meeting word nearby.
+        const STEMS: &[(&str, u8)] = &[("برگزار", 3), ("تشکیل", 3), ("منعقد", 3), ("انجام", 2)];
+        const POSITIVE: &[&str] = &[
+            "شد",
+            "شده",
+            "گردید",
+            "گردیده",
+            "کرد",
+            "کردیم",
+            "کردند",
+            "کردید",
+            "داد",
+            "دادیم",
+            "دادند",
+            "داده",
+            "یافت",
+        ];
+        const NEGATIVE: &[&str] = &[
+            "نشد",
+            "نشده",
+            "نگردید",
+            "نگردیده",
+            "نکرد",
+            "نکردیم",
+            "نکردند",
+            "نداد",
+            "ندادیم",
+            "ندادند",
+            "نخواهد",
+            "نمیشود",
+            "نشود",
+            "نگردد",
+            "نیافت",
+        ];
+        const FUTURE: &[&str] = &[
+            "خواهد",
+            "خواهیم",
+            "خواهند",
+            "میشود",
+            "می",
+            "شود",
+            "بشود",
+            "گردد",
+            "میگردد",
+            "میکنیم",
+            "کنیم",
+            "کند",
+            "کنند",
+        ];
+        const MEETING: &[&str] = &["جلسه", "جلسات", "ستاد", "نشست", "meeting", "session"];
+        const NEGATORS: &[&str] = &[
+            "not", "never", "wasn't", "weren't", "isn't", "hasn't", "haven't", "hadn't", "didn't",
+            "no",
+        ];
+
+        // (strength, position, held?)
+        let mut signals: Vec<(u8, usize, bool)> = Vec::new();
+        // The clause of each token, and whether each clause names a meeting; one pass.
+        let mut clause_of = Vec::with_capacity(self.toks.len());
+        let mut meeting_in = vec![false];
+        for (j, tok) in self.toks.iter().enumerate() {
+            clause_of.push(meeting_in.len() - 1);
+            if *tok == Tok::Break {
+                meeting_in.push(false);
+            } else if self.word_in(j, MEETING)
+                && let Some(last) = meeting_in.last_mut()
+            {
+                *last = true;
+            }
+        }
+        let clause_has_meeting = |i: usize| meeting_in[clause_of[i]];
+        // A negator among the three tokens before `i`, in the same clause.
+        let english_negated = |i: usize| {
+            (i.saturating_sub(3)..i)
+                .rev()
+                .take_while(|&j| self.toks[j] != Tok::Break)
+                .any(|j| self.word_in(j, NEGATORS))
+        };
+        for (i, tok) in self.toks.iter().enumerate() {
+            let Tok::Word(w) = tok else { continue };
+            let w = w.as_str();
+            // A held verb, with its auxiliary apart (برگزار شد) or glued (برگزارشد).
+            let stem = STEMS.iter().find_map(|&(stem, strength)| {
+                if w == stem {
+                    Some((strength, None))
+                } else {
+                    let rest = w.strip_prefix(stem)?;
+                    (!rest.is_empty()).then_some((strength, Some(rest)))
+                }
+            });
+            if let Some((strength, glued)) = stem {
+                if strength < 3 && !clause_has_meeting(i) {
+                    continue;
+                }
+                let verdict = match glued {
+                    Some(rest) if POSITIVE.contains(&rest) => Some(Some(true)),
+                    Some(rest) if NEGATIVE.contains(&rest) => Some(Some(false)),
+                    Some(_) => None, // برگزاری, تشکیلات: another word
+                    None => {
+                        let mut verdict = Some(None);
+                        for j in i + 1..(i + 4).min(self.toks.len()) {
+                            match &self.toks[j] {
+                                Tok::Word(a) if POSITIVE.contains(&a.as_str()) => {
+                                    verdict = Some(Some(true));
+                                    break;
+                                }
+                                Tok::Word(a) if NEGATIVE.contains(&a.as_str()) => {
+                                    verdict = Some(Some(false));
+                                    break;
+                                }
+                                Tok::Word(a) if FUTURE.contains(&a.as_str()) => {
+                                    verdict = None;
+                                    break;
+                                }
+                                Tok::Word(_) | Tok::Sym(_) => {}
+                                _ => break,
+                            }
+                        }
+                        verdict
+                    }
+                };
+                match verdict {
+                    Some(Some(held)) => signals.push((strength, i, held)),
+                    // The verb alone (جلسه ... برگزار.) is a weak yes.
+                    Some(None) => signals.push((1, i, true)),
+                    None => {}
+                }
+                continue;
+            }
+            match w {
+                "عدم" if self.word_in(i + 1, &["برگزاری", "تشکیل", "انعقاد", "برگزار"]) =>
+                {
+                    signals.push((3, i, false));
+                }
+                "لغو" | "کنسل" | "تعویق" | "موکول" | "cancelled" | "canceled" | "postponed" =>
+                {
+                    signals.push((2, i, false));
+                }
+                "نشد" | "نداشتیم" | "نبود" | "خیر" => signals.push((1, i, false)),
+                // A lone `نه` (no) as the whole answer; elsewhere it is the number nine.
+                "نه" if (i == 0 || self.toks[i - 1] == Tok::Break)
+                    && self.toks.get(i + 1).is_none_or(|t| *t == Tok::Break) =>
+                {
+                    signals.push((1, i, false));
+                }
+                "بله" | "بلی" | "yes" => signals.push((1, i, true)),
+                // `will be held`, `to be held`: a plan, not a fact.
+                "held" | "convened" if i == 0 || self.word(i - 1) != Some("be") => {
+                    signals.push((3, i, !english_negated(i)));
+                }
+                "took" if self.word(i + 1) == Some("place") => {
+                    signals.push((3, i, !english_negated(i)));
+                }
+                // `did not take place`; a bare `will take place` is a plan.
+                "take" if self.word(i + 1) == Some("place") && english_negated(i) => {
+                    signals.push((3, i, false));
+                }
+                "called" if self.word(i + 1) == Some("off") => signals.push((2, i, false)),
+                "no" if self.word_in(i + 1, &["session", "meeting"]) => {
+                    signals.push((3, i, false));
+                }
+                "no" | "nope" if i + 1 >= self.toks.len() || self.toks[i + 1] == Tok::Break => {
+                    signals.push((1, i, false));
+                }
+                _ => {}
+            }
+        }
+        let strongest = signals.iter().map(|s| s.0).max()?;
+        signals
+            .iter()
+            .find(|s| s.0 == strongest)
+            .map(|&(_, _, held)| held)
+    }
+}

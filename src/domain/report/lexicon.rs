@@ -1,0 +1,345 @@
+//! The report reader's vocabulary: the words that make a number a count (unit words, keywords
+//! and their blockers), the words that make it something else, fillers, date words, month
+//! names and their other spellings, and the Persian and English number words. Every word is
+//! in the folded form of `normalize_text` (a test checks it), so the reader compares tokens to
+//! them as they are. Data and lookups only; no reading.
+//!
+//! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
+
+use crate::domain::Lang;
+use crate::domain::calendar::month_name;
+use crate::domain::text::normalize_text;
+
+/// Words after a number that make it a count of people; `N نفر حاضر` binds to what follows.
+pub(super) const UNIT_WORDS: &[&str] = &[
+    "نفر",
+    "تن",
+    "people",
+    "persons",
+    "person",
+    "individuals",
+    "members",
+];
+
+/// Words that do not count when measuring how far a number is from its keyword.
+pub(super) const FILLERS: &[&str] = &[
+    "تعداد",
+    "جدید",
+    "شده",
+    "شدگان",
+    "شدند",
+    "نیز",
+    "هم",
+    "کل",
+    "مجموع",
+    "مجموعا",
+    "جمعا",
+    "عدد",
+    "است",
+    "بود",
+    "بودند",
+    "total",
+    "new",
+    "newly",
+    "number",
+    "of",
+    "the",
+    "were",
+    "was",
+    "by",
+];
+
+/// Words before a number that make it something other than a count.
+pub(super) const NON_COUNT_BEFORE: &[&str] = &[
+    "ساعت",
+    "بند",
+    "ماده",
+    "مصوبه",
+    "شماره",
+    "نامه",
+    "کد",
+    "ردیف",
+    "سال",
+    "مورخ",
+    "مورخه",
+    "at",
+    "no",
+    "item",
+    "clause",
+    "year",
+];
+
+/// Words after a number that make it something other than a count.
+pub(super) const NON_COUNT_AFTER: &[&str] = &[
+    "ساعت",
+    "دقیقه",
+    "روز",
+    "روزه",
+    "هفته",
+    "ماه",
+    "ماهه",
+    "سال",
+    "ساله",
+    "درصد",
+    "میلیون",
+    "میلیارد",
+    "ریال",
+    "تومان",
+    "شنبه",
+    "hours",
+    "hour",
+    "minutes",
+    "minute",
+    "min",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "years",
+    "year",
+    "percent",
+    "am",
+    "pm",
+    "rial",
+    "rials",
+    "toman",
+    "tomans",
+    "million",
+    "billion",
+];
+
+/// Ordinal suffixes after digits: `۱۵ام`, `15th`.
+pub(super) const ORDINAL_SUFFIXES: &[&str] = &["ام", "م", "امین", "th", "st", "nd", "rd"];
+
+/// Multipliers after a number.
+pub(super) const THOUSAND: &[&str] = &["هزار", "thousand"];
+
+/// What a keyword counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    /// People who attended.
+    Attendees,
+    /// People newly insured.
+    Insured,
+}
+
+/// Keyword phrases, as words; the longest match at a position wins.
+pub(super) const KEYWORDS: &[(&[&str], Field)] = &[
+    (&["حضور"], Field::Attendees),
+    (&["حاضر"], Field::Attendees),
+    (&["حاضرین"], Field::Attendees),
+    (&["حاضران"], Field::Attendees),
+    (&["حضار"], Field::Attendees),
+    (&["شرکت", "کننده"], Field::Attendees),
+    (&["شرکت", "کنندگان"], Field::Attendees),
+    (&["شرکتکننده"], Field::Attendees),
+    (&["شرکتکنندگان"], Field::Attendees),
+    (&["شرکت"], Field::Attendees),
+    (&["attendees"], Field::Attendees),
+    (&["attendee"], Field::Attendees),
+    (&["attendance"], Field::Attendees),
+    (&["attended"], Field::Attendees),
+    (&["attending"], Field::Attendees),
+    (&["participants"], Field::Attendees),
+    (&["participant"], Field::Attendees),
+    (&["participated"], Field::Attendees),
+    (&["present"], Field::Attendees),
+    (&["بیمه"], Field::Insured),
+    (&["بیمه", "شدگان"], Field::Insured),
+    (&["بیمهشده"], Field::Insured),
+    (&["بیمهشدگان"], Field::Insured),
+    (&["عضو", "جدید"], Field::Insured),
+    (&["عضو", "صندوق"], Field::Insured),
+    (&["عضو", "شدند"], Field::Insured),
+    (&["عضو", "شده"], Field::Insured),
+    (&["اعضای", "جدید"], Field::Insured),
+    (&["اعضا", "جدید"], Field::Insured),
+    (&["عضویت"], Field::Insured),
+    (&["ثبت", "نام"], Field::Insured),
+    (&["ثبتنام"], Field::Insured),
+    (&["insured"], Field::Insured),
+    (&["newly", "insured"], Field::Insured),
+    (&["new", "members"], Field::Insured),
+    (&["new", "member"], Field::Insured),
+    (&["enrolled"], Field::Insured),
+    (&["enrollments"], Field::Insured),
+    (&["enrolments"], Field::Insured),
+];
+
+/// Words before a keyword that take its meaning away: the insurance *fund*, the *premium*, the
+/// *absence* of attendees.
+pub(super) const KEYWORD_BLOCKERS: &[&str] = &["صندوق", "حق", "سازمان", "عدم", "fund"];
+
+/// Words that introduce a date: `تاریخ ۱۵`, `مورخ ۰۲/۱۵`, `on 02/15`.
+pub(super) const DATE_WORDS: &[&str] = &["تاریخ", "مورخ", "مورخه", "روز", "date", "on"];
+
+/// Words for "this month" after a bare day: `۱۵ همین ماه`, `۱۵ ماه جاری`.
+pub(super) const THIS_MONTH: &[&[&str]] = &[
+    &["همین", "ماه"],
+    &["این", "ماه"],
+    &["ماه", "جاری"],
+    &["of", "this", "month"],
+];
+
+/// Other spellings of the month names (besides `month_name` in Persian and English).
+pub(super) const MONTH_VARIANTS: &[(&str, u8)] = &[
+    ("امرداد", 5),
+    ("amordad", 5),
+    ("shahrivar", 6),
+    ("shahriver", 6),
+    ("azar", 9),
+    ("dei", 10),
+    ("esfand", 12),
+    ("espand", 12),
+];
+
+/// The month (1–12) a folded word names, if any: Persian (`اردیبهشت`) or transliterated
+/// (`ordibehesht`).
+pub(super) fn month_of(word: &str) -> Option<u8> {
+    (1..=12u8)
+        .find(|&m| {
+            normalize_text(month_name(m, Lang::Fa)) == word
+                || month_name(m, Lang::En).eq_ignore_ascii_case(word)
+        })
+        .or_else(|| {
+            MONTH_VARIANTS
+                .iter()
+                .find(|(name, _)| *name == word)
+                .map(|&(_, m)| m)
+        })
+}
+
+// Number words.
+
+/// The magnitude class of a number word, for composing `صد و بیست و پنج`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Class {
+    /// 1–9
+    Unit,
+    /// 10–19
+    Teen,
+    /// 20–90
+    Ten,
+    /// 100–900
+    Hundred,
+}
+
+/// Persian cardinal number words.
+pub(super) const FA_NUMBERS: &[(&str, u32, Class)] = &[
+    ("یک", 1, Class::Unit),
+    ("یه", 1, Class::Unit),
+    ("دو", 2, Class::Unit),
+    ("سه", 3, Class::Unit),
+    ("چهار", 4, Class::Unit),
+    ("پنج", 5, Class::Unit),
+    ("شش", 6, Class::Unit),
+    ("شیش", 6, Class::Unit),
+    ("هفت", 7, Class::Unit),
+    ("هشت", 8, Class::Unit),
+    ("نه", 9, Class::Unit),
+    ("ده", 10, Class::Teen),
+    ("یازده", 11, Class::Teen),
+    ("دوازده", 12, Class::Teen),
+    ("سیزده", 13, Class::Teen),
+    ("چهارده", 14, Class::Teen),
+    ("پانزده", 15, Class::Teen),
+    ("پونزده", 15, Class::Teen),
+    ("شانزده", 16, Class::Teen),
+    ("شونزده", 16, Class::Teen),
+    ("هفده", 17, Class::Teen),
+    ("هیفده", 17, Class::Teen),
+    ("هجده", 18, Class::Teen),
+    ("هیجده", 18, Class::Teen),
+    ("نوزده", 19, Class::Teen),
+    ("بیست", 20, Class::Ten),
+    ("سی", 30, Class::Ten),
+    ("چهل", 40, Class::Ten),
+    ("پنجاه", 50, Class::Ten),
+    ("شصت", 60, Class::Ten),
+    ("هفتاد", 70, Class::Ten),
+    ("هشتاد", 80, Class::Ten),
+    ("نود", 90, Class::Ten),
+    ("صد", 100, Class::Hundred),
+    ("یکصد", 100, Class::Hundred),
+    ("دویست", 200, Class::Hundred),
+    ("سیصد", 300, Class::Hundred),
+    ("چهارصد", 400, Class::Hundred),
+    ("پانصد", 500, Class::Hundred),
+    ("پونصد", 500, Class::Hundred),
+    ("ششصد", 600, Class::Hundred),
+    ("هفتصد", 700, Class::Hundred),
+    ("هشتصد", 800, Class::Hundred),
+    ("نهصد", 900, Class::Hundred),
+];
+
+/// English cardinal number words.
+pub(super) const EN_NUMBERS: &[(&str, u32, Class)] = &[
+    ("one", 1, Class::Unit),
+    ("two", 2, Class::Unit),
+    ("three", 3, Class::Unit),
+    ("four", 4, Class::Unit),
+    ("five", 5, Class::Unit),
+    ("six", 6, Class::Unit),
+    ("seven", 7, Class::Unit),
+    ("eight", 8, Class::Unit),
+    ("nine", 9, Class::Unit),
+    ("ten", 10, Class::Teen),
+    ("eleven", 11, Class::Teen),
+    ("twelve", 12, Class::Teen),
+    ("thirteen", 13, Class::Teen),
+    ("fourteen", 14, Class::Teen),
+    ("fifteen", 15, Class::Teen),
+    ("sixteen", 16, Class::Teen),
+    ("seventeen", 17, Class::Teen),
+    ("eighteen", 18, Class::Teen),
+    ("nineteen", 19, Class::Teen),
+    ("twenty", 20, Class::Ten),
+    ("thirty", 30, Class::Ten),
+    ("forty", 40, Class::Ten),
+    ("fifty", 50, Class::Ten),
+    ("sixty", 60, Class::Ten),
+    ("seventy", 70, Class::Ten),
+    ("eighty", 80, Class::Ten),
+    ("ninety", 90, Class::Ten),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary_is_in_folded_form() {
+        let lists: [&[&str]; 8] = [
+            UNIT_WORDS,
+            FILLERS,
+            NON_COUNT_BEFORE,
+            NON_COUNT_AFTER,
+            ORDINAL_SUFFIXES,
+            THOUSAND,
+            KEYWORD_BLOCKERS,
+            DATE_WORDS,
+        ];
+        let words = lists
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .chain(KEYWORDS.iter().flat_map(|(p, _)| p.iter().copied()))
+            .chain(THIS_MONTH.iter().flat_map(|p| p.iter().copied()))
+            .chain(MONTH_VARIANTS.iter().map(|(w, _)| *w))
+            .chain(FA_NUMBERS.iter().map(|(w, ..)| *w))
+            .chain(EN_NUMBERS.iter().map(|(w, ..)| *w));
+        for word in words {
+            assert_eq!(normalize_text(word), word, "{word:?} is not folded");
+            assert!(
+                !word.contains(' '),
+                "{word:?} has a space: split it into words"
+            );
+        }
+        for m in 1..=12 {
+            assert_eq!(month_of(&normalize_text(month_name(m, Lang::Fa))), Some(m));
+            assert_eq!(month_of(&month_name(m, Lang::En).to_lowercase()), Some(m));
+        }
+        assert_eq!(month_of("ماه"), None);
+    }
+}

@@ -1,0 +1,517 @@
+//! Reading a short report: what a unit wrote back about an obligation, in a line or two of
+//! Persian or English typed on a phone, turned into [`ReportFacts`] (held or not, on which day,
+//! how many attended, how many people were newly insured).
+//!
+//! The reader is deliberately forgiving and never fails: whatever it cannot read stays `None`,
+//! and the bot shows what it understood with buttons to correct it. It reads Persian, Arabic-Indic
+//! and ASCII digits (and every other Unicode digit system), Arabic ي/ك for Persian ی/ک, small
+//! Persian number words, Jalali dates written `1404/02/15` or `۱۵ اردیبهشت`, and ISO Gregorian
+//! dates. [`check_report_text`] cleans and bounds the text before it is stored.
+//!
+//! Pure code: no I/O, no clock (the reporting [`Period`] is passed in); it must not import `sqlx`,
+//! `teloxide` or `tokio`.
+//!
+//! # Layout
+//!
+//! - this file: the public API, [`check_report_text`], [`read_report`] and [`ReportFacts`];
+//! - `tokens`: the text cut into tokens;
+//! - `lexicon`: the vocabulary, every word list the reader compares tokens to;
+//! - `numbers`: digits and number words read as numbers;
+//! - `dates`: the dates a report may give, and which one is the day it was held;
+//! - `held`: whether the session was held;
+//! - `reader`: the one pass over the tokens, and the pairing of counts with their keywords.
+//!
+//! Everything but the public API is private to this module.
+
+mod dates;
+mod held;
+mod lexicon;
+mod numbers;
+mod reader;
+mod tokens;
+
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::text::{normalize_text, sanitize_input};
+use reader::Reader;
+use tokens::tokenize;
+
+/// The longest report text accepted, in characters (after cleaning).
+pub const MAX_REPORT_CHARS: usize = 2000;
+
+/// Why a report text was refused by [`check_report_text`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportTextError {
+    /// Nothing is left once control characters, whitespace and invisible marks are removed.
+    #[error("the report is empty")]
+    Empty,
+    /// The cleaned text is longer than [`MAX_REPORT_CHARS`].
+    #[error("the report is {len} characters long; at most {max} are accepted")]
+    TooLong {
+        /// The length of the cleaned text, in characters.
+        len: usize,
+        /// The most accepted, [`MAX_REPORT_CHARS`].
+        max: usize,
+    },
+}
+
+/// Cleans a report text for storing ([`sanitize_input`]: control characters removed, line ends
+/// normalised, trimmed) and checks it: [`ReportTextError::Empty`] when nothing visible is left
+/// (only whitespace, zero-width or direction marks), [`ReportTextError::TooLong`] when it has more
+/// than [`MAX_REPORT_CHARS`] characters. Returns the cleaned text otherwise.
+pub fn check_report_text(text: &str) -> Result<String, ReportTextError> {
+    let clean = sanitize_input(text);
+    if normalize_text(&clean).is_empty() {
+        return Err(ReportTextError::Empty);
+    }
+    let len = clean.chars().count();
+    if len > MAX_REPORT_CHARS {
+        return Err(ReportTextError::TooLong {
+            len,
+            max: MAX_REPORT_CHARS,
+        });
+    }
+    Ok(clean)
+}
+
+/// What could be read from a report; each field is `None` when the text does not say it (or
+/// says it in a way the reader does not understand).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFacts {
+    /// Whether the session was held: `Some(true)` for برگزار شد / تشکیل شد / انجام شد / held,
+    /// `Some(false)` for برگزار نشد / تشکیل نشد / نشد / لغو / not held / cancelled. When the
+    /// text has no such word but gives the day or a number of attendees, the session is taken
+    /// as held.
+    pub held: Option<bool>,
+    /// The day the session was held; always `None` when `held` is `Some(false)` (a date in such
+    /// a report is a plan, not a fact).
+    pub held_on: Option<JalaliDate>,
+    /// The number of people who attended (حضور، حاضرین، نفر حاضر، شرکت‌کننده، attendees).
+    pub attendees: Option<u32>,
+    /// The number of people newly insured (بیمه، بیمه شده، عضو جدید، newly insured).
+    pub insured: Option<u32>,
+}
+
+impl ReportFacts {
+    /// Whether nothing at all could be read.
+    pub fn is_empty(&self) -> bool {
+        *self == ReportFacts::default()
+    }
+}
+
+/// Reads the facts of a report written for `period` (the month the obligation is due in).
+///
+/// Understood, on text folded with [`normalize_text`] (so ي/ك, ZWNJ, diacritics, direction
+/// marks and digit systems do not matter):
+///
+/// - **held**: برگزار / تشکیل / منعقد / انجام followed by شد, شده, گردید, کردیم, … (or glued,
+///   `برگزارشد`) → held; by نشد, نگردید, نکردیم, نخواهد, … → not held; عدم برگزاری / عدم
+///   تشکیل, لغو, کنسل, تعویق, موکول, a bare نشد, خیر or نه → not held; بله → held; a future or
+///   subjunctive form (برگزار خواهد شد, برگزار شود) says nothing. English: held, convened,
+///   took place (negated by not, wasn't, didn't, never, …; `will be held` says nothing), not
+///   held, cancelled, postponed, no session, a lone no. `انجام شد` counts only next to a meeting word
+///   (جلسه, ستاد, نشست, session, meeting). The most explicit statement wins, and among equally
+///   explicit ones the first.
+/// - **held_on**: `1404/02/15` with `/`, `-`, `.`, `\` or `٫` separators (also day first,
+///   `15/02/1404`, and a two-digit year `04/02/15` when it is the period's year or next to it);
+///   an ISO Gregorian date `2025-05-05`, converted; a day and a month name, `۱۵ اردیبهشت`,
+///   `۱۵ام اردیبهشت ماه ۱۴۰۴`, `پانزدهم اردیبهشت`, `15 Ordibehesht`, `Ordibehesht 15, 1404`,
+///   with the year, when not written, the one that puts the month nearest to `period`; a bare
+///   day, `روز ۱۵`, `تاریخ ۱۵ام`, `on the 15th`, in the period's month, only when it is the only
+///   date. A short `۲/۱۵` or `۱۵/۲` (month and day in the order that puts the month nearer
+///   the period) is read after تاریخ / مورخ / date / on, in the nearest year, and elsewhere
+///   only when it falls in the period's month. A date that does not exist (`1404/12/30`) is
+///   not taken. With several dates, the first in `period` wins, else the first.
+/// - **attendees** and **insured**: a number (any digits, `1,200`, `۳ هزار`, or Persian number
+///   words up to the hundreds, `بیست و پنج`, and English ones up to ninety-nine) next to a
+///   keyword, before or after it, in the same clause (clauses end at `. , ، ; ؛ ! ? ؟ |` and
+///   line ends; parentheses do not end one: `با حضور بخشداران (۱۷ نفر)`): `با حضور ۱۲ نفر`,
+///   `حاضرین: ١٢`, `۱۲ نفر حاضر`, `۱۲ شرکت‌کننده`, `12 attendees`, `۳۵ نفر بیمه شدند`,
+///   `بیمه شده جدید: 35`, `۳۵ عضو جدید`, `عضو صندوق شدند`, `35 newly insured`.
+///   When a clause holds several, each number goes to the nearest keyword, following the
+///   clause's own order (keyword first or number first); `N نفر` followed by a keyword binds to
+///   it. Numbers that are clearly something else are skipped: times (`ساعت ۱۰`, `10:30`),
+///   durations and ages (`۲ ساعت`, `۳ روز`), percentages, money, ordinals, weekdays (`سه شنبه`),
+///   resolution or letter numbers (`بند ۳`, `مصوبه ۵`), ranges and decimals. `با ۱۲ نفر` with
+///   no keyword reads as attendees. A number too large for a `u32` leaves its field `None`.
+///
+/// Never panics, whatever the input; its cost grows linearly with the length of the text.
+pub fn read_report(text: &str, period: Period) -> ReportFacts {
+    let tokens = tokenize(text);
+    let reader = Reader {
+        toks: &tokens,
+        period,
+    };
+    let scan = reader.scan();
+    let mut facts = ReportFacts {
+        held: reader.held(),
+        held_on: scan.held_on(period),
+        attendees: None,
+        insured: None,
+    };
+    let (attendees, insured) = scan.pair(&tokens);
+    facts.attendees = attendees.flatten();
+    facts.insured = insured.flatten();
+    if facts.held.is_none() && (facts.held_on.is_some() || facts.attendees.is_some_and(|n| n > 0)) {
+        facts.held = Some(true);
+    }
+    if facts.held == Some(false) {
+        facts.held_on = None;
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(year: i32, month: u8) -> Period {
+        Period::new(year, month).unwrap()
+    }
+
+    fn date(year: i32, month: u8, day: u8) -> Option<JalaliDate> {
+        Some(JalaliDate::new(year, month, day).unwrap())
+    }
+
+    fn facts(
+        held: Option<bool>,
+        held_on: Option<JalaliDate>,
+        attendees: Option<u32>,
+        insured: Option<u32>,
+    ) -> ReportFacts {
+        ReportFacts {
+            held,
+            held_on,
+            attendees,
+            insured,
+        }
+    }
+
+    const YES: Option<bool> = Some(true);
+
+    /// The examples of real-looking reports, one `[[case]]` each (see the file's header).
+    const EXAMPLES: &str = include_str!("../../../tests/data/report-examples.toml");
+
+    /// How many cases the examples file holds: the 67 of the table they were moved from, so
+    /// that a case lost in an edit of the file fails a test instead of passing unnoticed.
+    const EXAMPLE_COUNT: usize = 67;
+
+    /// The examples file.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Examples {
+        case: Vec<Example>,
+    }
+
+    /// One case of the examples file; a fact without a key is expected to be `None`.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Example {
+        text: String,
+        period: String,
+        held: Option<bool>,
+        held_on: Option<String>,
+        attendees: Option<u32>,
+        insured: Option<u32>,
+    }
+
+    /// The examples as (text, period, the facts to read).
+    fn examples() -> Vec<(String, Period, ReportFacts)> {
+        let file: Examples = toml::from_str(EXAMPLES).expect("report-examples.toml is valid");
+        file.case
+            .into_iter()
+            .map(|c| {
+                let period = Period::parse(&c.period)
+                    .unwrap_or_else(|e| panic!("{:?}: period {:?}: {e}", c.text, c.period));
+                let held_on = c.held_on.as_deref().map(|d| {
+                    JalaliDate::parse(d)
+                        .unwrap_or_else(|e| panic!("{:?}: held_on {d:?}: {e}", c.text))
+                });
+                let expected = facts(c.held, held_on, c.attendees, c.insured);
+                (c.text, period, expected)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_real_looking_reports() {
+        let cases = examples();
+        let mut failures = Vec::new();
+        for (n, (text, period, expected)) in cases.iter().enumerate() {
+            let got = read_report(text, *period);
+            if got != *expected {
+                failures.push(format!(
+                    "case {} ({period}): {text}\n  expected {expected:?}\n  got      {got:?}",
+                    n + 1
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_examples_file_holds_every_case() {
+        assert_eq!(examples().len(), EXAMPLE_COUNT);
+    }
+
+    #[test]
+    fn reads_every_digit_system() {
+        let p = period(1404, 2);
+        let cases = [
+            "حاضرین: 12، بیمه: 35، تاریخ 1404/02/15",
+            "حاضرین: ۱۲، بیمه: ۳۵، تاریخ ۱۴۰۴/۰۲/۱۵",
+            "حاضرین: ١٢، بیمه: ٣٥، تاریخ ١٤٠٤/٠٢/١٥",
+            "حاضرین: १२، بیمه: ३५، تاریخ १४०४/०२/१५",
+            "حاضرین: １２، بیمه: ３５، تاریخ １４０４/０２/１５",
+            "حاضرین: ١۲، بیمه: 3٥، تاریخ ١۴0٤-۰٢-15",
+            "حاضرین: 𝟏𝟐، بیمه: ৩৫، تاریخ ๑๔๐๔.๐๒.๑๕",
+        ];
+        for text in cases {
+            assert_eq!(
+                read_report(text, p),
+                facts(YES, date(1404, 2, 15), Some(12), Some(35)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_dates_are_not_taken() {
+        let p = period(1404, 12);
+        let cases = [
+            "جلسه در تاریخ ۱۴۰۴/۱۲/۳۰ برگزار شد",
+            "جلسه در تاریخ 1404-12-30 برگزار شد",
+            "جلسه ۳۰ اسفند برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۱۳/۰۱ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۰/۱۰ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۲/۰۰ برگزار شد",
+            "جلسه در تاریخ ۱۴۰۴/۰۷/۳۱ برگزار شد",
+            "جلسه در تاریخ 99999/02/10 برگزار شد",
+            "جلسه در تاریخ 0000/00/00 برگزار شد",
+            "جلسه در تاریخ ۴۰ اردیبهشت برگزار شد",
+            "جلسه در تاریخ 2025-02-30 برگزار شد",
+            "جلسه روز ۳۵ برگزار شد",
+        ];
+        for text in cases {
+            let got = read_report(text, p);
+            assert_eq!(got.held, YES, "{text}");
+            assert_eq!(got.held_on, None, "{text}");
+            // The parts of a rejected date are not counts either.
+            assert_eq!(got.attendees, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn absurd_numbers_are_none() {
+        let p = period(1404, 2);
+        let cases: [(&str, Option<u32>); 7] = [
+            ("حاضرین: 99999999999", None),
+            ("حاضرین: 4294967295", Some(u32::MAX)),
+            ("حاضرین: 4294967296", None),
+            ("حاضرین: 999999999999999999999999999999999999999", None),
+            ("حاضرین: 9999999 هزار", None),
+            ("حاضرین: ۰۰۰۰۱۲", Some(12)),
+            ("حاضرین: 0", Some(0)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(read_report(text, p).attendees, expected, "{text}");
+        }
+        // An absurd number fills its field (with nothing) rather than letting it grab another.
+        let got = read_report("بیمه شده: 99999999999 ، حاضرین ۱۲", p);
+        assert_eq!((got.attendees, got.insured), (Some(12), None));
+        // Zero attendees does not mean the session was held.
+        assert_eq!(read_report("حاضرین: 0", p).held, None);
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let p = period(1404, 2);
+        let long_letters = "ب".repeat(10_000);
+        let long_numbers = "۱۲ نفر حاضر ".repeat(900);
+        let long_dates = "1404/02/15 ".repeat(1_000);
+        let long_digits = "9".repeat(10_000);
+        let long_separators = "1/".repeat(5_000);
+        let cases: Vec<&str> = vec![
+            "",
+            " ",
+            "\n\n\n",
+            "\u{200F}\u{200C}\u{200E}",
+            &long_letters,
+            &long_numbers,
+            &long_dates,
+            &long_digits,
+            &long_separators,
+            "\u{0000}\u{0001}\u{001B}[2J\u{007F}\u{0085}\u{009F}",
+            "جلسه\u{0000} برگزار\u{0007} شد\r\nحاضرین\u{001B} ۱۲",
+            "✅ برگزار شد 👍 حاضرین 👥 ۱۲ 🎉🎉🎉 👨‍👩‍👧",
+            "\u{202E}دش رازگرب\u{202C} 21 نیرضاح",
+            "\u{2067}جلسه\u{2069} held \u{2066}1404/02/15\u{2069} حاضرین 12",
+            "////----....::::,,,,،،،،٫٫٫٬٬٬",
+            "1- -1 1-- --1 1// 1.. ..1 1:: 1,, ,1 1٬",
+            "1404/02/ /02/15 1404// 1404/02/15/16/17 1/2/3/4/5",
+            "1404/255/256 1404/02/99999999999 99999999999/1/1",
+            "ام م th st نفر حاضر بیمه هزار و و و و",
+            "بیست و و پنج، صد و صد، twenty twenty, سی ام ام",
+            "روز روز روز ۱۵ ۱۵ ۱۵ اردیبهشت اردیبهشت",
+            "on the on the 15th 32nd 0th",
+            "9999999999 هزار هزار هزار",
+            "\t\t\u{00A0}\u{2028}\u{2029}\u{FEFF}",
+            "ـــــــ َ ُ ِ ّ",
+            "𝟏𝟒𝟎𝟒/𝟎𝟐/𝟏𝟓 ０２/１５",
+        ];
+        for text in cases {
+            let facts = read_report(text, p);
+            // Sensible: a date read from noise is still a real day, a count still a u32.
+            if let Some(d) = facts.held_on {
+                assert!(JalaliDate::new(d.year(), d.month(), d.day()).is_ok());
+            }
+            let _ = check_report_text(text);
+        }
+        assert_eq!(read_report("", p), ReportFacts::default());
+        assert!(read_report("", p).is_empty());
+        assert_eq!(read_report(&long_letters, p), ReportFacts::default());
+        assert_eq!(read_report(&long_numbers, p).attendees, Some(12));
+        assert_eq!(read_report(&long_dates, p).held_on, date(1404, 2, 15));
+        assert_eq!(
+            read_report("جلسه\u{0000} برگزار\u{0007} شد\r\nحاضرین\u{001B} ۱۲", p),
+            facts(YES, None, Some(12), None)
+        );
+        assert_eq!(
+            read_report("✅ برگزار شد 👍 حاضرین 👥 ۱۲ 🎉🎉🎉 👨‍👩‍👧", p),
+            facts(YES, None, Some(12), None)
+        );
+        assert_eq!(
+            read_report(
+                "\u{2067}جلسه\u{2069} held \u{2066}1404/02/15\u{2069} حاضرین 12",
+                p
+            ),
+            facts(YES, date(1404, 2, 15), Some(12), None)
+        );
+    }
+
+    #[test]
+    fn pseudo_random_text_does_not_panic() {
+        // A fixed linear congruential generator: the same "random" texts on every run.
+        const ALPHABET: &[&str] = &[
+            "۱",
+            "٢",
+            "3",
+            "४",
+            "０",
+            "/",
+            "-",
+            ".",
+            ":",
+            ",",
+            "،",
+            "٬",
+            "٫",
+            " ",
+            "\n",
+            "\r",
+            "\u{0000}",
+            "\u{200C}",
+            "\u{200F}",
+            "\u{202E}",
+            "ـ",
+            "َ",
+            "برگزار",
+            "نشد",
+            "شد",
+            "حاضرین",
+            "نفر",
+            "بیمه",
+            "اردیبهشت",
+            "اسفند",
+            "روز",
+            "تاریخ",
+            "هزار",
+            "و",
+            "بیست",
+            "پنج",
+            "ام",
+            "held",
+            "not",
+            "on",
+            "the",
+            "th",
+            "👍",
+            "9999999999",
+            "1404",
+            "12",
+            "30",
+        ];
+        let mut state: u64 = 0x5EAD_2025;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let periods = [
+            period(1404, 1),
+            period(1404, 12),
+            period(1200, 1),
+            period(1600, 12),
+        ];
+        for round in 0..3_000 {
+            let len = next() % 40;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[next() % ALPHABET.len()])
+                .collect();
+            let p = periods[round % periods.len()];
+            let facts = read_report(&text, p);
+            if let Some(d) = facts.held_on {
+                assert!(
+                    JalaliDate::new(d.year(), d.month(), d.day()).is_ok(),
+                    "{text:?}"
+                );
+            }
+            if facts.held == Some(false) {
+                assert_eq!(facts.held_on, None, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn check_report_text_cleans_and_bounds() {
+        assert_eq!(check_report_text(""), Err(ReportTextError::Empty));
+        assert_eq!(check_report_text("  \n\t "), Err(ReportTextError::Empty));
+        assert_eq!(
+            check_report_text("\u{200F}\u{200C}\u{0000}"),
+            Err(ReportTextError::Empty)
+        );
+        assert_eq!(
+            check_report_text("  برگزار شد\r\n۱۲ نفر\u{0007} 👍 "),
+            Ok("برگزار شد\n۱۲ نفر 👍".to_owned())
+        );
+        let exactly = "ب".repeat(MAX_REPORT_CHARS);
+        assert_eq!(check_report_text(&exactly), Ok(exactly.clone()));
+        // Surrounding whitespace does not count.
+        assert_eq!(
+            check_report_text(&format!("  {exactly}\n")),
+            Ok(exactly.clone())
+        );
+        assert_eq!(
+            check_report_text(&"ب".repeat(MAX_REPORT_CHARS + 1)),
+            Err(ReportTextError::TooLong {
+                len: MAX_REPORT_CHARS + 1,
+                max: MAX_REPORT_CHARS
+            })
+        );
+        assert_eq!(
+            check_report_text(&"x".repeat(10_000)),
+            Err(ReportTextError::TooLong {
+                len: 10_000,
+                max: MAX_REPORT_CHARS
+            })
+        );
+        assert_eq!(
+            ReportTextError::TooLong {
+                len: 2500,
+                max: 2000
+            }
+            .to_string(),
+            "the report is 2500 characters long; at most 2000 are accepted"
+        );
+    }
+}
