@@ -12,6 +12,7 @@ use teloxide::types::{Update, UpdateKind};
 
 use crate::domain::member::Platform;
 use crate::platform::{Delivery, answer_callback, complete_update, send_document};
+use crate::service::notify::Answer;
 use crate::service::{InboxRow, StoreError, Work, inbox};
 
 use super::Context;
@@ -144,7 +145,7 @@ async fn unreadable(ctx: &Context, row: &InboxRow, reason: &str) -> Result<(), S
 async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, StoreError> {
     let now_ms = ctx.clock.now_ms();
     let mut work = Work::new(&ctx.svc.store);
-    let mut handled = Vec::with_capacity(run.len());
+    let mut handled: Vec<(i64, Effects)> = Vec::with_capacity(run.len());
     for (row, update) in run {
         let effects = match &update.kind {
             UpdateKind::Message(m) if m.chat.is_private() => {
@@ -156,32 +157,25 @@ async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, S
             UpdateKind::CallbackQuery(q) => on_callback(ctx, &mut work, q).await?,
             _ => Effects::default(), // groups, channels, other kinds: nothing to do
         };
-        let finished = inbox::finish(
-            &mut work,
-            &ctx.direct,
-            ctx.platform,
-            row,
-            &effects.answers,
-            now_ms,
-        )
-        .await?;
-        let Some(claimed) = finished else {
-            // Handled elsewhere meanwhile: drop what this unit of work did.
-            return Ok(false);
-        };
-        handled.push((row.chat_id.unwrap_or_default(), effects, claimed));
+        handled.push((row.chat_id.unwrap_or_default(), effects));
     }
+    let finishing: Vec<(&InboxRow, &[Answer])> = run
+        .iter()
+        .zip(&handled)
+        .map(|((row, _), (_, effects))| (row, effects.answers.as_slice()))
+        .collect();
+    let finished = inbox::finish_run(&mut work, &ctx.direct, ctx.platform, &finishing, now_ms);
+    let Some(claimed) = finished.await? else {
+        // One was handled elsewhere meanwhile: drop what this unit of work did.
+        return Ok(false);
+    };
     if work.commit().await? {
         ctx.outbox.notify_one();
     }
     // After the commit: the answers to the send worker; answering a button press and sending
     // a document, at most once.
-    let mut after = Vec::with_capacity(handled.len());
-    for (chat, effects, claimed) in handled {
-        ctx.direct.give(claimed);
-        after.push((chat, effects));
-    }
-    for (chat, effects) in after {
+    ctx.direct.give(claimed);
+    for (chat, effects) in handled {
         if let Some((id, text)) = effects.callback {
             let _ = answer_callback(&ctx.bot, &id, text.as_deref()).await;
         }

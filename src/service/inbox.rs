@@ -62,14 +62,31 @@ pub async fn finish(
     given: &[Answer],
     now_ms: i64,
 ) -> Result<Option<Vec<Claimed>>, StoreError> {
-    let chat = row.chat_id.unwrap_or_default();
-    let messages = answers(platform, row.update_id, chat, given, now_ms);
+    finish_run(work, direct, platform, &[(row, given)], now_ms).await
+}
+
+/// [`finish`] for a run of updates handled together: their answers queued in one statement
+/// per few dozen rows and their handled marks in one, whatever the run's length. `None` when
+/// any of them was handled elsewhere meanwhile.
+pub async fn finish_run(
+    work: &mut Work<'_>,
+    direct: &Direct,
+    platform: Platform,
+    run: &[(&InboxRow, &[Answer])],
+    now_ms: i64,
+) -> Result<Option<Vec<Claimed>>, StoreError> {
+    let mut messages = Vec::new();
+    for (row, given) in run {
+        let chat = row.chat_id.unwrap_or_default();
+        messages.extend(answers(platform, row.update_id, chat, given, now_ms));
+    }
+    let ids: Vec<i64> = run.iter().map(|(row, _)| row.inbox_id).collect();
     let tx = work.tx().await?;
     let until = now_ms + direct.lease.as_millis() as i64;
     let claimed = tx
         .enqueue_claimed(&messages, now_ms / 1000, &direct.worker, until)
         .await?;
-    if !tx.finish_update(row.inbox_id, None, now_ms).await? {
+    if tx.finish_updates(&ids, now_ms).await? < ids.len() as u64 {
         return Ok(None);
     }
     Ok(Some(claimed))

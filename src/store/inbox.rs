@@ -145,6 +145,32 @@ impl Store {
 }
 
 impl Tx {
+    /// Marks updates handled (`done`) in one statement per few hundred. Returns how many were
+    /// still `new`: fewer than given means another worker handled some, and this transaction
+    /// must be rolled back.
+    pub async fn finish_updates(
+        &mut self,
+        inbox_ids: &[i64],
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let mut done = 0;
+        for chunk in inbox_ids.chunks(super::outbox::CHUNK * 8) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "UPDATE inbox SET state = 'done', handled_at = $1 WHERE state = 'new' AND inbox_id IN ({})",
+                list.join(", ")
+            );
+            done += with_tx!(self, c => {
+                let mut q = sqlx::query(AssertSqlSafe(sql.as_str())).bind(now_ms);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
+        Ok(done)
+    }
+
     /// Marks an update handled (`done`) or unreadable (`failed`, with the reason). Returns
     /// false when it was not `new` any more: another worker handled it, and this transaction
     /// must be rolled back.
