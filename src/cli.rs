@@ -123,7 +123,50 @@ pub fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(cli, config))
+    match runtime.block_on(run(cli, config)) {
+        // The reader of standard output went away (`setad schedule | head`): nothing more is
+        // wanted, so stop quietly, as a command-line tool does.
+        Err(e) if reader_gone(&e) => Ok(()),
+        other => other,
+    }
+}
+
+/// Standard output, whose writes fail with [`ReaderGone`] when its reader has gone away (a
+/// closed pipe), so that [`main`] can tell that apart from any other broken pipe, such as a
+/// database connection's.
+struct Stdout<W>(W);
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(mark_reader_gone)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(mark_reader_gone)
+    }
+}
+
+/// The reader of standard output has gone away.
+#[derive(Debug, thiserror::Error)]
+#[error("the reader of standard output has gone away")]
+struct ReaderGone;
+
+fn mark_reader_gone(e: std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::io::Error::new(std::io::ErrorKind::BrokenPipe, ReaderGone)
+    } else {
+        e
+    }
+}
+
+/// Whether `e` is (or was caused by) a write to standard output after its reader went away.
+fn reader_gone(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<ReaderGone>())
+    })
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
@@ -153,7 +196,7 @@ fn redact(url: &str) -> String {
 async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     let now = cli.now.unwrap_or_else(Utc::now);
     let lang = config.locale;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Stdout(std::io::stdout().lock());
     match cli.command {
         Command::Run => {
             let clock = match cli.now {
@@ -169,7 +212,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             } else {
                 crate::double::Flavour::Telegram
             };
-            crate::demo::run(lang, flavour).await?;
+            crate::demo::run(lang, flavour, &mut stdout).await?;
         }
         Command::Migrate => {
             let store = open(&config).await?;
@@ -397,6 +440,8 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             writeln!(stdout, "{}", t!(lang, "written", path = path.to_owned()))?;
         }
     }
+    // Written out here, where a failure is still an error, rather than at exit.
+    stdout.flush()?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! reply in Persian, correct, forget, are nudged, are escalated, report late; the staff asks for
 //! the summary. The conversation is printed as it happens.
 
+use std::io::Write;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -35,7 +36,9 @@ struct Person {
     name: String,
 }
 
-struct Demo {
+struct Demo<'a> {
+    /// Where the transcript goes.
+    out: &'a mut dyn Write,
     double: Double,
     clock: Clock,
     store: Store,
@@ -45,7 +48,7 @@ struct Demo {
     names: std::collections::HashMap<i64, String>,
 }
 
-impl Demo {
+impl Demo<'_> {
     fn at(&self, date: (i32, u8, u8), time: (u8, u8)) -> DateTime<Utc> {
         let day = JalaliDate::new(date.0, date.1, date.2)
             .unwrap_or_else(|_| JalaliDate::today(Utc::now(), self.tick.tz));
@@ -57,16 +60,17 @@ impl Demo {
     }
 
     /// Moves the clock and prints the new moment.
-    fn go(&mut self, date: (i32, u8, u8), time: (u8, u8), what: String) {
+    fn go(&mut self, date: (i32, u8, u8), time: (u8, u8), what: String) -> std::io::Result<()> {
         let at = self.at(date, time);
         self.clock.set(at);
         let day = JalaliDate::today(at, self.tick.tz);
         let clock = localize_digits(&format!("{:02}:{:02}", time.0, time.1), self.lang.digits());
-        println!(
+        writeln!(
+            self.out,
             "\n═══ {} ({}) {clock} · {what}",
             day.format_long(self.lang),
             day.to_gregorian()
-        );
+        )
     }
 
     async fn run_tick(&self) -> anyhow::Result<()> {
@@ -77,17 +81,22 @@ impl Demo {
     /// Waits until the double holds at least `count` messages, then prints those not yet
     /// printed: all of them, or (`summarise`) the first that starts with `prefer` and a count
     /// of the others.
-    async fn show(&mut self, count: usize, summarise: bool) {
+    async fn show(&mut self, count: usize, summarise: bool) -> std::io::Result<()> {
         self.show_like(count, summarise, "").await
     }
 
-    async fn show_like(&mut self, count: usize, summarise: bool, prefer: &str) {
+    async fn show_like(
+        &mut self,
+        count: usize,
+        summarise: bool,
+        prefer: &str,
+    ) -> std::io::Result<()> {
         let ok = self
             .double
             .wait_for(|v| v.messages().len() >= count, Duration::from_secs(30))
             .await;
         if !ok {
-            println!("  (…)");
+            writeln!(self.out, "  (…)")?;
         }
         // Let stragglers of the same step arrive.
         tokio::time::sleep(Duration::from_millis(150)).await;
@@ -103,7 +112,11 @@ impl Demo {
         for (i, m) in new.iter().enumerate() {
             if summarise && i == 1 {
                 let more = new.len() - 1;
-                println!("  🤖 … {}", t!(self.lang, "demo-more", count = more));
+                writeln!(
+                    self.out,
+                    "  🤖 … {}",
+                    t!(self.lang, "demo-more", count = more)
+                )?;
                 break;
             }
             let who = self
@@ -120,13 +133,19 @@ impl Demo {
                 (Some(text), None) => text.clone(),
                 _ => String::new(),
             };
-            println!("  🤖 → {who}:\n{}", indent(&text));
+            writeln!(self.out, "  🤖 → {who}:\n{}", indent(&text))?;
         }
         self.printed = messages.len();
+        Ok(())
     }
 
-    fn says(&self, person: &Person, text: &str) {
-        println!("  👤 {}: {}", person.name, text.replace('\n', " "));
+    fn says(&mut self, person: &Person, text: &str) -> std::io::Result<()> {
+        writeln!(
+            self.out,
+            "  👤 {}: {}",
+            person.name,
+            text.replace('\n', " ")
+        )
     }
 
     fn messages(&self) -> usize {
@@ -141,16 +160,21 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Runs the demo, printing the transcript. `flavour` chooses the messenger imitated.
-pub async fn run(lang: Lang, flavour: Flavour) -> anyhow::Result<()> {
+/// Runs the demo, writing the transcript to `out`. `flavour` chooses the messenger imitated.
+pub async fn run(lang: Lang, flavour: Flavour, out: &mut dyn Write) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("setad-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let result = run_in(&dir, lang, flavour).await;
+    let result = run_in(&dir, lang, flavour, out).await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::Result<()> {
+async fn run_in(
+    dir: &std::path::Path,
+    lang: Lang,
+    flavour: Flavour,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", dir.join("demo.db").display());
     let store = Store::connect(&url).await?;
     store.migrate().await?;
@@ -168,6 +192,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         Flavour::Bale => Platform::Bale,
     };
     let mut demo = Demo {
+        out,
         double,
         clock: clock.clone(),
         store: store.clone(),
@@ -177,10 +202,15 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         names: Default::default(),
     };
 
-    println!("{}", t!(lang, "demo-title", platform = platform.as_str()));
-    demo.go((1405, 8, 28), (10, 0), t!(lang, "demo-step-import"));
+    writeln!(
+        demo.out,
+        "{}",
+        t!(lang, "demo-title", platform = platform.as_str())
+    )?;
+    demo.go((1405, 8, 28), (10, 0), t!(lang, "demo-step-import"))?;
     let imported = import::import(&store, DATA, clock.now().timestamp()).await?;
-    println!(
+    writeln!(
+        demo.out,
         "  {}",
         t!(
             lang,
@@ -189,7 +219,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
             obligations = imported.obligations.inserted,
             holidays = imported.holidays.inserted
         )
-    );
+    )?;
 
     // The bot, as `setad run` starts it, against the double.
     let mut config = Config::from_vars(|_| None)?;
@@ -209,7 +239,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
     let app = App::start(&config, store.clone(), clock.clone(), stop_rx).await?;
 
     // Invites, and everyone joins.
-    demo.go((1405, 8, 29), (11, 0), t!(lang, "demo-step-join"));
+    demo.go((1405, 8, 29), (11, 0), t!(lang, "demo-step-join"))?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(1405);
     let counties: Vec<_> = store
         .units()
@@ -265,12 +295,12 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         demo.names.insert(p.user.chat_id(), p.name.clone());
     }
     let first = &governors[0].1;
-    demo.says(first, &format!("/start {}", "…"));
+    demo.says(first, &format!("/start {}", "…"))?;
     demo.double
         .send_text(&staff.user, &format!("/start {staff_code}"));
     demo.double
         .send_text(&fund.user, &format!("/start {fund_code}"));
-    demo.show(24, true).await;
+    demo.show(24, true).await?;
 
     let person = |key: &str| {
         &governors
@@ -281,14 +311,14 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
     };
 
     // The 1st of Azar, 09:00: the reminders.
-    demo.go((1405, 9, 1), (9, 0), t!(lang, "demo-step-remind"));
+    demo.go((1405, 9, 1), (9, 0), t!(lang, "demo-step-remind"))?;
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show_like(before + 22, true, "📌").await;
+    demo.show_like(before + 22, true, "📌").await?;
 
     // Replies, in Persian, in all digit systems.
-    demo.go((1405, 9, 4), (10, 30), t!(lang, "demo-step-replies"));
+    demo.go((1405, 9, 4), (10, 30), t!(lang, "demo-step-replies"))?;
     let replies = [
         (
             "amol",
@@ -310,10 +340,10 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
             .rev()
             .find(|m| m.text.as_deref().is_some_and(|t| t.contains("(R3)")));
         let Some(reminder) = reminder else { continue };
-        demo.says(p, text);
+        demo.says(p, text)?;
         let before = demo.messages();
         demo.double.reply(&p.user, reminder.message_id, text);
-        demo.show(before + 1, false).await;
+        demo.show(before + 1, false).await?;
     }
     // Nowshahr corrects the number by editing its message.
     let p = person("nowshahr");
@@ -333,26 +363,26 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         .flatten()
     {
         let corrected = "جلسه برگزار شد با حضور ۱۱ نفر؛ ۵ نفر بیمه شدند";
-        println!("  ✏️ {}: {corrected}", p.name);
+        writeln!(demo.out, "  ✏️ {}: {corrected}", p.name)?;
         let before = demo.messages();
         demo.double.edit(&p.user, last, corrected);
-        demo.show(before + 1, false).await;
+        demo.show(before + 1, false).await?;
     }
 
     // The nudge, three days before the 25th.
-    demo.go((1405, 9, 22), (9, 0), t!(lang, "demo-step-nudge"));
+    demo.go((1405, 9, 22), (9, 0), t!(lang, "demo-step-nudge"))?;
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show_like(before + 18, true, "⏰").await;
+    demo.show_like(before + 18, true, "⏰").await?;
 
     // Chalus reports through /report.
-    demo.go((1405, 9, 24), (12, 0), t!(lang, "demo-step-report-command"));
+    demo.go((1405, 9, 24), (12, 0), t!(lang, "demo-step-report-command"))?;
     let p = person("chalus");
-    demo.says(p, "/report");
+    demo.says(p, "/report")?;
     let before = demo.messages();
     demo.double.send_text(&p.user, "/report");
-    demo.show(before + 1, false).await;
+    demo.show(before + 1, false).await?;
     // The bot offers the open obligations as buttons (last month's too, as late); the governor
     // presses this month's.
     let choice = demo
@@ -377,26 +407,26 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
             ))
         });
     if let Some((message_id, label, data)) = choice {
-        println!("  👆 {}: [{label}]", p.name);
+        writeln!(demo.out, "  👆 {}: [{label}]", p.name)?;
         let before = demo.messages();
         demo.double.press(&p.user, message_id, &data);
-        demo.show(before + 1, false).await;
+        demo.show(before + 1, false).await?;
     }
     let text = "ستاد راهبردی شهرستان روز ۲۳ آذر تشکیل شد؛ ۱۴ نفر حاضر بودند و ۲۰ نفر بیمه شدند";
-    demo.says(p, text);
+    demo.says(p, text)?;
     let before = demo.messages();
     demo.double.send_text(&p.user, text);
-    demo.show(before + 1, false).await;
+    demo.show(before + 1, false).await?;
 
     // After the due date: the escalation.
-    demo.go((1405, 9, 26), (9, 0), t!(lang, "demo-step-escalate"));
+    demo.go((1405, 9, 26), (9, 0), t!(lang, "demo-step-escalate"))?;
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show(before + 2, false).await;
+    demo.show(before + 2, false).await?;
 
     // A late report.
-    demo.go((1405, 9, 27), (9, 30), t!(lang, "demo-step-late"));
+    demo.go((1405, 9, 27), (9, 30), t!(lang, "demo-step-late"))?;
     let p = person("nur");
     let reminder = demo
         .double
@@ -405,26 +435,27 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
         .find(|m| m.text.as_deref().is_some_and(|t| t.contains("(R3)")));
     if let Some(reminder) = reminder {
         let text = "با عرض پوزش، جلسه در ۲۶ آذر با ۱۰ نفر برگزار شد.";
-        demo.says(p, text);
+        demo.says(p, text)?;
         let before = demo.messages();
         demo.double.reply(&p.user, reminder.message_id, text);
-        demo.show(before + 1, false).await;
+        demo.show(before + 1, false).await?;
     }
 
     // The staff's summary and the fund's digest.
-    demo.go((1405, 9, 27), (10, 0), t!(lang, "demo-step-summary"));
-    demo.says(&staff, "/summary");
+    demo.go((1405, 9, 27), (10, 0), t!(lang, "demo-step-summary"))?;
+    demo.says(&staff, "/summary")?;
     let before = demo.messages();
     demo.double.send_text(&staff.user, "/summary");
-    demo.show(before + 1, false).await;
-    demo.go((1405, 9, 27), (20, 0), t!(lang, "demo-step-digest"));
+    demo.show(before + 1, false).await?;
+    demo.go((1405, 9, 27), (20, 0), t!(lang, "demo-step-digest"))?;
     let before = demo.messages();
     demo.run_tick().await?;
     app.wake_senders();
-    demo.show(before + 1, false).await;
+    demo.show(before + 1, false).await?;
 
     let counts = store.queue_counts().await?;
-    println!(
+    writeln!(
+        demo.out,
         "\n{}",
         t!(
             lang,
@@ -432,7 +463,7 @@ async fn run_in(dir: &std::path::Path, lang: Lang, flavour: Flavour) -> anyhow::
             sent = counts.sent,
             reports = store.count("report").await?
         )
-    );
+    )?;
     app.stop().await?;
     demo.double.shutdown().await;
     Ok(())

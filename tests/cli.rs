@@ -3,8 +3,9 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use calamine::{Reader, Xlsx, open_workbook};
 use chrono::Weekday;
@@ -26,7 +27,7 @@ impl Setad {
         format!("sqlite://{}", self.dir.path().join("setad.db").display())
     }
 
-    fn run(&self, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    fn command(&self, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_setad"));
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -37,7 +38,11 @@ impl Setad {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.output().expect("run setad")
+        cmd
+    }
+
+    fn run(&self, lang: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(lang, args, env).output().expect("run setad")
     }
 
     fn ok(&self, lang: &str, args: &[&str]) -> String {
@@ -171,6 +176,41 @@ fn schedule_lists_every_county_reminder_and_due_date_for_13_months() {
     assert_eq!(nowruz.date.to_string(), "1404/01/05");
     // One escalation a month, to the follow-up office.
     assert_eq!(lines.iter().filter(|l| l.kind == "escalation").count(), 13);
+}
+
+/// `setad schedule … | head -1`: when the reader of its output goes away, the command stops
+/// quietly and successfully instead of reporting a broken pipe.
+#[test]
+fn a_schedule_whose_reader_goes_away_stops_quietly() {
+    let setad = Setad::imported();
+    // Ten years of every obligation: far more than a pipe holds, so setad is still writing
+    // when the reader leaves.
+    let mut child = setad
+        .command(
+            "en",
+            &["schedule", "--from", "1403/06/01", "--months", "120"],
+            &[],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn setad schedule");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("read the first line");
+    assert!(first.contains("reminder"), "{first}");
+    assert!(
+        child.try_wait().expect("poll setad").is_none(),
+        "setad finished before its reader went away: nothing was tested"
+    );
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait for setad");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert!(
+        !stderr.to_lowercase().contains("broken pipe"),
+        "stderr: {stderr}"
+    );
 }
 
 #[test]

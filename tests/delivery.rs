@@ -391,14 +391,9 @@ async fn rate_limits_hold_and_every_message_survives_a_burst_of_429s() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(setad_postgres), ignore = "SETAD_TEST_POSTGRES_URL is not set")]
 async fn two_processes_on_postgres_share_the_queue_and_deliver_each_reminder_once() {
-    let Some(db) = common::postgres(
-        "two_processes_on_postgres_share_the_queue_and_deliver_each_reminder_once",
-    )
-    .await
-    else {
-        return;
-    };
+    let db = common::postgres().await;
     let chats = populate(&db.store, 91).await;
     let all: BTreeSet<i64> = chats.values().flatten().copied().collect();
     let double = Double::start(DoubleConfig::default()).await.unwrap();

@@ -1,5 +1,5 @@
-//! The store test suite: every test runs on SQLite, and on PostgreSQL when
-//! `SETAD_TEST_POSTGRES_URL` is set (otherwise it says that part was skipped).
+//! The store test suite: every test runs on SQLite and on PostgreSQL; the PostgreSQL tests
+//! show as ignored unless `SETAD_TEST_POSTGRES_URL` was set when they were built.
 
 mod common;
 
@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
 use chrono::Weekday;
-use common::{COUNTIES, all_backends, at, mazandaran_source};
+use common::{Backend, COUNTIES, at, backend_tests, mazandaran_source};
 use setad::domain::Lang;
 use setad::domain::calendar::Period;
 use setad::domain::member::Role;
@@ -48,39 +48,38 @@ async fn snapshot(store: &Store) -> String {
     )
 }
 
-#[tokio::test]
-async fn importing_the_same_file_twice_changes_nothing() {
+backend_tests!(importing_the_same_file_twice_changes_nothing);
+async fn importing_the_same_file_twice_changes_nothing(backend: Backend) {
     let source = mazandaran_source();
-    for db in all_backends("importing_the_same_file_twice_changes_nothing").await {
-        let first = import(&db.store, &source, 1_000)
-            .await
-            .expect("first import");
-        assert_eq!(
-            first.units.inserted as usize,
-            db.store.units().await.unwrap().len()
-        );
-        assert!(first.changed_anything());
-        let counties = db
-            .store
-            .units()
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|u| u.kind == UnitKind::County)
-            .count();
-        assert_eq!(counties, 22, "{}", db.store.backend());
-        let before = snapshot(&db.store).await;
-        let second = import(&db.store, &source, 2_000)
-            .await
-            .expect("second import");
-        assert!(!second.changed_anything(), "{second:?}");
-        assert_eq!(second.units.unchanged, first.units.inserted);
-        assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
-    }
+    let db = backend.open().await;
+    let first = import(&db.store, &source, 1_000)
+        .await
+        .expect("first import");
+    assert_eq!(
+        first.units.inserted as usize,
+        db.store.units().await.unwrap().len()
+    );
+    assert!(first.changed_anything());
+    let counties = db
+        .store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.kind == UnitKind::County)
+        .count();
+    assert_eq!(counties, 22, "{}", db.store.backend());
+    let before = snapshot(&db.store).await;
+    let second = import(&db.store, &source, 2_000)
+        .await
+        .expect("second import");
+    assert!(!second.changed_anything(), "{second:?}");
+    assert_eq!(second.units.unchanged, first.units.inserted);
+    assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
 }
 
-#[tokio::test]
-async fn a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing() {
+backend_tests!(a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing);
+async fn a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing(backend: Backend) {
     let good = mazandaran_source();
     // Break a parent reference on a known line.
     let (line_no, line) = good
@@ -101,57 +100,55 @@ async fn a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing() {
         .collect::<Vec<_>>()
         .join("\n");
     assert_ne!(line, "parent = \"amoll\"");
-    for db in
-        all_backends("a_file_with_errors_is_refused_with_line_numbers_and_changes_nothing").await
-    {
-        let Err(ImportError::Invalid(problems)) = import(&db.store, &bad, 1_000).await else {
-            panic!("the broken file was accepted");
-        };
-        assert!(
-            problems.iter().any(|p| matches!(&p.kind, ProblemKind::UnknownParent { parent, .. } if parent == "amoll")),
-            "{problems:?}"
-        );
-        // The problem is reported at the entry that holds the broken line.
-        let p = problems
-            .iter()
-            .find(|p| matches!(p.kind, ProblemKind::UnknownParent { .. }))
-            .unwrap();
-        assert!(
-            p.line <= line_no + 1 && p.line + 6 > line_no,
-            "line {} vs {}",
-            p.line,
-            line_no + 1
-        );
-        assert_eq!(
-            counts(&db.store).await,
-            vec![0; TABLES.len()],
-            "{}",
-            db.store.backend()
-        );
+    let db = backend.open().await;
+    let Err(ImportError::Invalid(problems)) = import(&db.store, &bad, 1_000).await else {
+        panic!("the broken file was accepted");
+    };
+    assert!(
+        problems.iter().any(
+            |p| matches!(&p.kind, ProblemKind::UnknownParent { parent, .. } if parent == "amoll")
+        ),
+        "{problems:?}"
+    );
+    // The problem is reported at the entry that holds the broken line.
+    let p = problems
+        .iter()
+        .find(|p| matches!(p.kind, ProblemKind::UnknownParent { .. }))
+        .unwrap();
+    assert!(
+        p.line <= line_no + 1 && p.line + 6 > line_no,
+        "line {} vs {}",
+        p.line,
+        line_no + 1
+    );
+    assert_eq!(
+        counts(&db.store).await,
+        vec![0; TABLES.len()],
+        "{}",
+        db.store.backend()
+    );
 
-        // A problem found only against the database rolls back the whole transaction: the
-        // rename earlier in the same file must not stay.
-        import(&db.store, &good, 1_000).await.unwrap();
-        let before = snapshot(&db.store).await;
-        let renamed_and_broken = good.replacen("name = \"آمل\"", "name = \"آمل تازه\"", 1).replacen(
-            "[[quota]]\nobligation = \"R2\"\nunit = \"",
-            "[[quota]]\nobligation = \"R2\"\nunit = \"amol\"\ntarget = 5\n\n[[quota]]\nobligation = \"R2\"\nunit = \"",
-            1,
-        );
-        assert_ne!(renamed_and_broken, good, "the test's edits did not apply");
-        let Err(ImportError::Invalid(problems)) =
-            import(&db.store, &renamed_and_broken, 3_000).await
-        else {
-            panic!("a quota for a unit R2 is not assigned to was accepted");
-        };
-        assert!(
-            problems.iter().any(
-                |p| matches!(&p.kind, ProblemKind::QuotaNotAssigned { unit, .. } if unit == "amol")
-            ),
-            "{problems:?}"
-        );
-        assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
-    }
+    // A problem found only against the database rolls back the whole transaction: the
+    // rename earlier in the same file must not stay.
+    import(&db.store, &good, 1_000).await.unwrap();
+    let before = snapshot(&db.store).await;
+    let renamed_and_broken = good.replacen("name = \"آمل\"", "name = \"آمل تازه\"", 1).replacen(
+        "[[quota]]\nobligation = \"R2\"\nunit = \"",
+        "[[quota]]\nobligation = \"R2\"\nunit = \"amol\"\ntarget = 5\n\n[[quota]]\nobligation = \"R2\"\nunit = \"",
+        1,
+    );
+    assert_ne!(renamed_and_broken, good, "the test's edits did not apply");
+    let Err(ImportError::Invalid(problems)) = import(&db.store, &renamed_and_broken, 3_000).await
+    else {
+        panic!("a quota for a unit R2 is not assigned to was accepted");
+    };
+    assert!(
+        problems.iter().any(
+            |p| matches!(&p.kind, ProblemKind::QuotaNotAssigned { unit, .. } if unit == "amol")
+        ),
+        "{problems:?}"
+    );
+    assert_eq!(snapshot(&db.store).await, before, "{}", db.store.backend());
 }
 
 #[tokio::test]
@@ -176,347 +173,340 @@ async fn syntax_errors_carry_their_line() {
     assert_eq!(db.store.count("unit").await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn unknown_unit_names_get_the_closest_matches() {
-    for db in all_backends("unknown_unit_names_get_the_closest_matches").await {
-        import(&db.store, &mazandaran_source(), 0).await.unwrap();
-        // Arabic yeh and kaf, a missing half-space, Persian digits: all found.
-        let governor = Some(Role::Governor);
-        assert_eq!(
-            find_unit(&db.store, "ساري", governor).await.unwrap().key,
-            "sari"
-        );
-        assert_eq!(
-            find_unit(&db.store, "عباس آباد", governor)
-                .await
-                .unwrap()
-                .key,
-            "abbasabad"
-        );
-        assert_eq!(
-            find_unit(&db.store, "babol", None).await.unwrap().name,
-            "بابل"
-        );
-        // The county and the town of Sari share a name: the role tells them apart.
-        assert_eq!(
-            find_unit(&db.store, "ساری", Some(Role::Agency))
-                .await
-                .unwrap()
-                .key,
-            "sari-city"
-        );
-        match find_unit(&db.store, "ساری", None).await {
-            Err(InviteError::Ambiguous { keys, .. }) => assert_eq!(keys, ["sari", "sari-city"]),
-            other => panic!("{other:?}"),
-        }
-        match find_unit(&db.store, "بابلسار", governor).await {
-            Err(InviteError::UnknownUnit { suggestions, .. }) => {
-                assert_eq!(
-                    suggestions.first().map(String::as_str),
-                    Some("بابلسر"),
-                    "{suggestions:?}"
-                )
-            }
-            other => panic!("{other:?}"),
-        }
-        match find_unit(&db.store, "قزوین", governor).await {
-            Err(InviteError::UnknownUnit { suggestions, .. }) => assert!(suggestions.len() <= 5),
-            other => panic!("{other:?}"),
-        }
-    }
-}
-
-#[tokio::test]
-async fn the_summary_counts_reports_and_the_workbook_has_a_row_per_county() {
-    for db in all_backends("the_summary_counts_reports_and_the_workbook_has_a_row_per_county").await
-    {
-        let store = &db.store;
-        import(store, &mazandaran_source(), 0).await.unwrap();
-        let tz = chrono_tz::Asia::Tehran;
-        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
-        let period = Period::new(1405, 9).unwrap();
-        // 1405/09/10 (2026-12-01): everything is pending.
-        let early = summary::build(store, period, &cal, tz, at("2026-12-01T08:00:00Z"))
-            .await
-            .unwrap();
-        let r3 = early
-            .obligations
-            .iter()
-            .find(|o| o.key == "R3")
-            .expect("R3 in the summary");
-        assert_eq!(r3.totals.assigned, 22);
-        assert_eq!(r3.totals.pending, 22);
-        assert_eq!(r3.due.map(|d| d.to_string()), Some("1405/09/25".to_owned()));
-
-        // Two counties report: Amol on time, Babol after the due date (1405/09/25 = 2026-12-16).
-        let units = store.units().await.unwrap();
-        let rows = store.period_rows(140509).await.unwrap();
-        let r3_id = store
-            .obligations()
+backend_tests!(unknown_unit_names_get_the_closest_matches);
+async fn unknown_unit_names_get_the_closest_matches(backend: Backend) {
+    let db = backend.open().await;
+    import(&db.store, &mazandaran_source(), 0).await.unwrap();
+    // Arabic yeh and kaf, a missing half-space, Persian digits: all found.
+    let governor = Some(Role::Governor);
+    assert_eq!(
+        find_unit(&db.store, "ساري", governor).await.unwrap().key,
+        "sari"
+    );
+    assert_eq!(
+        find_unit(&db.store, "عباس آباد", governor)
             .await
             .unwrap()
-            .into_iter()
-            .find(|o| o.key == "R3")
+            .key,
+        "abbasabad"
+    );
+    assert_eq!(
+        find_unit(&db.store, "babol", None).await.unwrap().name,
+        "بابل"
+    );
+    // The county and the town of Sari share a name: the role tells them apart.
+    assert_eq!(
+        find_unit(&db.store, "ساری", Some(Role::Agency))
+            .await
             .unwrap()
-            .obligation_id;
-        let occurrence_of = |key: &str| {
-            let unit = units.iter().find(|u| u.key == key).unwrap();
-            rows.iter()
-                .find(|r| r.unit_id == unit.unit_id && r.obligation_id == r3_id)
-                .unwrap()
-                .occurrence_id
-        };
-        let report = |insured| ReportInput {
-            body: "جلسه برگزار شد".into(),
-            held: Some(true),
-            insured: Some(insured),
-            attendees: Some(12),
-            ..ReportInput::default()
-        };
-        let mut tx = store.begin().await.unwrap();
-        tx.save_report(
-            occurrence_of("amol"),
-            &report(35),
-            at("2026-12-05T08:00:00Z").timestamp(),
-        )
-        .await
-        .unwrap();
-        tx.save_report(
-            occurrence_of("babol"),
-            &report(5),
-            at("2026-12-18T08:00:00Z").timestamp(),
-        )
-        .await
-        .unwrap();
-        // A correction replaces the current content and keeps the first version.
-        tx.save_report(
-            occurrence_of("amol"),
-            &report(36),
-            at("2026-12-06T08:00:00Z").timestamp(),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        assert_eq!(store.count("report").await.unwrap(), 2);
-        assert_eq!(store.count("report_revision").await.unwrap(), 3);
-
-        let late = summary::build(store, period, &cal, tz, at("2026-12-20T08:00:00Z"))
-            .await
-            .unwrap();
-        let r3 = late.obligations.iter().find(|o| o.key == "R3").unwrap();
-        assert_eq!(
-            (
-                r3.totals.reported,
-                r3.totals.late,
-                r3.totals.missing,
-                r3.totals.pending
-            ),
-            (2, 1, 20, 0)
-        );
-        assert_eq!(r3.totals.insured, 41);
-        let amol = r3.lines.iter().find(|l| l.name == "آمل").unwrap();
-        assert_eq!(amol.standing, Standing::Reported);
-        let babol = r3.lines.iter().find(|l| l.name == "بابل").unwrap();
-        assert_eq!(babol.standing, Standing::Late);
-        // The previous month (created on the way) had no reports.
-        assert_eq!(r3.previous.map(|p| p.reported), Some(0));
-        // R2's quotas roll up to the province.
-        let r2 = late.obligations.iter().find(|o| o.key == "R2").expect("R2");
-        assert_eq!(
-            r2.quota.first().map(|n| n.name.as_str()),
-            Some("استانداری مازندران")
-        );
-        assert!(r2.quota[0].target > 0);
-
-        // The workbook: sheet R3 has the header and one row per county.
-        let bytes = setad::render::summary_xlsx(&late, Lang::Fa).unwrap();
-        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("the workbook opens");
-        let sheet = workbook.worksheet_range("R3").expect("sheet R3");
-        let names: BTreeSet<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
-        assert_eq!(sheet.rows().count(), 23);
-        assert_eq!(names, COUNTIES.iter().map(|s| s.to_string()).collect());
-        let amol_row = sheet.rows().find(|r| r[2] == "آمل").unwrap();
-        assert_eq!(amol_row[7].to_string(), "36");
-
-        let text = setad::render::summary_text(&late, Lang::Fa);
-        assert!(text.contains("آذر ۱۴۰۵"), "{text}");
-        let csv = setad::render::summary_csv(&late, Lang::En);
-        assert_eq!(csv.lines().filter(|l| l.contains(",R3,")).count(), 22);
+            .key,
+        "sari-city"
+    );
+    match find_unit(&db.store, "ساری", None).await {
+        Err(InviteError::Ambiguous { keys, .. }) => assert_eq!(keys, ["sari", "sari-city"]),
+        other => panic!("{other:?}"),
+    }
+    match find_unit(&db.store, "بابلسار", governor).await {
+        Err(InviteError::UnknownUnit { suggestions, .. }) => {
+            assert_eq!(
+                suggestions.first().map(String::as_str),
+                Some("بابلسر"),
+                "{suggestions:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    match find_unit(&db.store, "قزوین", governor).await {
+        Err(InviteError::UnknownUnit { suggestions, .. }) => assert!(suggestions.len() <= 5),
+        other => panic!("{other:?}"),
     }
 }
 
-#[tokio::test]
-async fn occurrences_are_created_once() {
-    for db in all_backends("occurrences_are_created_once").await {
-        import(&db.store, &mazandaran_source(), 0).await.unwrap();
-        let cal = work_calendar(&db.store, &[Weekday::Fri]).await.unwrap();
-        let period = Period::new(1405, 9).unwrap();
-        let now = at("2026-12-01T08:00:00Z");
-        let n = occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
-            .await
-            .unwrap();
-        let stored = db.store.count("occurrence").await.unwrap();
-        assert!(stored > 0);
-        assert_eq!(n as i64, stored);
-        let again =
-            occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
-                .await
-                .unwrap();
-        assert_eq!(again, 0, "nothing is created twice");
-        assert_eq!(db.store.count("occurrence").await.unwrap(), stored);
-    }
+backend_tests!(the_summary_counts_reports_and_the_workbook_has_a_row_per_county);
+async fn the_summary_counts_reports_and_the_workbook_has_a_row_per_county(backend: Backend) {
+    let db = backend.open().await;
+    let store = &db.store;
+    import(store, &mazandaran_source(), 0).await.unwrap();
+    let tz = chrono_tz::Asia::Tehran;
+    let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+    let period = Period::new(1405, 9).unwrap();
+    // 1405/09/10 (2026-12-01): everything is pending.
+    let early = summary::build(store, period, &cal, tz, at("2026-12-01T08:00:00Z"))
+        .await
+        .unwrap();
+    let r3 = early
+        .obligations
+        .iter()
+        .find(|o| o.key == "R3")
+        .expect("R3 in the summary");
+    assert_eq!(r3.totals.assigned, 22);
+    assert_eq!(r3.totals.pending, 22);
+    assert_eq!(r3.due.map(|d| d.to_string()), Some("1405/09/25".to_owned()));
+
+    // Two counties report: Amol on time, Babol after the due date (1405/09/25 = 2026-12-16).
+    let units = store.units().await.unwrap();
+    let rows = store.period_rows(140509).await.unwrap();
+    let r3_id = store
+        .obligations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.key == "R3")
+        .unwrap()
+        .obligation_id;
+    let occurrence_of = |key: &str| {
+        let unit = units.iter().find(|u| u.key == key).unwrap();
+        rows.iter()
+            .find(|r| r.unit_id == unit.unit_id && r.obligation_id == r3_id)
+            .unwrap()
+            .occurrence_id
+    };
+    let report = |insured| ReportInput {
+        body: "جلسه برگزار شد".into(),
+        held: Some(true),
+        insured: Some(insured),
+        attendees: Some(12),
+        ..ReportInput::default()
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.save_report(
+        occurrence_of("amol"),
+        &report(35),
+        at("2026-12-05T08:00:00Z").timestamp(),
+    )
+    .await
+    .unwrap();
+    tx.save_report(
+        occurrence_of("babol"),
+        &report(5),
+        at("2026-12-18T08:00:00Z").timestamp(),
+    )
+    .await
+    .unwrap();
+    // A correction replaces the current content and keeps the first version.
+    tx.save_report(
+        occurrence_of("amol"),
+        &report(36),
+        at("2026-12-06T08:00:00Z").timestamp(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.count("report").await.unwrap(), 2);
+    assert_eq!(store.count("report_revision").await.unwrap(), 3);
+
+    let late = summary::build(store, period, &cal, tz, at("2026-12-20T08:00:00Z"))
+        .await
+        .unwrap();
+    let r3 = late.obligations.iter().find(|o| o.key == "R3").unwrap();
+    assert_eq!(
+        (
+            r3.totals.reported,
+            r3.totals.late,
+            r3.totals.missing,
+            r3.totals.pending
+        ),
+        (2, 1, 20, 0)
+    );
+    assert_eq!(r3.totals.insured, 41);
+    let amol = r3.lines.iter().find(|l| l.name == "آمل").unwrap();
+    assert_eq!(amol.standing, Standing::Reported);
+    let babol = r3.lines.iter().find(|l| l.name == "بابل").unwrap();
+    assert_eq!(babol.standing, Standing::Late);
+    // The previous month (created on the way) had no reports.
+    assert_eq!(r3.previous.map(|p| p.reported), Some(0));
+    // R2's quotas roll up to the province.
+    let r2 = late.obligations.iter().find(|o| o.key == "R2").expect("R2");
+    assert_eq!(
+        r2.quota.first().map(|n| n.name.as_str()),
+        Some("استانداری مازندران")
+    );
+    assert!(r2.quota[0].target > 0);
+
+    // The workbook: sheet R3 has the header and one row per county.
+    let bytes = setad::render::summary_xlsx(&late, Lang::Fa).unwrap();
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("the workbook opens");
+    let sheet = workbook.worksheet_range("R3").expect("sheet R3");
+    let names: BTreeSet<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(sheet.rows().count(), 23);
+    assert_eq!(names, COUNTIES.iter().map(|s| s.to_string()).collect());
+    let amol_row = sheet.rows().find(|r| r[2] == "آمل").unwrap();
+    assert_eq!(amol_row[7].to_string(), "36");
+
+    let text = setad::render::summary_text(&late, Lang::Fa);
+    assert!(text.contains("آذر ۱۴۰۵"), "{text}");
+    let csv = setad::render::summary_csv(&late, Lang::En);
+    assert_eq!(csv.lines().filter(|l| l.contains(",R3,")).count(), 22);
 }
 
+backend_tests!(occurrences_are_created_once);
+async fn occurrences_are_created_once(backend: Backend) {
+    let db = backend.open().await;
+    import(&db.store, &mazandaran_source(), 0).await.unwrap();
+    let cal = work_calendar(&db.store, &[Weekday::Fri]).await.unwrap();
+    let period = Period::new(1405, 9).unwrap();
+    let now = at("2026-12-01T08:00:00Z");
+    let n = occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
+        .await
+        .unwrap();
+    let stored = db.store.count("occurrence").await.unwrap();
+    assert!(stored > 0);
+    assert_eq!(n as i64, stored);
+    let again = occurrence::ensure_period(&db.store, period, &cal, chrono_tz::Asia::Tehran, now)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "nothing is created twice");
+    assert_eq!(db.store.count("occurrence").await.unwrap(), stored);
+}
+
+backend_tests!(the_cached_summary_always_equals_a_full_build);
 /// The cached summary, patched from the reports that changed, is always the one a full
 /// build makes: after new reports, a late one, a correction, a report on last month and quota
 /// progress earlier in the year; and it is the same object when nothing changed.
-#[tokio::test]
-async fn the_cached_summary_always_equals_a_full_build() {
-    for db in all_backends("the_cached_summary_always_equals_a_full_build").await {
-        let store = &db.store;
-        import(store, &mazandaran_source(), 0).await.unwrap();
-        let tz = chrono_tz::Asia::Tehran;
-        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
-        let period = Period::new(1405, 9).unwrap();
-        let now = at("2026-12-10T08:00:00Z");
-        // An earlier month of the year has occurrences too (quota progress counts from Farvardin).
-        occurrence::ensure_period(store, Period::new(1405, 3).unwrap(), &cal, tz, now)
+async fn the_cached_summary_always_equals_a_full_build(backend: Backend) {
+    let db = backend.open().await;
+    let store = &db.store;
+    import(store, &mazandaran_source(), 0).await.unwrap();
+    let tz = chrono_tz::Asia::Tehran;
+    let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+    let period = Period::new(1405, 9).unwrap();
+    let now = at("2026-12-10T08:00:00Z");
+    // An earlier month of the year has occurrences too (quota progress counts from Farvardin).
+    occurrence::ensure_period(store, Period::new(1405, 3).unwrap(), &cal, tz, now)
+        .await
+        .unwrap();
+    let cache = summary::SummaryCache::default();
+    let cached = async || {
+        summary::build_cached(&cache, store, period, &cal, tz, now)
+            .await
+            .unwrap()
+    };
+    let full = async || summary::build(store, period, &cal, tz, now).await.unwrap();
+    let first = cached().await;
+    // The first build created the occurrences: the next one reads again, then it holds.
+    let second = cached().await;
+    assert_eq!(*second, full().await);
+    let third = cached().await;
+    assert!(std::sync::Arc::ptr_eq(&second, &third), "nothing changed");
+    assert_eq!(*first, *second);
+
+    // Reports on this month, last month and an earlier month of the year, of every shape.
+    let mut rows = store.period_rows(140509).await.unwrap();
+    rows.extend(store.period_rows(140508).await.unwrap());
+    rows.extend(store.period_rows(140503).await.unwrap());
+    assert!(rows.len() > 200);
+    let loads = cache.full_loads();
+    for (i, row) in rows.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+        let mut tx = store.begin().await.unwrap();
+        let input = ReportInput {
+            body: format!("گزارش {i}"),
+            held: Some(i % 2 == 0),
+            attendees: Some(i as i64),
+            insured: Some((i % 11) as i64),
+            ..ReportInput::default()
+        };
+        tx.save_report(row.occurrence_id, &input, now.timestamp() + i as i64)
             .await
             .unwrap();
-        let cache = summary::SummaryCache::default();
-        let cached = async || {
-            summary::build_cached(&cache, store, period, &cal, tz, now)
-                .await
-                .unwrap()
-        };
-        let full = async || summary::build(store, period, &cal, tz, now).await.unwrap();
-        let first = cached().await;
-        // The first build created the occurrences: the next one reads again, then it holds.
-        let second = cached().await;
-        assert_eq!(*second, full().await);
-        let third = cached().await;
-        assert!(std::sync::Arc::ptr_eq(&second, &third), "nothing changed");
-        assert_eq!(*first, *second);
-
-        // Reports on this month, last month and an earlier month of the year, of every shape.
-        let mut rows = store.period_rows(140509).await.unwrap();
-        rows.extend(store.period_rows(140508).await.unwrap());
-        rows.extend(store.period_rows(140503).await.unwrap());
-        assert!(rows.len() > 200);
-        let loads = cache.full_loads();
-        for (i, row) in rows.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
-            let mut tx = store.begin().await.unwrap();
-            let input = ReportInput {
-                body: format!("گزارش {i}"),
-                held: Some(i % 2 == 0),
-                attendees: Some(i as i64),
-                insured: Some((i % 11) as i64),
-                ..ReportInput::default()
-            };
-            tx.save_report(row.occurrence_id, &input, now.timestamp() + i as i64)
-                .await
-                .unwrap();
-            tx.commit().await.unwrap();
-            if i % 3 == 0 {
-                assert_eq!(*cached().await, full().await, "after report {i}");
-            }
-        }
-        let before = cached().await;
-        assert_eq!(*before, full().await);
-        // Corrections: second versions of two reports.
-        let mut tx = store.begin().await.unwrap();
-        tx.save_report(
-            rows[0].occurrence_id,
-            &ReportInput {
-                body: "برگزار نشد".into(),
-                held: Some(false),
-                ..ReportInput::default()
-            },
-            now.timestamp(),
-        )
-        .await
-        .unwrap();
-        tx.save_report(
-            rows[7].occurrence_id,
-            &ReportInput {
-                body: "اصلاح".into(),
-                insured: Some(40),
-                ..ReportInput::default()
-            },
-            now.timestamp(),
-        )
-        .await
-        .unwrap();
         tx.commit().await.unwrap();
-        let after = cached().await;
-        assert_ne!(*after, *before, "the corrections show");
-        assert_eq!(*after, full().await);
-        assert_eq!(
-            cache.full_loads(),
-            loads,
-            "reports are read again, not everything"
-        );
+        if i % 3 == 0 {
+            assert_eq!(*cached().await, full().await, "after report {i}");
+        }
     }
+    let before = cached().await;
+    assert_eq!(*before, full().await);
+    // Corrections: second versions of two reports.
+    let mut tx = store.begin().await.unwrap();
+    tx.save_report(
+        rows[0].occurrence_id,
+        &ReportInput {
+            body: "برگزار نشد".into(),
+            held: Some(false),
+            ..ReportInput::default()
+        },
+        now.timestamp(),
+    )
+    .await
+    .unwrap();
+    tx.save_report(
+        rows[7].occurrence_id,
+        &ReportInput {
+            body: "اصلاح".into(),
+            insured: Some(40),
+            ..ReportInput::default()
+        },
+        now.timestamp(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let after = cached().await;
+    assert_ne!(*after, *before, "the corrections show");
+    assert_eq!(*after, full().await);
+    assert_eq!(
+        cache.full_loads(),
+        loads,
+        "reports are read again, not everything"
+    );
 }
 
 /// PostgreSQL hands out ids in one order and commits them in another: the mark of the data a
 /// cached summary is checked against must not be read while a writer holding a lower id is in
 /// flight, or that writer's report would never show. The mark waits for the writers.
 #[tokio::test]
+#[cfg_attr(not(setad_postgres), ignore = "SETAD_TEST_POSTGRES_URL is not set")]
 async fn the_summary_mark_waits_for_writers_in_flight_on_postgres() {
-    for db in all_backends("the_summary_mark_waits_for_writers_in_flight_on_postgres").await {
-        let Store::Postgres(pool) = &db.store else {
-            continue;
-        };
-        let store = &db.store;
-        import(store, &mazandaran_source(), 0).await.unwrap();
-        let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
-        let period = Period::new(1405, 9).unwrap();
-        let now = at("2026-12-10T08:00:00Z");
-        occurrence::ensure_period(store, period, &cal, chrono_tz::Asia::Tehran, now)
-            .await
-            .unwrap();
-        let rows = store.period_rows(140509).await.unwrap();
-        let report = ReportInput {
-            body: "برگزار شد".into(),
-            ..ReportInput::default()
-        };
-        // A writer takes a revision id and has not committed yet.
-        let mut slow = store.begin().await.unwrap();
-        slow.save_report(rows[0].occurrence_id, &report, now.timestamp())
-            .await
-            .unwrap();
-        // Someone reads the mark meanwhile: it waits (its lock request is seen waiting).
-        let reader = {
-            let store = store.clone();
-            tokio::spawn(async move { store.summary_mark().await.unwrap() })
-        };
-        let mut seen_waiting = false;
-        for _ in 0..10_000 {
-            let (waiting,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
-                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            )
-            .fetch_one(pool)
-            .await
-            .unwrap();
-            if waiting > 0 {
-                seen_waiting = true;
-                break;
-            }
-            tokio::task::yield_now().await;
+    let db = common::postgres().await;
+    let Store::Postgres(pool) = &db.store else {
+        unreachable!("common::postgres opens a PostgreSQL store");
+    };
+    let store = &db.store;
+    import(store, &mazandaran_source(), 0).await.unwrap();
+    let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+    let period = Period::new(1405, 9).unwrap();
+    let now = at("2026-12-10T08:00:00Z");
+    occurrence::ensure_period(store, period, &cal, chrono_tz::Asia::Tehran, now)
+        .await
+        .unwrap();
+    let rows = store.period_rows(140509).await.unwrap();
+    let report = ReportInput {
+        body: "برگزار شد".into(),
+        ..ReportInput::default()
+    };
+    // A writer takes a revision id and has not committed yet.
+    let mut slow = store.begin().await.unwrap();
+    slow.save_report(rows[0].occurrence_id, &report, now.timestamp())
+        .await
+        .unwrap();
+    // Someone reads the mark meanwhile: it waits (its lock request is seen waiting).
+    let reader = {
+        let store = store.clone();
+        tokio::spawn(async move { store.summary_mark().await.unwrap() })
+    };
+    let mut seen_waiting = false;
+    for _ in 0..10_000 {
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            seen_waiting = true;
+            break;
         }
-        assert!(seen_waiting, "the mark did not wait for the writer");
-        slow.commit().await.unwrap();
-        let mark = reader.await.unwrap();
-        let (latest,): (i64,) =
-            sqlx::query_as("SELECT MAX(report_revision_id) FROM report_revision")
-                .fetch_one(pool)
-                .await
-                .unwrap();
-        assert_eq!(
-            mark.revision, latest,
-            "the mark includes the writer's revision"
-        );
+        tokio::task::yield_now().await;
     }
+    assert!(seen_waiting, "the mark did not wait for the writer");
+    slow.commit().await.unwrap();
+    let mark = reader.await.unwrap();
+    let (latest,): (i64,) = sqlx::query_as("SELECT MAX(report_revision_id) FROM report_revision")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        mark.revision, latest,
+        "the mark includes the writer's revision"
+    );
 }

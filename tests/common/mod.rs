@@ -1,4 +1,5 @@
-//! Shared test support: fresh databases of each backend, the shipped data file, a fixed clock.
+//! Shared test support: fresh databases of each backend, tests that run on both, the shipped
+//! data file, a fixed clock.
 
 #![allow(dead_code)]
 
@@ -34,13 +35,16 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-/// A fresh, migrated PostgreSQL database (a new database on the server named by
-/// `SETAD_TEST_POSTGRES_URL`), or `None` with a clear note when the variable is not set.
-pub async fn postgres(test: &str) -> Option<TestDb> {
-    let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
-        eprintln!("SKIPPED PostgreSQL part of `{test}`: {POSTGRES_ENV} is not set");
-        return None;
-    };
+/// A fresh, migrated PostgreSQL database: a new database on the server named by
+/// `SETAD_TEST_POSTGRES_URL`. Panics when the variable is not set or the server cannot be
+/// reached: a PostgreSQL test that runs must never pass without PostgreSQL. (When the
+/// variable is not set at build time, `build.rs` leaves `setad_postgres` off and these tests
+/// show as ignored instead.)
+pub async fn postgres() -> TestDb {
+    let admin_url = std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| panic!("{POSTGRES_ENV} is not set: it must name a PostgreSQL server"));
     let name = format!("setad_test_{}", rand_suffix());
     let admin = Store::connect(&admin_url)
         .await
@@ -56,19 +60,54 @@ pub async fn postgres(test: &str) -> Option<TestDb> {
     let url = with_database(&admin_url, &name);
     let store = Store::connect(&url).await.expect("open the test database");
     store.migrate().await.expect("migrate postgres");
-    Some(TestDb {
+    TestDb {
         store,
         url,
         _dir: None,
-    })
+    }
 }
 
-/// Every backend available to this run: SQLite always, PostgreSQL when configured.
-pub async fn all_backends(test: &str) -> Vec<TestDb> {
-    let mut dbs = vec![sqlite().await];
-    dbs.extend(postgres(test).await);
-    dbs
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
+
+impl Backend {
+    /// A fresh, migrated database of this backend.
+    pub async fn open(self) -> TestDb {
+        match self {
+            Backend::Sqlite => sqlite().await,
+            Backend::Postgres => postgres().await,
+        }
+    }
+}
+
+/// Declares the tests of cases that run on both backends. For each `NAME`, an
+/// `async fn NAME(backend: Backend)` beside it, a module `NAME` with two tests:
+/// `NAME::on_sqlite`, and `NAME::on_postgres`, which shows as ignored unless
+/// `SETAD_TEST_POSTGRES_URL` was set when the tests were built (`build.rs` turns on
+/// `cfg(setad_postgres)`).
+#[allow(unused_macros)]
+macro_rules! backend_tests {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            #[cfg_attr(not(setad_postgres), ignore = "SETAD_TEST_POSTGRES_URL is not set")]
+            async fn on_postgres() {
+                super::$name($crate::common::Backend::Postgres).await
+            }
+        }
+    )+};
+}
+#[allow(unused_imports)]
+pub(crate) use backend_tests;
 
 fn rand_suffix() -> String {
     use rand::Rng;
