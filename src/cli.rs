@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
-use crate::domain::member::Role;
+use crate::domain::member::{Platform, Role};
 use crate::domain::schedule::{DayOff, EventKind};
 use crate::service::import::ImportError;
 use crate::service::invite::InviteError;
@@ -207,12 +207,12 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             serve(&config, store, clock).await?;
         }
         Command::Demo { bale } => {
-            let flavour = if bale {
-                crate::double::Flavour::Bale
+            let platform = if bale {
+                Platform::Bale
             } else {
-                crate::double::Flavour::Telegram
+                Platform::Telegram
             };
-            crate::demo::run(lang, flavour, &mut stdout).await?;
+            crate::demo::run(lang, platform, &mut stdout).await?;
         }
         Command::Migrate => {
             let store = open(&config).await?;

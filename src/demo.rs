@@ -161,7 +161,11 @@ fn indent(text: &str) -> String {
 }
 
 /// Runs the demo, writing the transcript to `out`. `flavour` chooses the messenger imitated.
-pub async fn run(lang: Lang, flavour: Flavour, out: &mut dyn Write) -> anyhow::Result<()> {
+pub async fn run(lang: Lang, platform: Platform, out: &mut dyn Write) -> anyhow::Result<()> {
+    let flavour = match platform {
+        Platform::Telegram => Flavour::Telegram,
+        Platform::Bale => Flavour::Bale,
+    };
     let dir = std::env::temp_dir().join(format!("setad-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let result = run_in(&dir, lang, flavour, out).await;

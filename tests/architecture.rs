@@ -20,21 +20,28 @@ use std::path::{Path, PathBuf};
 /// `"*"` allows everything. `lib` is the crate root, `main` the binary.
 #[rustfmt::skip]
 const ALLOWED: &[(&str, &[&str])] = &[
+    // 1. The bottom: pure rules, and the injected clock.
     ("domain",    &[]),
     ("clock",     &[]),
-    ("telemetry", &[]),
     ("double",    &[]),
-    ("i18n",      &["domain"]),
-    ("store",     &["domain", "clock"]),
+    // 2. The database.
+    ("store",     &["domain"]),
+    // 3. The use cases: never rendering, the catalogue or a messenger.
     ("service",   &["domain", "store", "clock"]),
+    // 4. Presentation and plumbing beside the adapters.
+    ("i18n",      &["domain"]),
     ("render",    &["domain", "i18n"]),
     ("platform",  &["domain"]),
     ("config",    &["domain", "platform"]),
+    ("telemetry", &["config"]),
+    // 5. The adapters: none uses another; the bot reaches the store only through services.
     ("bot",       &["service", "domain", "render", "i18n", "platform", "config", "clock"]),
-    ("sender",    &["service", "domain", "render", "i18n", "platform", "config", "clock", "store"]),
-    ("scheduler", &["service", "domain", "render", "i18n", "platform", "config", "clock", "store"]),
-    ("cli",       &["service", "domain", "render", "i18n", "platform", "config", "clock", "store"]),
-    ("web",       &["service", "domain", "render", "i18n", "platform", "config", "clock", "store"]),
+    ("sender",    &["service", "store", "domain", "platform", "clock"]),
+    ("scheduler", &["service", "store", "domain", "clock"]),
+    ("web",       &["service", "domain", "render", "i18n", "platform", "config", "clock"]),
+    ("cli",       &["service", "store", "domain", "render", "i18n", "platform", "config", "clock",
+                    "telemetry", "app", "demo"]),
+    // 6. Assembly.
     ("app",       &["*"]),
     ("demo",      &["*"]),
     ("lib",       &["*"]),
