@@ -165,9 +165,9 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Demo { bale } => {
             let flavour = if bale {
-                crate::double::Flavour::Bale
+                setad_double::Flavour::Bale
             } else {
-                crate::double::Flavour::Telegram
+                setad_double::Flavour::Telegram
             };
             crate::demo::run(lang, flavour).await?;
         }

@@ -10,6 +10,9 @@
 //! - [`render`]: summaries as text, CSV and XLSX.
 //! - [`cli`]: the operator commands; [`config`], [`i18n`], [`telemetry`]: the plumbing.
 //!
+//! The Bot API test double that [`demo`] and the tests talk to is its own crate,
+//! `setad-double` (`crates/double/`).
+//!
 //! Dependencies point one way: `domain` ← `service` ← adapters (`store`, `cli`, `render`).
 
 pub mod app;
@@ -19,7 +22,6 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
-pub mod double;
 pub mod i18n;
 pub mod platform;
 pub mod render;
