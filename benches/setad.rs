@@ -16,8 +16,8 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use setad::double::{Double, DoubleConfig, DoubleView};
 use setad::store::Store;
+use setad_double::{Double, DoubleConfig, DoubleView};
 
 /// 1405/09/01 09:00:01 Tehran: the bot starts with the month's reminders due, so its first tick
 /// enqueues them; later ticks (hourly here) stay out of the measurements.

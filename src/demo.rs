@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
+use setad_double::{Double, DoubleConfig, Flavour, User};
 
 use crate::app::App;
 use crate::clock::Clock;
@@ -20,7 +21,6 @@ use crate::domain::member::{Platform, Role};
 use crate::domain::obligation::TimeOfDay;
 use crate::domain::schedule::instant;
 use crate::domain::text::localize_digits;
-use crate::double::{Double, DoubleConfig, Flavour, User};
 use crate::platform::SendRates;
 use crate::service::tick::{TickConfig, tick};
 use crate::service::{import, invite};

@@ -35,7 +35,6 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
-pub mod double;
 pub mod i18n;
 pub mod platform;
 pub mod render;

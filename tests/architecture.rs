@@ -23,7 +23,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // 1. The bottom: pure rules, and the injected clock.
     ("domain",    &[]),
     ("clock",     &[]),
-    ("double",    &[]),
     // 2. The database.
     ("store",     &["domain"]),
     // 3. The use cases: never rendering, the catalogue or a messenger.

@@ -12,10 +12,10 @@ use std::time::Duration;
 use calamine::{Reader, Xlsx};
 use common::{at, run_env_for, spawn};
 use setad::domain::member::Role;
-use setad::double::{Double, DoubleConfig, Flavour, ReplyField, Sent, User};
 use setad::service::import::import;
 use setad::service::invite;
 use setad::store::Store;
+use setad_double::{Double, DoubleConfig, Flavour, ReplyField, Sent, User};
 
 /// 1405/09/01 09:00:05 Tehran: the reminders go out.
 const FIRST: &str = "2026-11-22T05:30:05Z";

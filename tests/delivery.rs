@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use common::{COUNTIES, at, populate, run_env, spawn};
-use setad::double::{Double, DoubleConfig, DoubleView};
 use setad::service::tick::{TickConfig, tick};
 use setad::store::{ReportInput, Store};
+use setad_double::{Double, DoubleConfig, DoubleView};
 
 /// 1405/09/02 12:00 Tehran: 27 hours after the 1st's 09:00 reminder time.
 const DAY_TWO_NOON: &str = "2026-11-23T08:30:00Z";

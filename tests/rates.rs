@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::{populate, run_env, spawn};
-use setad::double::{Double, DoubleConfig};
+use setad_double::{Double, DoubleConfig};
 
 /// Delivered reminders' times, in order.
 fn reminder_times(double: &Double) -> Vec<Duration> {

@@ -3,8 +3,8 @@
 //! process. Integration tests, benchmarks and `setad demo` point the bot at [`Double::url`]
 //! instead of `api.telegram.org` or `tapi.bale.ai`.
 //!
-//! It owns: the [`Double`] handle (start, inspect, control, shut down); it must not import the
-//! bot, the store or the services, which test against it.
+//! It owns: the [`Double`] handle (start, inspect, control, shut down). It is its own crate so
+//! that it cannot import the bot, the store or the services, which test against it.
 //!
 //! What it imitates:
 //! - Methods `getMe`, `getUpdates` (offset, limit, long poll), `sendMessage`, `sendDocument`
@@ -24,7 +24,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use setad::double::{Double, DoubleConfig};
+//! use setad_double::{Double, DoubleConfig};
 //! use std::time::Duration;
 //!
 //! let double = Double::start(DoubleConfig::default()).await?;

@@ -1,4 +1,4 @@
-//! The Bot API test double (`setad::double`) against teloxide itself: what teloxide makes of
+//! The Bot API test double (`setad_double`) against teloxide itself: what teloxide makes of
 //! each answer, in the Telegram and the Bale flavour, with limits, faults and webhooks.
 //! Raw `reqwest` is used only where teloxide would get in the way (it sleeps 10 s after every
 //! 5xx) or to send what teloxide cannot (`reply_to_message_id`, bad paths).
@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::{Value, json};
-use setad::double::{
+use setad_double::{
     Double, DoubleConfig, Flavour, Outcome, ReplyField, ReplyTo, SECRET_HEADER, SentKind,
 };
 use teloxide::prelude::*;
@@ -1029,7 +1029,8 @@ async fn wait_for_gives_up_at_its_timeout() {
     double.shutdown().await;
 }
 
-/// Run with `cargo test --release --test double -- --ignored --nocapture throughput`.
+/// Run with
+/// `cargo test -p setad-double --release --test double -- --ignored --nocapture throughput`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, not a check: run it in a release build"]
 async fn throughput() {
