@@ -259,7 +259,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                             "{}:{}: {}",
                             file.display(),
                             p.line,
-                            p.kind.message(lang)
+                            render::problem(lang, &p.kind)
                         )?;
                     }
                     bail!(t!(lang, "import-refused", count = problems.len()));

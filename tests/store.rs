@@ -167,7 +167,7 @@ async fn syntax_errors_carry_their_line() {
         panic!()
     };
     assert!(
-        problems[0].kind.message(Lang::En).contains("colour"),
+        setad::render::problem(Lang::En, &problems[0].kind).contains("colour"),
         "{problems:?}"
     );
     assert_eq!(db.store.count("unit").await.unwrap(), 0);

@@ -1,10 +1,13 @@
 //! Rendering summaries for people: text (the bot's `/summary` and `setad summary`), CSV and
-//! XLSX (`/export`, `setad summary --format xlsx`), and splitting long text at a message limit.
+//! XLSX (`/export`, `setad summary --format xlsx`), splitting long text at a message limit, and
+//! the wording of a data file's problems (`setad import`).
 //!
 //! Every word comes from `locales/`; dates are Jalali, with Persian digits in Persian.
 
+mod import;
 mod notice;
 
+pub use import::problem;
 pub use notice::{Catalogue, composer, held};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};

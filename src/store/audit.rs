@@ -89,12 +89,29 @@ impl Store {
 impl Tx {
     /// Appends to the audit trail.
     pub async fn audit(&mut self, entry: &AuditEntry<'_>, now: i64) -> Result<(), StoreError> {
-        let sql = "INSERT INTO audit (at, actor, action, entity, entity_key, detail) \
-                   VALUES ($1, $2, $3, $4, $5, $6)";
-        with_tx!(self, c => sqlx::query(sql)
-            .bind(now).bind(entry.actor).bind(entry.action).bind(entry.entity)
-            .bind(entry.entity_key).bind(&entry.detail)
-            .execute(&mut *c).await.map(|_| ())?);
+        self.audit_all(std::slice::from_ref(entry), now).await
+    }
+
+    /// Appends entries to the audit trail in their order, several to a statement.
+    pub async fn audit_all(
+        &mut self,
+        entries: &[AuditEntry<'_>],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        for chunk in entries.chunks(super::outbox::CHUNK) {
+            let sql = format!(
+                "INSERT INTO audit (at, actor, action, entity, entity_key, detail) VALUES {}",
+                super::values(chunk.len(), 6)
+            );
+            with_tx!(self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for e in chunk {
+                    q = q.bind(now).bind(e.actor).bind(e.action).bind(e.entity)
+                        .bind(e.entity_key).bind(&e.detail);
+                }
+                q.execute(&mut *c).await.map(|_| ())?
+            });
+        }
         Ok(())
     }
 }

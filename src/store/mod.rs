@@ -357,3 +357,25 @@ impl Store {
         }
     }
 }
+
+/// The `VALUES` list of a multi-row statement: `rows` tuples of `columns` parameters each,
+/// numbered on from `$1` (`($1, $2), ($3, $4)`). Bind the rows in order, column by column.
+pub(super) fn values(rows: usize, columns: usize) -> String {
+    let tuple = |row: usize| {
+        let p: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", row * columns + c))
+            .collect();
+        format!("({})", p.join(", "))
+    };
+    let tuples: Vec<String> = (0..rows).map(tuple).collect();
+    tuples.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_number_the_parameters_row_by_row() {
+        assert_eq!(super::values(1, 1), "($1)");
+        assert_eq!(super::values(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+}

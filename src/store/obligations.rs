@@ -125,20 +125,28 @@ impl Tx {
         Ok(())
     }
 
-    /// Inserts an assignment and returns its id.
-    pub async fn insert_assignment(
+    /// Inserts assignments, several to a statement (their `assignment_id` is ignored).
+    pub async fn insert_assignments(
         &mut self,
-        a: &AssignmentRow,
+        assignments: &[AssignmentRow],
         now: i64,
-    ) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO assignment (obligation_id, unit_id, involvement, by_kind, quota_target, \
-                   active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-                   RETURNING assignment_id";
-        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
-            .bind(a.obligation_id).bind(a.unit_id).bind(a.involvement.as_str()).bind(&a.by_kind)
-            .bind(a.quota_target).bind(a.active).bind(now)
-            .fetch_one(&mut *c).await?);
-        Ok(id)
+    ) -> Result<(), StoreError> {
+        for chunk in assignments.chunks(super::outbox::CHUNK) {
+            let sql = format!(
+                "INSERT INTO assignment (obligation_id, unit_id, involvement, by_kind, \
+                 quota_target, active, created_at, updated_at) VALUES {}",
+                super::values(chunk.len(), 8)
+            );
+            with_tx!(self, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for a in chunk {
+                    q = q.bind(a.obligation_id).bind(a.unit_id).bind(a.involvement.as_str())
+                        .bind(&a.by_kind).bind(a.quota_target).bind(a.active).bind(now).bind(now);
+                }
+                q.execute(&mut *c).await.map(|_| ())?
+            });
+        }
+        Ok(())
     }
 
     /// Rewrites an assignment's fields (by `a.assignment_id`).

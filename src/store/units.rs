@@ -1,5 +1,7 @@
 //! Units of the administrative tree (province, county, district, …, directorates and offices).
 
+use std::collections::HashMap;
+
 use crate::domain::unit::UnitKind;
 
 use super::{Store, StoreError, Tx, with_pool, with_tx};
@@ -60,15 +62,38 @@ impl Store {
 }
 
 impl Tx {
-    /// Inserts a unit and returns its id.
-    pub async fn insert_unit(&mut self, unit: &UnitRow, now: i64) -> Result<i64, StoreError> {
-        let sql = "INSERT INTO unit (key, kind, name, name_key, parent_id, population, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING unit_id";
-        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
-            .bind(&unit.key).bind(unit.kind.as_str()).bind(&unit.name).bind(&unit.name_key)
-            .bind(unit.parent_id).bind(unit.population).bind(now)
-            .fetch_one(&mut *c).await?);
-        Ok(id)
+    /// Inserts units, several to a statement, and sets their ids (`unit_id` is ignored on the
+    /// way in). A unit's parent must be stored before: in an earlier call.
+    pub async fn insert_units(
+        &mut self,
+        units: &mut [UnitRow],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        for chunk in units.chunks_mut(super::outbox::CHUNK) {
+            let sql = format!(
+                "INSERT INTO unit (key, kind, name, name_key, parent_id, population, created_at, \
+                 updated_at) VALUES {} RETURNING key, unit_id",
+                super::values(chunk.len(), 8)
+            );
+            let ids: Vec<(String, i64)> = with_tx!(self, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+                for u in chunk.iter() {
+                    q = q.bind(&u.key).bind(u.kind.as_str()).bind(&u.name).bind(&u.name_key)
+                        .bind(u.parent_id).bind(u.population).bind(now).bind(now);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            // RETURNING promises no order: the ids are matched by key.
+            let ids: HashMap<String, i64> = ids.into_iter().collect();
+            for u in chunk {
+                u.unit_id = ids.get(&u.key).copied().ok_or(StoreError::Corrupt {
+                    table: "unit",
+                    column: "unit_id".into(),
+                    value: format!("no id returned for {}", u.key),
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Rewrites a unit's fields (by `unit.unit_id`).

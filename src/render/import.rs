@@ -1,0 +1,81 @@
+//! The wording of a data file's problems (`setad import`), with the message catalogue.
+
+use crate::domain::Lang;
+use crate::domain::import::ProblemKind;
+use crate::t;
+
+/// A data file's problem in words, in `lang` (the CLI prints it as `FILE:LINE: problem`).
+pub fn problem(lang: Lang, kind: &ProblemKind) -> String {
+    match kind {
+        ProblemKind::Syntax(m) => t!(lang, "import-syntax", message = m.clone()),
+        ProblemKind::BadKey(k) => t!(lang, "import-bad-key", key = k.clone()),
+        ProblemKind::DuplicateKey(k) => t!(lang, "import-duplicate-key", key = k.clone()),
+        ProblemKind::UnknownKind(k) => t!(lang, "import-unknown-kind", kind = k.clone()),
+        ProblemKind::MissingParent(k) => t!(lang, "import-missing-parent", key = k.clone()),
+        ProblemKind::UnknownParent { key, parent } => t!(
+            lang,
+            "import-unknown-parent",
+            key = key.clone(),
+            parent = parent.clone()
+        ),
+        ProblemKind::UnknownUnit(k) => t!(lang, "import-unknown-unit", key = k.clone()),
+        ProblemKind::UnknownObligation(k) => t!(lang, "import-unknown-obligation", key = k.clone()),
+        ProblemKind::UnknownShape(s) => t!(lang, "import-unknown-shape", shape = s.clone()),
+        ProblemKind::BadDate(d) => t!(lang, "import-bad-date", date = d.clone()),
+        ProblemKind::BadTime(s) => t!(lang, "import-bad-time", time = s.clone()),
+        ProblemKind::OutOfRange { field, value } => {
+            let (field, value) = (field.to_string(), *value);
+            t!(lang, "import-out-of-range", field = field, value = value)
+        }
+        ProblemKind::ScheduleMismatch { key, shape } => t!(
+            lang,
+            "import-schedule-mismatch",
+            key = key.clone(),
+            shape = shape.clone()
+        ),
+        ProblemKind::NotAQuota(k) => t!(lang, "import-not-a-quota", key = k.clone()),
+        ProblemKind::QuotaNotAssigned { obligation, unit } => t!(
+            lang,
+            "import-quota-not-assigned",
+            obligation = obligation.clone(),
+            unit = unit.clone()
+        ),
+        ProblemKind::EmptyAssignment(e) => t!(lang, "import-empty-assignment", entry = e.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_worded_in_both_languages_with_what_it_names() {
+        let cases = [
+            (
+                ProblemKind::Syntax("unknown field `colour`".into()),
+                "colour",
+            ),
+            (ProblemKind::UnknownKind("countyy".into()), "countyy"),
+            (
+                ProblemKind::UnknownParent {
+                    key: "a".into(),
+                    parent: "amoll".into(),
+                },
+                "amoll",
+            ),
+            (
+                ProblemKind::OutOfRange {
+                    field: "remind_day",
+                    value: 40,
+                },
+                "remind_day",
+            ),
+        ];
+        for lang in Lang::ALL {
+            for (kind, named) in &cases {
+                let text = problem(lang, kind);
+                assert!(text.contains(named), "{lang:?}: {text}");
+            }
+        }
+    }
+}
