@@ -2,8 +2,8 @@
 //! loopback, with a bare teloxide bot built here as the floor. Prints figures with the
 //! targets beside them. `cargo bench` runs it all; environment knobs:
 //! `SETAD_BENCH_SECONDS` (sample length, default 60), `SETAD_BENCH_FANOUT` (default 40000),
-//! `SETAD_BENCH_ONLY` (comma list of fanout, replies, summary, memory, floor),
-//! `SETAD_BENCH_POSTGRES_URL` (a server for the PostgreSQL `/summary` figure).
+//! `SETAD_BENCH_ONLY` (comma list of fanout, replies, summary, memory, floor, import),
+//! `SETAD_BENCH_POSTGRES_URL` (a server for the PostgreSQL `/summary` and import figures).
 //! The same binary, re-run with `bare-fanout` or `bare-bot`, is the bare teloxide floor.
 
 use setad::domain::Lang;
@@ -531,32 +531,9 @@ async fn bench_memory(chats: usize, fan: Option<&FanOut>) {
 async fn bench_summary() {
     println!("\n3. /summary at national scale (450 counties × 24 months, 37,000 village quotas)");
     let dir = tempfile::tempdir().unwrap();
-    let mut backends = vec![(
-        "SQLite",
-        format!("sqlite://{}", dir.path().join("national.db").display()),
-    )];
-    let mut drop_after = None;
-    if let Ok(pg) = std::env::var("SETAD_BENCH_POSTGRES_URL")
-        .or_else(|_| std::env::var("SETAD_TEST_POSTGRES_URL"))
-    {
-        let admin = Store::connect(&pg).await.unwrap();
-        let name = format!("setad_bench_{}", std::process::id());
-        if let Store::Postgres(p) = &admin {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(p)
-                .await;
-        }
-        let base = pg
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_owned())
-            .unwrap_or(pg.clone());
-        backends.push(("PostgreSQL", format!("{base}/{name}")));
-        drop_after = Some((admin, name));
-    } else {
-        println!("  (PostgreSQL skipped: set SETAD_BENCH_POSTGRES_URL)");
-    }
-    for (name, url) in backends {
-        let store = Store::connect(&url).await.unwrap();
+    let backends = Backends::new(dir.path(), "national").await;
+    for (name, url) in &backends.list {
+        let store = Store::connect(url).await.unwrap();
         store.migrate().await.unwrap();
         let generated = Instant::now();
         national(&store).await;
@@ -647,28 +624,67 @@ async fn bench_summary() {
         );
         store.close().await;
     }
-    // The national database is large: it goes when the figures are printed.
-    if let Some((Store::Postgres(admin), name)) = drop_after {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-            .execute(&admin)
-            .await;
+    backends.drop_made().await;
+}
+
+/// The backends a national figure is measured on: SQLite in a directory, and PostgreSQL in a
+/// database made for it when `SETAD_BENCH_POSTGRES_URL` (or `SETAD_TEST_POSTGRES_URL`) names a
+/// server.
+struct Backends {
+    /// Name and URL of each.
+    list: Vec<(&'static str, String)>,
+    /// The server and the database made on it.
+    made: Option<(Store, String)>,
+}
+
+impl Backends {
+    /// The backends for `what` (the SQLite file's and the PostgreSQL database's name).
+    async fn new(dir: &Path, what: &str) -> Backends {
+        let sqlite = format!("sqlite://{}", dir.join(format!("{what}.db")).display());
+        let mut backends = Backends {
+            list: vec![("SQLite", sqlite)],
+            made: None,
+        };
+        let Ok(pg) = std::env::var("SETAD_BENCH_POSTGRES_URL")
+            .or_else(|_| std::env::var("SETAD_TEST_POSTGRES_URL"))
+        else {
+            println!("  (PostgreSQL skipped: set SETAD_BENCH_POSTGRES_URL)");
+            return backends;
+        };
+        let admin = Store::connect(&pg).await.unwrap();
+        let name = format!("setad_bench_{what}_{}", std::process::id());
+        if let Store::Postgres(p) = &admin {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(p)
+                .await;
+        }
+        let base = pg
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap_or(pg.clone());
+        backends.list.push(("PostgreSQL", format!("{base}/{name}")));
+        backends.made = Some((admin, name));
+        backends
+    }
+
+    /// Drops the PostgreSQL database made (a national one is large: it goes when the figures
+    /// are printed).
+    async fn drop_made(self) {
+        if let Some((Store::Postgres(admin), name)) = self.made {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+                .execute(&admin)
+                .await;
+        }
     }
 }
 
-/// Writes the national data set: a data file with 450 counties, 37,000 villages (under 1,100
-/// districts) with R2 quotas, imported; then 24 months of R3 occurrences (four in five
-/// reported) and this year's monthly R2 occurrences (one in three reported), written with
-/// one statement per table and month.
-async fn national(store: &Store) {
+/// Writes the national tree under `root`: 450 counties, 1,100 districts, 37,000 villages.
+fn national_tree(toml: &mut String, root: &str) {
     use std::fmt::Write;
-    let mut toml =
-        String::from("[[unit]]\nkey = \"iran\"\nkind = \"province\"\nname = \"کشور\"\n\n");
-    toml.push_str("[[unit]]\nkey = \"dg-political\"\nkind = \"directorate\"\nname = \"دفتر سیاسی\"\nparent = \"iran\"\n\n");
-    toml.push_str("[[unit]]\nkey = \"dg-rural\"\nkind = \"directorate\"\nname = \"امور روستایی\"\nparent = \"iran\"\n\n");
     for c in 0..450 {
         let _ = write!(
             toml,
-            "[[unit]]\nkey = \"c{c}\"\nkind = \"county\"\nname = \"شهرستان {c}\"\nparent = \"iran\"\n\n"
+            "[[unit]]\nkey = \"c{c}\"\nkind = \"county\"\nname = \"شهرستان {c}\"\nparent = \"{root}\"\n\n"
         );
     }
     for d in 0..1100 {
@@ -685,15 +701,121 @@ async fn national(store: &Store) {
             v % 1100
         );
     }
-    toml.push_str("[[obligation]]\nkey = \"R3\"\ntitle = \"جلسه ستاد شهرستان\"\nshape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\n");
-    toml.push_str("[[obligation]]\nkey = \"R2\"\ntitle = \"سهمیه دهیاران\"\nshape = \"quota\"\nresponsible = [\"kind:village\"]\nfollow_up = \"dg-rural\"\n[obligation.schedule]\nremind_day = 1\ndue_day = 28\n\n");
-    for v in 0..37_000 {
+}
+
+/// Writes a quota of `obligation` for each of `units` (keys `{prefix}0`, `{prefix}1`, …).
+fn quotas(toml: &mut String, obligation: &str, prefix: &str, units: usize) {
+    use std::fmt::Write;
+    for u in 0..units {
         let _ = write!(
             toml,
-            "[[quota]]\nobligation = \"R2\"\nunit = \"v{v}\"\ntarget = {}\n\n",
-            10 + v % 70
+            "[[quota]]\nobligation = \"{obligation}\"\nunit = \"{prefix}{u}\"\ntarget = {}\n\n",
+            10 + u % 70
         );
     }
+}
+
+/// The `[[header]]` entries of a data file's text, each with its lines up to the next entry.
+fn entries<'a>(source: &'a str, header: &str) -> Vec<&'a str> {
+    let starts: Vec<usize> = source.match_indices("\n[[").map(|(i, _)| i + 1).collect();
+    let ends = starts.iter().skip(1).copied().chain([source.len()]);
+    let header = format!("[[{header}]]");
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(start, end)| &source[*start..end])
+        .filter(|entry| entry.starts_with(&header))
+        .collect()
+}
+
+/// The data file of `setad import` at national scale, always the same: the province, offices,
+/// obligations (R1–R9) and holidays of `data/mazandaran-1397.toml` around a generated tree of
+/// 450 counties, 1,100 districts, 37,000 villages and a town per county, with 38,000 quotas
+/// (every village's R2, 1,000 districts' R5).
+fn national_import_file() -> String {
+    use std::fmt::Write;
+    let data = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mazandaran-1397.toml"),
+    )
+    .unwrap();
+    let offices = ["\"province\"", "\"directorate\"", "\"office\""];
+    let mut toml: String = entries(&data, "unit")
+        .into_iter()
+        .filter(|unit| {
+            offices
+                .iter()
+                .any(|kind| unit.contains(&format!("kind = {kind}")))
+        })
+        .collect();
+    national_tree(&mut toml, "mazandaran");
+    for t in 0..450 {
+        // R9 is for towns under 20,000: about two in five of these.
+        let _ = write!(
+            toml,
+            "[[unit]]\nkey = \"t{t}\"\nkind = \"town\"\nname = \"شهر {t}\"\nparent = \"c{t}\"\npopulation = {}\n\n",
+            3_000 + t * 7_919 % 40_000
+        );
+    }
+    toml.extend(entries(&data, "obligation"));
+    quotas(&mut toml, "R2", "v", 37_000);
+    quotas(&mut toml, "R5-quota", "d", 1_000);
+    toml.extend(entries(&data, "holiday"));
+    toml
+}
+
+/// `setad import` of the national file: into an empty database, then again unchanged.
+async fn bench_import() {
+    println!(
+        "\n6. setad import at national scale (450 counties, 1,100 districts, 37,000 villages, \
+         38,000 quotas)"
+    );
+    let source = national_import_file();
+    let dir = tempfile::tempdir().unwrap();
+    let backends = Backends::new(dir.path(), "import").await;
+    for (name, url) in &backends.list {
+        let store = Store::connect(url).await.unwrap();
+        store.migrate().await.unwrap();
+        let timed = async |now| {
+            let started = Instant::now();
+            let summary = setad::service::import::import(&store, &source, now)
+                .await
+                .unwrap();
+            (started.elapsed().as_secs_f64(), summary)
+        };
+        let (first, added) = timed(1).await;
+        let (second, again) = timed(2).await;
+        assert!(!again.changed_anything(), "{again:?}");
+        line(
+            &format!(
+                "{name}: first import ({} units, {} assignments)",
+                added.units.inserted, added.assignments.inserted
+            ),
+            format!("{first:.1} s"),
+            "≤ 15 s",
+        );
+        line(
+            &format!("{name}: the same file again (nothing changes)"),
+            format!("{second:.1} s"),
+            "≤ 10 s",
+        );
+        store.close().await;
+    }
+    backends.drop_made().await;
+}
+
+/// Writes the national data set: a data file with 450 counties, 37,000 villages (under 1,100
+/// districts) with R2 quotas, imported; then 24 months of R3 occurrences (four in five
+/// reported) and this year's monthly R2 occurrences (one in three reported), written with
+/// one statement per table and month.
+async fn national(store: &Store) {
+    let mut toml =
+        String::from("[[unit]]\nkey = \"iran\"\nkind = \"province\"\nname = \"کشور\"\n\n");
+    toml.push_str("[[unit]]\nkey = \"dg-political\"\nkind = \"directorate\"\nname = \"دفتر سیاسی\"\nparent = \"iran\"\n\n");
+    toml.push_str("[[unit]]\nkey = \"dg-rural\"\nkind = \"directorate\"\nname = \"امور روستایی\"\nparent = \"iran\"\n\n");
+    national_tree(&mut toml, "iran");
+    toml.push_str("[[obligation]]\nkey = \"R3\"\ntitle = \"جلسه ستاد شهرستان\"\nshape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\n");
+    toml.push_str("[[obligation]]\nkey = \"R2\"\ntitle = \"سهمیه دهیاران\"\nshape = \"quota\"\nresponsible = [\"kind:village\"]\nfollow_up = \"dg-rural\"\n[obligation.schedule]\nremind_day = 1\ndue_day = 28\n\n");
+    quotas(&mut toml, "R2", "v", 37_000);
     setad::service::import::import(store, &toml, 0)
         .await
         .unwrap();
@@ -1015,6 +1137,9 @@ fn main() {
                 reply_seconds,
             )
             .await;
+        }
+        if wanted("import") {
+            bench_import().await;
         }
     });
 }
