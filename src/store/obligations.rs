@@ -2,6 +2,7 @@
 //! working calendar.
 
 use crate::domain::obligation::{Involvement, Shape};
+use crate::domain::unit::UnitKind;
 
 use super::{Store, StoreError, Tx, with_pool, with_tx};
 
@@ -44,7 +45,7 @@ pub struct AssignmentRow {
     /// How the unit takes part.
     pub involvement: Involvement,
     /// The kind it was assigned by.
-    pub by_kind: Option<String>,
+    pub by_kind: Option<UnitKind>,
     /// Quota target.
     pub quota_target: Option<i64>,
     /// Still assigned.
@@ -141,7 +142,7 @@ impl Tx {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
                 for a in chunk {
                     q = q.bind(a.obligation_id).bind(a.unit_id).bind(a.involvement.as_str())
-                        .bind(&a.by_kind).bind(a.quota_target).bind(a.active).bind(now).bind(now);
+                        .bind(a.by_kind.map(UnitKind::as_str)).bind(a.quota_target).bind(a.active).bind(now).bind(now);
                 }
                 q.execute(&mut *c).await.map(|_| ())?
             });
@@ -158,7 +159,7 @@ impl Tx {
         let sql = "UPDATE assignment SET involvement = $2, by_kind = $3, quota_target = $4, active = $5, \
                    updated_at = $6 WHERE assignment_id = $1";
         with_tx!(self, c => sqlx::query(sql)
-            .bind(a.assignment_id).bind(a.involvement.as_str()).bind(&a.by_kind).bind(a.quota_target)
+            .bind(a.assignment_id).bind(a.involvement.as_str()).bind(a.by_kind.map(UnitKind::as_str)).bind(a.quota_target)
             .bind(a.active).bind(now)
             .execute(&mut *c).await.map(|_| ())?);
         Ok(())

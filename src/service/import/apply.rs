@@ -356,7 +356,7 @@ pub(super) async fn apply(
                 obligation_id: obligation.obligation_id,
                 unit_id: unit_id(&ids, &a.unit, o.line)?,
                 involvement: a.involvement,
-                by_kind: a.by_kind.map(|k| k.as_str().to_owned()),
+                by_kind: a.by_kind,
                 quota_target: a.quota_target,
                 active: true,
             };
