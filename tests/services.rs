@@ -119,6 +119,7 @@ impl World {
         let incoming = Text {
             member: &known.member,
             state: known.state.as_ref(),
+            has_state: known.has_state,
             text,
             chat_id: member.chat_id,
             message_id,

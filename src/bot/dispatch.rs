@@ -116,6 +116,16 @@ async fn flush(
         loop {
             match handle_run(ctx, &one).await {
                 Ok(_) => break,
+                // A stored value that does not decode will not decode on a retry either: the
+                // update is marked failed with the reason (and logged), not retried forever.
+                Err(e @ StoreError::Corrupt { .. }) => {
+                    let reason = format!("corrupt data: {e}");
+                    if let Err(e) = unreadable(ctx, &one[0].0, &reason).await {
+                        tracing::error!(error = %e, "could not mark an update failed");
+                        given_up.push(one[0].0.inbox_id);
+                    }
+                    break;
+                }
                 Err(e) if attempt < 5 => {
                     tracing::error!(error = %e, update_id = one[0].0.update_id, attempt, "handling failed");
                     tokio::time::sleep(delay).await;

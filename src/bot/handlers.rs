@@ -52,7 +52,7 @@ fn person(ctx: &Context, user: &User, chat_id: i64) -> Person {
         platform: ctx.platform,
         user_id: user.id.0 as i64,
         chat_id,
-        name: name.chars().take(128).collect(),
+        name,
         lang,
     }
 }
@@ -83,6 +83,7 @@ pub async fn on_message(
     let incoming = Text {
         member: &known.member,
         state: known.state.as_ref(),
+        has_state: known.has_state,
         text: body,
         chat_id: from.chat_id,
         message_id,

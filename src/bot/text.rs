@@ -67,38 +67,21 @@ pub fn submitted(lang: Lang, s: &Submitted, message_id: i64) -> Answer {
         }
     };
     let occ = &saved.occurrence;
-    let id = if saved.edit {
-        "report-updated"
-    } else if saved.late {
-        "report-saved-late"
-    } else {
-        "report-saved"
-    };
-    let (key, title, period) = (occ.key.clone(), occ.title.clone(), saved.period.name(lang));
-    let heading = match id {
-        "report-updated" => t!(
-            lang,
-            "report-updated",
-            key = key,
-            title = title,
-            period = period
-        ),
-        "report-saved-late" => {
+    macro_rules! heading {
+        ($id:literal) => {
             t!(
                 lang,
-                "report-saved-late",
-                key = key,
-                title = title,
-                period = period
+                $id,
+                key = occ.key.clone(),
+                title = occ.title.clone(),
+                period = saved.period.name(lang)
             )
-        }
-        _ => t!(
-            lang,
-            "report-saved",
-            key = key,
-            title = title,
-            period = period
-        ),
+        };
+    }
+    let heading = match (saved.edit, saved.late) {
+        (true, _) => heading!("report-updated"),
+        (false, true) => heading!("report-saved-late"),
+        (false, false) => heading!("report-saved"),
     };
     let number = |n: Option<u32>| {
         n.map(|n| localize_digits(&n.to_string(), lang.digits()))

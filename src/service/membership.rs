@@ -35,6 +35,8 @@ pub struct Known {
     pub member: MemberRow,
     /// Its conversation state (a `/report` choice), if any.
     pub state: Option<State>,
+    /// Whether a state is stored (readable or not): a report clears it.
+    pub has_state: bool,
 }
 
 /// The member a person is on `platform`, with its conversation state, in one read.
@@ -49,8 +51,9 @@ pub async fn identify(
         .await?
         .map(|found| Known {
             member: found.member,
-            // A state this version cannot read is no state (it expires with the member's
-            // next report anyway).
+            has_state: found.state.is_some(),
+            // A state this version cannot read is no state; the member's next report clears
+            // it all the same.
             state: found.state.and_then(|s| serde_json::from_str(&s).ok()),
         }))
 }

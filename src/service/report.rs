@@ -33,9 +33,11 @@ pub struct Text<'a> {
     pub member: &'a MemberRow,
     /// What the member is in the middle of.
     pub state: Option<&'a State>,
+    /// Whether a state is stored at all (one this version cannot read included).
+    pub has_state: bool,
     /// The text.
     pub text: &'a str,
-    /// The message's chat and id.
+    /// The message's chat.
     pub chat_id: i64,
     /// The message's id.
     pub message_id: i64,
@@ -107,7 +109,7 @@ pub async fn receive(
     now: DateTime<Utc>,
 ) -> Result<Received, StoreError> {
     let store = &svc.store;
-    let clear = text.state.is_some();
+    let clear = text.has_state;
     let submission = |occurrence, edit, clear_state| Submission {
         member: text.member,
         occurrence,
