@@ -5,12 +5,12 @@ use crate::domain::Lang;
 use crate::domain::calendar::Period;
 use crate::domain::member::Role;
 use crate::domain::obligation::OccurrenceStatus;
+use crate::domain::schedule::due_day;
 use crate::domain::text::localize_digits;
 use crate::service::OccurrenceInfo;
 use crate::service::notify::Answer;
 use crate::service::report::Submitted;
 use crate::service::summary::Overdue;
-use crate::service::tick::due_date;
 use crate::t;
 
 use super::Context;
@@ -46,7 +46,7 @@ fn period_name(code: i64, lang: Lang) -> String {
 
 /// The last day to report on `occ`, as the member reads dates.
 pub fn due(ctx: &Context, occ: &OccurrenceInfo, lang: Lang) -> String {
-    due_date(occ.due_at, ctx.svc.tz).format(lang.digits())
+    due_day(occ.due_at, ctx.svc.tz).format(lang.digits())
 }
 
 /// The answer to a report: what was stored and understood, with buttons to correct it; or why

@@ -258,6 +258,13 @@ pub fn end_of_day(date: JalaliDate, tz: Tz) -> DateTime<Utc> {
     )
 }
 
+/// The day a due time (UTC seconds, the first instant after the due day, as [`end_of_day`]
+/// makes it) falls at the end of: the last day to report, as people are told it.
+pub fn due_day(due_at: i64, tz: Tz) -> JalaliDate {
+    let last_second = DateTime::from_timestamp(due_at - 1, 0).unwrap_or_default();
+    JalaliDate::today(last_second, tz)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Role;
 use crate::domain::notice::{Compose, MessageKind, Notice, ObligationName};
+use crate::domain::schedule::due_day;
 use crate::store::{DueNotice, MemberRow, NewMessage, Store, StoreError};
 
 use super::notify::{Keying, Queued, Recipient};
@@ -52,12 +53,6 @@ pub struct TickReport {
 struct Names {
     obligations: HashMap<i64, (ObligationName, i64)>,
     units: HashMap<i64, String>,
-}
-
-/// The last day to report on an occurrence due at `due_at` (the first instant after it).
-pub fn due_date(due_at: i64, tz: Tz) -> JalaliDate {
-    let last_second = DateTime::from_timestamp(due_at - 1, 0).unwrap_or_default();
-    JalaliDate::today(last_second, tz)
 }
 
 fn period_of(code: i64) -> Result<Period, StoreError> {
@@ -158,7 +153,7 @@ pub async fn tick(
             let notice = Notice::Escalation {
                 obligation: obligation.clone(),
                 period: period_of(period)?,
-                due: due_date(due_at, config.tz),
+                due: due_day(due_at, config.tz),
                 missing: missing.into_iter().collect(),
             };
             for member in dedup(recipients) {
@@ -220,7 +215,7 @@ fn notice_messages(
         .map(|(o, _)| o.clone())
         .unwrap_or_default();
     let unit = names.units.get(&n.unit_id).cloned().unwrap_or_default();
-    let (period, due) = (period_of(n.period)?, due_date(n.due_at, config.tz));
+    let (period, due) = (period_of(n.period)?, due_day(n.due_at, config.tz));
     let notice = match kind {
         MessageKind::Remind => Notice::Reminder {
             obligation,
