@@ -121,6 +121,7 @@ pub fn main() -> anyhow::Result<()> {
     };
     crate::telemetry::init(config.log_format, default_filter);
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.worker_threads)
         .enable_all()
         .build()?;
     match runtime.block_on(run(cli, config)) {

@@ -16,7 +16,7 @@ use setad::domain::obligation::OccurrenceStatus;
 use setad::domain::unit::UnitKind;
 use setad::service::membership::{self, Joined, Person};
 use setad::service::notify::{Answer, Direct, answers};
-use setad::service::report::{self, Begun, Received, Submitted, Text};
+use setad::service::report::{self, Begun, Received, Replied, Submitted, Text};
 use setad::service::{Services, Work, alerts, inbox, invite, summary};
 use setad::store::{MemberRow, NewUpdate, Store};
 
@@ -112,7 +112,8 @@ impl World {
         replied: Option<(i64, Option<&str>)>,
         now: DateTime<Utc>,
     ) -> Received {
-        let known = membership::identify(&self.svc, Platform::Telegram, member.user_id)
+        let replied_id = replied.map(|(id, _)| (member.chat_id, id));
+        let known = membership::identify(&self.svc, Platform::Telegram, member.user_id, replied_id)
             .await
             .unwrap()
             .unwrap();
@@ -124,7 +125,10 @@ impl World {
             chat_id: member.chat_id,
             message_id,
             edited: false,
-            replied,
+            replied: replied.map(|(_, text)| Replied {
+                text,
+                occurrence: known.replied.as_ref(),
+            }),
         };
         let mut work = Work::new(self.store());
         let same = |s: &str| s.to_owned();

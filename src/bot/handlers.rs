@@ -7,7 +7,7 @@ use teloxide::types::{CallbackQuery, Message, User};
 use crate::domain::Lang;
 use crate::service::membership::{self, Person};
 use crate::service::notify::Answer;
-use crate::service::report::{self, Received, Text};
+use crate::service::report::{self, Received, Replied, Text};
 use crate::service::{StoreError, Work};
 use crate::t;
 
@@ -68,7 +68,9 @@ pub async fn on_message(
         return Ok(Effects::default());
     };
     let from = person(ctx, user, m.chat.id.0);
-    let known = membership::identify(&ctx.svc, ctx.platform, from.user_id).await?;
+    let replied = m.reply_to_message();
+    let replied_id = replied.map(|r| (from.chat_id, i64::from(r.id.0)));
+    let known = membership::identify(&ctx.svc, ctx.platform, from.user_id, replied_id).await?;
     let Some(body) = m.text().or(m.caption()) else {
         let lang = known.as_ref().map(|k| k.member.lang).unwrap_or(from.lang);
         return Ok(Effects::say(t!(lang, "only-text")));
@@ -88,7 +90,10 @@ pub async fn on_message(
         chat_id: from.chat_id,
         message_id,
         edited,
-        replied: m.reply_to_message().map(|r| (i64::from(r.id.0), r.text())),
+        replied: replied.map(|r| Replied {
+            text: r.text(),
+            occurrence: known.replied.as_ref(),
+        }),
     };
     let platform = ctx.platform;
     let sent_as = |queued: &str| crate::platform::outgoing_text(platform, queued);

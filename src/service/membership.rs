@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::domain::Lang;
 use crate::domain::member::{Platform, Role};
 use crate::domain::text::to_ascii_digits;
-use crate::store::{AuditEntry, MemberRow, NewMember, StoreError};
+use crate::store::{AuditEntry, MemberRow, NewMember, OccurrenceInfo, StoreError};
 
 use super::report::State;
 use super::{Services, Work};
@@ -37,20 +37,26 @@ pub struct Known {
     pub state: Option<State>,
     /// Whether a state is stored (readable or not): a report clears it.
     pub has_state: bool,
+    /// The occurrence of the bot's message the person's message replies to, if it was about one.
+    pub replied: Option<OccurrenceInfo>,
 }
 
-/// The member a person is on `platform`, with its conversation state, in one read.
+/// The member a person is on `platform`, with its conversation state and, when its message
+/// replies to one of the bot's (`replied`: the chat and that message's id), the occurrence that
+/// message was about: one read.
 pub async fn identify(
     svc: &Services,
     platform: Platform,
     user_id: i64,
+    replied: Option<(i64, i64)>,
 ) -> Result<Option<Known>, StoreError> {
     Ok(svc
         .store
-        .member_and_state(platform, user_id)
+        .member_and_state(platform, user_id, replied)
         .await?
         .map(|found| Known {
             member: found.member,
+            replied: found.replied,
             has_state: found.state.is_some(),
             // A state this version cannot read is no state; the member's next report clears
             // it all the same.

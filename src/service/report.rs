@@ -43,8 +43,17 @@ pub struct Text<'a> {
     pub message_id: i64,
     /// An edit of an earlier message (a correction).
     pub edited: bool,
-    /// The bot's message it replies to: its id and text.
-    pub replied: Option<(i64, Option<&'a str>)>,
+    /// The bot's message it replies to.
+    pub replied: Option<Replied<'a>>,
+}
+
+/// The bot's message a text replies to.
+#[derive(Debug, Clone, Copy)]
+pub struct Replied<'a> {
+    /// Its text, as the messenger shows it.
+    pub text: Option<&'a str>,
+    /// The occurrence it was about, found by its id ([`super::membership::identify`]).
+    pub occurrence: Option<&'a OccurrenceInfo>,
 }
 
 /// What a report came to.
@@ -132,12 +141,10 @@ pub async fn receive(
         let done = submit(svc, work, &submission, now).await?;
         return Ok(Received::Report(done));
     }
-    if let Some((replied_id, replied_text)) = text.replied {
-        let mut occurrence = store
-            .occurrence_of_message(platform, text.chat_id, replied_id)
-            .await?;
+    if let Some(replied) = text.replied {
+        let mut occurrence = replied.occurrence.cloned();
         if occurrence.is_none()
-            && let Some(replied_text) = replied_text
+            && let Some(replied_text) = replied.text
         {
             // The reminder's id may not be recorded yet (its answer was being written, or was
             // lost to a crash and the reminder sent again): recognise it by its text.

@@ -4,8 +4,9 @@ use sqlx::AssertSqlSafe;
 
 use crate::domain::Lang;
 use crate::domain::member::{Platform, Role};
+use crate::domain::obligation::{OccurrenceStatus, Shape};
 
-use super::{Store, StoreError, Tx, with_pool, with_tx};
+use super::{OccurrenceInfo, Store, StoreError, Tx, with_pool, with_tx};
 
 /// A member, as the tick and the sender need it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -33,7 +34,6 @@ pub struct MemberRow {
 const MEMBER_COLUMNS: &str =
     "member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable";
 
-/// A member and its conversation state (JSON), if any.
 /// A member to insert or rebind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMember<'a> {
@@ -53,29 +53,86 @@ pub struct NewMember<'a> {
     pub lang: Lang,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A member, its conversation state (JSON), if any, and the occurrence of the bot's message it
+/// replies to, if asked and found.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberAndState {
     /// The member.
-    #[sqlx(flatten)]
     pub member: MemberRow,
     /// What it is in the middle of.
     pub state: Option<String>,
+    /// The occurrence the replied message was about.
+    pub replied: Option<OccurrenceInfo>,
+}
+
+/// [`MemberAndState`] as one row: the occurrence's columns are all null when there is none.
+#[derive(sqlx::FromRow)]
+struct MemberAndStateRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    state: Option<String>,
+    r_occurrence_id: Option<i64>,
+    r_period: Option<i64>,
+    r_due_at: Option<i64>,
+    r_status: Option<OccurrenceStatus>,
+    r_unit_id: Option<i64>,
+    r_obligation_id: Option<i64>,
+    r_key: Option<String>,
+    r_title: Option<String>,
+    r_shape: Option<Shape>,
+}
+
+impl From<MemberAndStateRow> for MemberAndState {
+    fn from(r: MemberAndStateRow) -> MemberAndState {
+        let replied = (|| {
+            Some(OccurrenceInfo {
+                occurrence_id: r.r_occurrence_id?,
+                period: r.r_period?,
+                due_at: r.r_due_at?,
+                status: r.r_status?,
+                unit_id: r.r_unit_id?,
+                obligation_id: r.r_obligation_id?,
+                key: r.r_key?,
+                title: r.r_title?,
+                shape: r.r_shape?,
+            })
+        })();
+        MemberAndState {
+            member: r.member,
+            state: r.state,
+            replied,
+        }
+    }
 }
 
 impl Store {
-    /// The member of `platform` with this user id, with its conversation state, in one read.
+    /// The member of `platform` with this user id, with its conversation state and, given
+    /// `replied` (a chat and the id of a message of the bot there), the occurrence that message
+    /// was about: one read for what a member's message needs.
     pub async fn member_and_state(
         &self,
         platform: Platform,
         user_id: i64,
+        replied: Option<(i64, i64)>,
     ) -> Result<Option<MemberAndState>, StoreError> {
-        Ok(with_pool!(self, p => sqlx::query_as(
+        let (chat_id, message_id) = replied.unzip();
+        let row: Option<MemberAndStateRow> = with_pool!(self, p => sqlx::query_as(
             "SELECT m.member_id, m.platform, m.user_id, m.chat_id, m.unit_id, m.role, m.display_name, \
-             m.lang, m.reachable, s.state FROM member m \
+             m.lang, m.reachable, s.state, o.occurrence_id AS r_occurrence_id, o.period AS r_period, \
+             o.due_at AS r_due_at, o.status AS r_status, a.unit_id AS r_unit_id, \
+             a.obligation_id AS r_obligation_id, b.key AS r_key, b.title AS r_title, \
+             b.shape AS r_shape FROM member m \
              LEFT JOIN member_state s ON s.member_id = m.member_id \
+             LEFT JOIN occurrence o ON o.occurrence_id = (SELECT occurrence_id FROM outbox \
+                  WHERE platform = $1 AND chat_id = $3 AND message_id = $4 \
+                  AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 1) \
+             LEFT JOIN assignment a ON a.assignment_id = o.assignment_id \
+             LEFT JOIN obligation b ON b.obligation_id = a.obligation_id \
              WHERE m.platform = $1 AND m.user_id = $2",
         )
-        .bind(platform.as_str()).bind(user_id).fetch_optional(p).await?))
+        .bind(platform.as_str()).bind(user_id).bind(chat_id).bind(message_id)
+        .fetch_optional(p).await?);
+        Ok(row.map(MemberAndState::from))
     }
 
     /// The member of `platform` with this user id.

@@ -141,24 +141,6 @@ impl Store {
         )
     }
 
-    /// The occurrence a bot message (a reminder or nudge) was about.
-    pub async fn occurrence_of_message(
-        &self,
-        platform: Platform,
-        chat_id: i64,
-        message_id: i64,
-    ) -> Result<Option<OccurrenceInfo>, StoreError> {
-        let sql = format!(
-            "{OCCURRENCE_INFO} WHERE o.occurrence_id = (SELECT occurrence_id FROM outbox \
-             WHERE platform = $1 AND chat_id = $2 AND message_id = $3 \
-             AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 1)"
-        );
-        Ok(
-            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(platform.as_str()).bind(chat_id).bind(message_id).fetch_optional(p).await?),
-        )
-    }
-
     /// Every occurrence of `period` with its assignment's obligation and unit and its report.
     pub async fn period_rows(&self, period: i64) -> Result<Vec<PeriodRow>, StoreError> {
         let sql = format!(

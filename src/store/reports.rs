@@ -176,29 +176,19 @@ impl Tx {
                       attendees = excluded.attendees, insured = excluded.insured, \
                       platform = excluded.platform, chat_id = excluded.chat_id, \
                       message_id = excluded.message_id, updated_at = excluded.updated_at \
-                      RETURNING report_id, late";
-        let revision = "INSERT INTO report_revision (report_id, member_id, body, held, held_on, attendees, \
-                        insured, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        let status = "UPDATE occurrence SET status = $2, updated_at = $3 WHERE occurrence_id = $1";
-        let (report_id,): (i64,) = with_tx!(self, c => {
-            let (report_id, late): (i64, bool) = sqlx::query_as(upsert)
-                .bind(occurrence_id).bind(input.member_id).bind(&input.body).bind(input.held)
-                .bind(&input.held_on).bind(input.attendees).bind(input.insured).bind(now)
-                .bind(platform).bind(chat_id).bind(message_id)
-                .fetch_one(&mut *c).await?;
-            sqlx::query(revision)
-                .bind(report_id).bind(input.member_id).bind(&input.body).bind(input.held)
-                .bind(&input.held_on).bind(input.attendees).bind(input.insured).bind(now)
-                .execute(&mut *c).await?;
-            sqlx::query(status).bind(occurrence_id).bind(if late { "late" } else { "reported" }).bind(now)
-                .execute(&mut *c).await?;
-            (report_id,)
-        });
+                      RETURNING report_id";
+        // The revision and the occurrence's status are written by the report's triggers
+        // (migration 0006).
+        let (report_id,): (i64,) = with_tx!(self, c => sqlx::query_as(upsert)
+            .bind(occurrence_id).bind(input.member_id).bind(&input.body).bind(input.held)
+            .bind(&input.held_on).bind(input.attendees).bind(input.insured).bind(now)
+            .bind(platform).bind(chat_id).bind(message_id)
+            .fetch_one(&mut *c).await?);
         Ok(report_id)
     }
 
-    /// Sets whether the session of a report was held (a correction by button), keeping a
-    /// revision.
+    /// Sets whether the session of a report was held (a correction by button), as corrected
+    /// by `member_id`; its revision is written by the report's trigger.
     pub async fn correct_held(
         &mut self,
         report_id: i64,
@@ -206,15 +196,10 @@ impl Tx {
         held: bool,
         now: i64,
     ) -> Result<(), StoreError> {
-        with_tx!(self, c => {
-            sqlx::query("UPDATE report SET held = $2, updated_at = $3 WHERE report_id = $1")
-                .bind(report_id).bind(held).bind(now).execute(&mut *c).await?;
-            sqlx::query(
-                "INSERT INTO report_revision (report_id, member_id, body, held, held_on, attendees, insured, created_at) \
-                 SELECT report_id, $2, body, held, held_on, attendees, insured, $3 FROM report WHERE report_id = $1",
-            )
-            .bind(report_id).bind(member_id).bind(now).execute(&mut *c).await.map(|_| ())?
-        });
+        with_tx!(self, c => sqlx::query(
+            "UPDATE report SET held = $2, member_id = $3, updated_at = $4 WHERE report_id = $1",
+        )
+        .bind(report_id).bind(held).bind(member_id).bind(now).execute(&mut *c).await.map(|_| ())?);
         Ok(())
     }
 
