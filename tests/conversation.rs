@@ -10,50 +10,24 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use calamine::{Reader, Xlsx};
+use common::chat::{button_data, next_to, platform_of, platform_var, text, wait_for_text};
 use common::{at, run_env_for, spawn};
 use setad::domain::member::Role;
 use setad::service::import::import;
 use setad::service::invite;
 use setad::store::Store;
-use setad_double::{Double, DoubleConfig, Flavour, ReplyField, Sent, User};
+use setad_double::{Double, DoubleConfig, Flavour, ReplyField, User};
 
 /// 1405/09/01 09:00:05 Tehran: the reminders go out.
 const FIRST: &str = "2026-11-22T05:30:05Z";
 /// 1405/09/26 09:00:05: the escalation.
 const ESCALATE: &str = "2026-12-17T05:30:05Z";
 
-fn platform_var(flavour: Flavour) -> &'static str {
-    match flavour {
-        Flavour::Telegram => "TELEGRAM",
-        Flavour::Bale => "BALE",
-    }
-}
-
 async fn invite_code(store: &Store, unit: &str, role: Role, uses: u32) -> String {
     invite::create(store, unit, role, uses, None, at(FIRST), &mut rand::rng())
         .await
         .unwrap()
         .code
-}
-
-/// Waits for the next message to `chat` after the first `seen`, and returns it.
-async fn next_to(double: &Double, chat: i64, seen: usize) -> Sent {
-    let ok = double
-        .wait_for(
-            |v| v.messages_to(chat).count() > seen,
-            Duration::from_secs(20),
-        )
-        .await;
-    assert!(
-        ok,
-        "no message to {chat} after {seen}: {:#?}",
-        double.messages_to(chat)
-    );
-    double.messages_to(chat).into_iter().nth(seen).unwrap()
-}
-
-fn text(m: &Sent) -> &str {
-    m.text.as_deref().unwrap_or("")
 }
 
 async fn report_rows(store: &Store) -> (i64, i64) {
@@ -97,7 +71,7 @@ async fn conversation(flavour: Flavour) {
     double.send_text(&governor, &format!("/start {governor_code}"));
     double.send_text(&staff, &format!("/start {staff_code}"));
     double.send_text(&fund, &format!("/start {}", fund_code.to_uppercase()));
-    for (user, seen) in [(&governor, 0), (&staff, 0), (&fund, 0)] {
+    for (user, seen) in [(&staff, 0), (&fund, 0)] {
         let welcome = next_to(&double, user.chat_id(), seen).await;
         assert!(
             text(&welcome).contains("خوش آمدید") || text(&welcome).contains("Welcome"),
@@ -105,7 +79,17 @@ async fn conversation(flavour: Flavour) {
             text(&welcome)
         );
     }
-    assert!(text(&double.messages_to(governor.chat_id())[0]).contains("آمل"));
+    // The governor joined after 09:00, when the month's reminders went out: it gets those of
+    // its county first (to reply to), then the welcome.
+    let (welcome_at, to_governor) = wait_for_text(&double, governor.chat_id(), "خوش آمدید").await;
+    assert!(text(&to_governor[welcome_at]).contains("آمل"));
+    assert!(welcome_at >= 1, "no reminder before the welcome");
+    assert!(
+        to_governor[..welcome_at]
+            .iter()
+            .all(|m| text(m).starts_with("📌") && text(m).contains("آمل")),
+        "{to_governor:#?}"
+    );
     // The command menus, per language (Bale refuses them; the bot works all the same).
     let menus = double.view(|v| {
         (
@@ -130,19 +114,13 @@ async fn conversation(flavour: Flavour) {
     assert!(text(&next_to(&double, latecomer.chat_id(), 0).await).contains("معتبر نیست"));
     assert!(
         db.store
-            .member_by_user(flavour_name(flavour), 5009)
+            .member_by_user(platform_of(flavour), 5009)
             .await
             .unwrap()
             .is_none()
     );
 
-    // The reminder (the tick runs every half second; the governor joined after 09:00).
-    let reminder = next_to(&double, governor.chat_id(), 1).await;
-    assert!(
-        text(&reminder).starts_with("📌") && text(&reminder).contains("R3"),
-        "{}",
-        text(&reminder)
-    );
+    // The reminder of R3, among those sent before the welcome (and never again by the tick).
     let reminder = double
         .messages_to(governor.chat_id())
         .into_iter()
@@ -167,6 +145,13 @@ async fn conversation(flavour: Flavour) {
         .as_ref()
         .expect("the confirmation answers the report");
     assert_eq!(reply_to.message_id, reply_id);
+    // Ticks ran meanwhile: the reminder the governor got on joining was not sent again.
+    let r3_reminders = double
+        .messages_to(governor.chat_id())
+        .iter()
+        .filter(|m| text(m).starts_with("📌") && text(m).contains("(R3)"))
+        .count();
+    assert_eq!(r3_reminders, 1);
     let expected_field = if flavour == Flavour::Bale {
         ReplyField::ReplyToMessageId
     } else {
@@ -200,7 +185,7 @@ async fn conversation(flavour: Flavour) {
     );
     let report = db
         .store
-        .report_of_message(flavour_name(flavour), governor.chat_id(), reply_id)
+        .report_of_message(platform_of(flavour), governor.chat_id(), reply_id)
         .await
         .unwrap()
         .unwrap();
@@ -221,7 +206,7 @@ async fn conversation(flavour: Flavour) {
     );
     let report = db
         .store
-        .report_of_message(flavour_name(flavour), governor.chat_id(), reply_id)
+        .report_of_message(platform_of(flavour), governor.chat_id(), reply_id)
         .await
         .unwrap()
         .unwrap();
@@ -310,13 +295,6 @@ async fn conversation(flavour: Flavour) {
             .unwrap()
             .contains("unreadable update")
     );
-}
-
-fn flavour_name(flavour: Flavour) -> setad::domain::member::Platform {
-    match flavour {
-        Flavour::Telegram => setad::domain::member::Platform::Telegram,
-        Flavour::Bale => setad::domain::member::Platform::Bale,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -417,16 +395,33 @@ async fn access_is_refused_and_nothing_is_stored_or_shown() {
         "{:?}",
         answer.params
     );
-    // Then its text would be taken as a report on Babol: it is not.
-    let seen = double.messages_to(g.chat_id()).len();
-    double.send_text(g, "برگزار شد");
-    let hint = next_to(double, g.chat_id(), seen).await;
-    assert!(text(&hint).contains("پاسخ (Reply)"), "{}", text(&hint));
-    // A reply to a message that is not a reminder (the welcome).
-    let welcome = double.messages_to(g.chat_id())[0].message_id;
-    let seen = double.messages_to(g.chat_id()).len();
-    double.reply(g, welcome, "برگزار شد");
-    assert!(text(&next_to(double, g.chat_id(), seen).await).contains("پاسخ (Reply)"));
+    // Then its text would be taken as a report on Babol: it is not. It is kept as a draft,
+    // offered to Amol's open obligations only, and is no report until one is chosen.
+    let babol_button = format!(":{occurrence}");
+    for replied in [None, Some("خوش آمدید")] {
+        let seen = double.messages_to(g.chat_id()).len();
+        match replied {
+            None => double.send_text(g, "برگزار شد"),
+            Some(welcome) => {
+                // A reply to a message that is not a reminder (the welcome).
+                let welcome = double
+                    .messages_to(g.chat_id())
+                    .into_iter()
+                    .find(|m| text(m).contains(welcome))
+                    .unwrap()
+                    .message_id;
+                double.reply(g, welcome, "برگزار شد")
+            }
+        };
+        let kept = next_to(double, g.chat_id(), seen).await;
+        assert!(text(&kept).contains("نگه داشتم"), "{}", text(&kept));
+        let buttons = button_data(&kept);
+        assert!(buttons.len() >= 2, "{buttons:?}");
+        assert!(
+            !buttons.iter().any(|d| d.ends_with(&babol_button)),
+            "{buttons:?}"
+        );
+    }
     // A governor asks for the summary, the overdue list and the export.
     for command in ["/summary", "/overdue", "/export"] {
         let seen = double.messages_to(g.chat_id()).len();

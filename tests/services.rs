@@ -16,7 +16,7 @@ use setad::domain::obligation::OccurrenceStatus;
 use setad::domain::unit::UnitKind;
 use setad::service::membership::{self, Joined, Person};
 use setad::service::notify::{Answer, Direct, answers};
-use setad::service::report::{self, Begun, Received, Replied, Submitted, Text};
+use setad::service::report::{self, Begun, Received, Replied, Submitted, Text, Tied};
 use setad::service::{Services, Work, alerts, inbox, invite, summary};
 use setad::store::{MemberRow, NewUpdate, Store};
 
@@ -63,8 +63,30 @@ impl World {
         &self.svc.store
     }
 
-    /// Joins a person with a fresh invite to `unit` as `role`.
+    /// The scheduler's settings of this world.
+    fn tick_config(&self) -> setad::service::tick::TickConfig {
+        setad::service::tick::TickConfig {
+            tz: self.svc.tz,
+            weekend: self.svc.weekend.clone(),
+            grace: chrono::Duration::hours(48),
+            compose: self.notices.clone(),
+        }
+    }
+
+    /// Joins a person with a fresh invite to `unit` as `role`. The reminders a member joining
+    /// late is sent (with the welcome, by the bot) are left out of the queue unless `reminded`.
     async fn join(&self, user_id: i64, unit: &str, role: Role, now: DateTime<Utc>) -> MemberRow {
+        self.join_reminded(user_id, unit, role, now, false).await
+    }
+
+    async fn join_reminded(
+        &self,
+        user_id: i64,
+        unit: &str,
+        role: Role,
+        now: DateTime<Utc>,
+        reminded: bool,
+    ) -> MemberRow {
         let code = invite::create(self.store(), unit, role, 1, None, now, &mut rand::rng())
             .await
             .unwrap()
@@ -74,6 +96,9 @@ impl World {
         let joined = membership::join(&self.svc, &mut work, &person, None, &code, now)
             .await
             .unwrap();
+        if !reminded {
+            work.take_before_answers();
+        }
         work.commit().await.unwrap();
         assert!(matches!(joined, Joined::Joined { role: r, .. } if r == role));
         self.store()
@@ -290,11 +315,125 @@ async fn a_reply_to_a_reminder_is_a_report_on_its_occurrence_and_only_its_report
     let other = w.join(11, "babol", Role::Governor, now).await;
     assert_eq!(correct(other, true).await, (false, Some(false)));
 
-    // Text that answers nothing is not a report.
-    assert_eq!(
-        w.says(&governor, "سلام", 21, None, now).await,
-        Received::Untied
+    // Text that answers nothing is not a report: it is kept, and offered to tie.
+    let reports = w.store().count("report").await.unwrap();
+    let got = w.says(&governor, "سلام", 21, None, now).await;
+    assert!(
+        matches!(&got, Received::Draft { looks_like_report: false, open, .. } if !open.is_empty()),
+        "{got:?}"
     );
+    assert_eq!(w.store().count("report").await.unwrap(), reports);
+}
+
+#[tokio::test]
+async fn a_member_joining_late_is_sent_the_open_reminders_once() {
+    let w = World::new().await;
+    let now = azar_3();
+    let governor = w.join_reminded(10, "amol", Role::Governor, now, true).await;
+    let keys = || async {
+        let rows: Vec<(String, Option<i64>)> =
+            sqlx::query_as("SELECT dedup_key, occurrence_id FROM outbox WHERE member_id = $1")
+                .bind(governor.member_id)
+                .fetch_all(match w.store() {
+                    Store::Sqlite(s) => s.pool(),
+                    Store::Postgres(_) => unreachable!("a SQLite world"),
+                })
+                .await
+                .unwrap();
+        rows
+    };
+    // This month's R3 was due to be reminded of (last month's is open too, but the bot did not
+    // know of it before its due date, so the tick reminds nobody of it either): keyed as the
+    // tick keys it, about its occurrence.
+    let open = report::tasks(&w.svc, &governor, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let this_month = open.iter().map(|o| o.period).max().unwrap();
+    let mut expected: Vec<(String, Option<i64>)> = open
+        .iter()
+        .filter(|o| o.period == this_month)
+        .map(|o| {
+            (
+                format!("remind:{}:{}", o.occurrence_id, governor.member_id),
+                Some(o.occurrence_id),
+            )
+        })
+        .collect();
+    expected.sort();
+    let mut queued = keys().await;
+    queued.sort();
+    assert_eq!(queued, expected);
+    assert_eq!(expected.len(), 1);
+    // The tick sends them to nobody again.
+    let before = w.store().count("outbox").await.unwrap();
+    setad::service::tick::tick(w.store(), &w.tick_config(), now)
+        .await
+        .unwrap();
+    let mut again = keys().await;
+    again.sort();
+    assert_eq!(again, expected);
+    assert!(w.store().count("outbox").await.unwrap() >= before);
+    // A text that is not a reply, with both open: kept, offered, and tied by the member.
+    let got = w
+        .says(&governor, "جلسه با حضور ۸ نفر برگزار شد", 30, None, now)
+        .await;
+    let Received::Draft {
+        draft_id,
+        open,
+        looks_like_report,
+    } = got
+    else {
+        panic!("not kept: {got:?}")
+    };
+    assert!(looks_like_report);
+    assert_eq!(open.len(), 2);
+    let other = w.join(11, "babol", Role::Governor, now).await;
+    let tie = |by: MemberRow, occurrence: Option<i64>| {
+        let svc = w.svc.clone();
+        async move {
+            let mut work = Work::new(&svc.store);
+            let tied = report::tie_draft(&svc, &mut work, &by, draft_id, occurrence, now)
+                .await
+                .unwrap();
+            work.commit().await.unwrap();
+            tied
+        }
+    };
+    // Not another member's to tie, nor another unit's occurrence.
+    let babol_open = report::tasks(&w.svc, &other, now).await.unwrap().unwrap();
+    assert_eq!(
+        tie(other.clone(), Some(open[0].occurrence_id)).await,
+        Tied::Gone
+    );
+    assert!(matches!(
+        tie(governor.clone(), Some(babol_open[0].occurrence_id)).await,
+        Tied::Report {
+            submitted: Submitted::NotYours,
+            ..
+        }
+    ));
+    assert_eq!(w.store().count("report").await.unwrap(), 0);
+    let tied = tie(governor.clone(), Some(open[1].occurrence_id)).await;
+    let Tied::Report {
+        submitted: Submitted::Saved(saved),
+        message_id,
+    } = tied
+    else {
+        panic!("not tied: {tied:?}")
+    };
+    assert_eq!(
+        (saved.occurrence.occurrence_id, message_id),
+        (open[1].occurrence_id, 30)
+    );
+    assert_eq!(saved.facts.attendees, Some(8));
+    // Once: a second press changes nothing.
+    assert_eq!(
+        tie(governor.clone(), Some(open[0].occurrence_id)).await,
+        Tied::Gone
+    );
+    assert_eq!(tie(governor.clone(), None).await, Tied::Gone);
+    assert_eq!(w.store().count("report").await.unwrap(), 1);
 }
 
 #[tokio::test]

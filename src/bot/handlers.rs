@@ -7,7 +7,7 @@ use teloxide::types::{CallbackQuery, Message, User};
 use crate::domain::Lang;
 use crate::service::membership::{self, Person};
 use crate::service::notify::Answer;
-use crate::service::report::{self, Received, Replied, Text};
+use crate::service::report::{self, Received, Replied, Text, Tied};
 use crate::service::{StoreError, Work};
 use crate::t;
 
@@ -106,6 +106,20 @@ pub async fn on_message(
             ..Effects::default()
         },
         Received::Untied => Effects::say(t!(lang, "report-hint")),
+        Received::Draft {
+            draft_id,
+            open,
+            looks_like_report,
+        } => Effects {
+            answers: vec![text::draft(
+                lang,
+                draft_id,
+                &open,
+                looks_like_report,
+                message_id,
+            )],
+            ..Effects::default()
+        },
         Received::Ignored => Effects::default(),
     })
 }
@@ -149,6 +163,21 @@ pub async fn on_callback(
                 fx.answers.push(Answer::text(said));
             } else {
                 fx.callback = Some((id, Some(t!(lang, "report-not-yours"))));
+            }
+        }
+        ("draft", Some(draft_id), Some(choice)) => {
+            let occurrence = choice.parse::<i64>().ok().filter(|id| *id > 0);
+            match report::tie_draft(&ctx.svc, work, &member, draft_id, occurrence, now).await? {
+                Tied::Report {
+                    submitted,
+                    message_id,
+                } => {
+                    fx.answers
+                        .push(text::submitted(lang, &submitted, message_id));
+                    fx.callback = Some((id, None));
+                }
+                Tied::SetAside => fx.callback = Some((id, Some(t!(lang, "draft-set-aside")))),
+                Tied::Gone => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
             }
         }
         ("lang", _, _) => {

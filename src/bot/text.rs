@@ -181,6 +181,39 @@ pub fn choose(lang: Lang, open: &[OccurrenceInfo]) -> Answer {
     }
 }
 
+/// A text kept as a draft: which open obligation it reports on, a button each, or none.
+pub fn draft(
+    lang: Lang,
+    draft_id: i64,
+    open: &[OccurrenceInfo],
+    looks_like_report: bool,
+    message_id: i64,
+) -> Answer {
+    let mut buttons: Vec<Vec<(String, String)>> = open
+        .iter()
+        .map(|o| {
+            vec![(
+                format!("{} · {}", o.key, period_name(o.period, lang)),
+                format!("draft:{draft_id}:{}", o.occurrence_id),
+            )]
+        })
+        .collect();
+    buttons.push(vec![(
+        t!(lang, "draft-none"),
+        format!("draft:{draft_id}:0"),
+    )]);
+    let text = if looks_like_report {
+        t!(lang, "draft-kept")
+    } else {
+        t!(lang, "draft-kept-chat")
+    };
+    Answer {
+        text,
+        buttons,
+        reply_to: Some(message_id),
+    }
+}
+
 /// `/overdue`: each obligation-month with its missing units.
 pub fn overdue(lang: Lang, list: &[Overdue]) -> String {
     if list.is_empty() {

@@ -65,9 +65,10 @@ pub async fn finish(
     finish_run(work, direct, platform, &[(row, given)], now_ms).await
 }
 
-/// [`finish`] for a run of updates handled together: their answers queued in one statement
-/// per few dozen rows and their handled marks in one, whatever the run's length. `None` when
-/// any of them was handled elsewhere meanwhile.
+/// [`finish`] for a run of updates handled together: their answers (after what the services
+/// gave [`Work::before_answers`]) queued in one statement per few dozen rows and their handled
+/// marks in one, whatever the run's length. `None` when any of them was handled elsewhere
+/// meanwhile.
 pub async fn finish_run(
     work: &mut Work<'_>,
     direct: &Direct,
@@ -75,7 +76,7 @@ pub async fn finish_run(
     run: &[(&InboxRow, &[Answer])],
     now_ms: i64,
 ) -> Result<Option<Vec<Claimed>>, StoreError> {
-    let mut messages = Vec::new();
+    let mut messages = work.take_before_answers();
     for (row, given) in run {
         let chat = row.chat_id.unwrap_or_default();
         messages.extend(answers(platform, row.update_id, chat, given, now_ms));

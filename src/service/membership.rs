@@ -6,9 +6,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::domain::Lang;
+use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::{Platform, Role};
+use crate::domain::notice::{MessageKind, Notice, ObligationName};
+use crate::domain::schedule::due_day;
 use crate::domain::text::to_ascii_digits;
-use crate::store::{AuditEntry, MemberRow, NewMember, OccurrenceInfo, StoreError};
+use crate::store::{AuditEntry, MemberRow, NewMember, NewMessage, OccurrenceInfo, StoreError};
+
+use super::notify::{Keying, Queued, Recipient, notice_key};
 
 use super::report::State;
 use super::{Services, Work};
@@ -108,6 +113,15 @@ pub async fn join(
         .take(64)
         .collect();
     let ts = now.timestamp();
+    if work.is_idle() {
+        // The month's occurrences exist before the reminders a member joining late is sent
+        // are read (the tick may not have run yet); first, as they are written apart.
+        let cal = svc.calendar().await?;
+        let current = JalaliDate::today(now, svc.tz).period();
+        for period in [current.prev(), current] {
+            super::occurrence::ensure_period(&svc.store, period, &cal, svc.tz, now).await?;
+        }
+    }
     let Some(invite) = work.tx().await?.use_invite(&code, ts).await? else {
         return Ok(Joined::BadCode);
     };
@@ -144,12 +158,67 @@ pub async fn join(
         ts,
     )
     .await?;
+    if invite.role.reports() {
+        let to = Recipient {
+            member_id,
+            platform: person.platform,
+            chat_id: person.chat_id,
+            lang,
+        };
+        let reminders = missed_reminders(svc, work, invite.unit_id, to, now).await?;
+        work.before_answers(reminders);
+    }
     Ok(Joined::Joined {
         member_id,
         unit: svc.unit_name(invite.unit_id).await?,
         role: invite.role,
         lang,
     })
+}
+
+/// The reminders of the open occurrences of `unit_id` whose reminder time has come (this month's
+/// and last month's), for a member who joins after they went out: each keyed as the tick keys
+/// it, so it is sent to a member once whoever queues it, and a reply to it reports on its
+/// occurrence.
+async fn missed_reminders(
+    svc: &Services,
+    work: &mut Work<'_>,
+    unit_id: i64,
+    to: Recipient,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewMessage>, StoreError> {
+    let from = JalaliDate::today(now, svc.tz).period().prev().code();
+    let open = work
+        .tx()
+        .await?
+        .open_reminders(unit_id, i64::from(from), now.timestamp())
+        .await?;
+    let mut messages = Vec::new();
+    for o in open {
+        let Ok(period) = Period::from_code(o.period as i32) else {
+            continue;
+        };
+        let notice = Notice::Reminder {
+            obligation: ObligationName {
+                key: o.key,
+                title: o.title,
+            },
+            unit: o.unit,
+            period,
+            due: due_day(o.due_at, svc.tz),
+        };
+        let queued = Queued {
+            notice: &notice,
+            to,
+            key: notice_key(MessageKind::Remind, o.occurrence_id, to.member_id),
+            keying: Keying::Whole,
+            occurrence_id: Some(o.occurrence_id),
+            not_before: now.timestamp_millis(),
+            missed: false,
+        };
+        messages.extend(queued.messages(svc.compose.as_ref()));
+    }
+    Ok(messages)
 }
 
 /// Sets a member's language, in `work`.

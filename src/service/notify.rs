@@ -44,6 +44,13 @@ pub enum Keying {
     Parts,
 }
 
+/// The key of a reminder or nudge of `occurrence_id` to `member_id`: one of each, ever, whoever
+/// queues it (the tick, or joining after the reminders went out). The store's query of due
+/// notices spells the same key in SQL.
+pub fn notice_key(kind: MessageKind, occurrence_id: i64, member_id: i64) -> String {
+    format!("{kind}:{occurrence_id}:{member_id}")
+}
+
 /// A notice to one recipient, worded in its language, as queue rows.
 pub struct Queued<'a> {
     /// What to say.

@@ -98,8 +98,19 @@ pub struct Saved {
 pub enum Received {
     /// It was a report (or a refused one).
     Report(Submitted),
-    /// It answers nothing the bot can tie it to.
+    /// It answers nothing the bot can tie it to, and the member has nothing open to report on
+    /// (or does not report).
     Untied,
+    /// It answers nothing the bot can tie it to: kept as a draft until the member says which of
+    /// the open occurrences it reports on, or that it is no report.
+    Draft {
+        /// The draft.
+        draft_id: i64,
+        /// What it may report on.
+        open: Vec<OccurrenceInfo>,
+        /// Whether the reader found a fact of a report in it (if not, it is likely just chat).
+        looks_like_report: bool,
+    },
     /// An edit of a message that was not a report: nothing to do.
     Ignored,
 }
@@ -132,6 +143,12 @@ pub async fn receive(
             .report_of_message(platform, text.chat_id, text.message_id)
             .await?
         else {
+            // An edit of a text kept as a draft: the draft is what it says now.
+            if let Ok(body) = check_report_text(text.text) {
+                let source = (platform, text.chat_id, text.message_id);
+                let ts = now.timestamp();
+                work.tx().await?.edit_draft(source, &body, ts).await?;
+            }
             return Ok(Received::Ignored);
         };
         let Some(occ) = store.occurrence_info(report.occurrence_id).await? else {
@@ -170,7 +187,142 @@ pub async fn receive(
         let done = submit(svc, work, &submission, now).await?;
         return Ok(Received::Report(done));
     }
-    Ok(Received::Untied)
+    untied(svc, work, platform, text, now).await
+}
+
+/// A text nothing ties to an occurrence. A reply to one of the bot's messages (the task list,
+/// an old reminder) in which the reader finds a fact of a report, while exactly one occurrence
+/// is open for the member, reports on it. Any other text of a member with something open is
+/// kept as a draft, to be tied by the member; it never becomes a report by itself.
+async fn untied(
+    svc: &Services,
+    work: &mut Work<'_>,
+    platform: Platform,
+    text: &Text<'_>,
+    now: DateTime<Utc>,
+) -> Result<Received, StoreError> {
+    let Some(open) = open_tasks(svc, text.member, now).await? else {
+        return Ok(Received::Untied);
+    };
+    if open.is_empty() {
+        return Ok(Received::Untied);
+    }
+    let body = match check_report_text(text.text) {
+        Ok(body) => body,
+        Err(ReportTextError::Empty) => return Ok(Received::Report(Submitted::Empty)),
+        Err(ReportTextError::TooLong { len, max }) => {
+            return Ok(Received::Report(Submitted::TooLong { len, max }));
+        }
+    };
+    let period = JalaliDate::today(now, svc.tz).period();
+    let looks_like_report = !read_report(&body, period).is_empty();
+    if let ([only], Some(_), true) = (&open[..], text.replied, looks_like_report) {
+        let submission = Submission {
+            member: text.member,
+            occurrence: only,
+            text: text.text,
+            source: (platform, text.chat_id, text.message_id),
+            edit: false,
+            clear_state: text.has_state,
+        };
+        let done = submit(svc, work, &submission, now).await?;
+        return Ok(Received::Report(done));
+    }
+    let source = (platform, text.chat_id, text.message_id);
+    let ts = now.timestamp();
+    let draft_id = work
+        .tx()
+        .await?
+        .insert_draft(text.member.member_id, &body, source, ts)
+        .await?;
+    Ok(Received::Draft {
+        draft_id,
+        open,
+        looks_like_report,
+    })
+}
+
+/// What tying a draft came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tied {
+    /// It became a report (or was refused as one).
+    Report {
+        /// What the report came to.
+        submitted: Submitted,
+        /// The message the draft came from.
+        message_id: i64,
+    },
+    /// The member said it is no report: it stays kept, as a draft set aside.
+    SetAside,
+    /// Not the member's draft, or settled already: nothing changed.
+    Gone,
+}
+
+/// The member says which occurrence draft `draft_id` reports on (`Some`), or that it is no
+/// report (`None`), in `work`.
+pub async fn tie_draft(
+    svc: &Services,
+    work: &mut Work<'_>,
+    member: &MemberRow,
+    draft_id: i64,
+    occurrence_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Tied, StoreError> {
+    let Some(draft) = svc.store.draft(draft_id).await? else {
+        return Ok(Tied::Gone);
+    };
+    if draft.member_id != member.member_id || draft.settled_at.is_some() {
+        return Ok(Tied::Gone);
+    }
+    let ts = now.timestamp();
+    let Some(occurrence_id) = occurrence_id else {
+        let settled = work.tx().await?.settle_draft(draft_id, None, ts).await?;
+        return Ok(if settled { Tied::SetAside } else { Tied::Gone });
+    };
+    let Some(occ) = svc.store.occurrence_info(occurrence_id).await? else {
+        return Ok(Tied::Gone);
+    };
+    if !may_report(member, &occ) {
+        return Ok(Tied::Report {
+            submitted: Submitted::NotYours,
+            message_id: draft.message_id,
+        });
+    }
+    // Settled first, so that of two presses only one ties it.
+    if !work.tx().await?.settle_draft(draft_id, None, ts).await? {
+        return Ok(Tied::Gone);
+    }
+    let submission = Submission {
+        member,
+        occurrence: &occ,
+        text: &draft.body,
+        source: (draft.platform, draft.chat_id, draft.message_id),
+        edit: false,
+        clear_state: false,
+    };
+    let done = submit(svc, work, &submission, now).await?;
+    if let Submitted::Saved(saved) = &done {
+        let tx = work.tx().await?;
+        tx.draft_became(draft_id, saved.report_id, ts).await?;
+    }
+    Ok(Tied::Report {
+        submitted: done,
+        message_id: draft.message_id,
+    })
+}
+
+/// The member's open occurrences (this month's and last month's); `None` for a role that does
+/// not report.
+async fn open_tasks(
+    svc: &Services,
+    member: &MemberRow,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<OccurrenceInfo>>, StoreError> {
+    Ok(tasks(svc, member, now).await?.map(|all| {
+        all.into_iter()
+            .filter(|o| o.status == OccurrenceStatus::Open)
+            .collect()
+    }))
 }
 
 /// A report to store.
@@ -315,13 +467,9 @@ pub async fn begin(
     member: &MemberRow,
     now: DateTime<Utc>,
 ) -> Result<Begun, StoreError> {
-    let Some(tasks) = tasks(svc, member, now).await? else {
+    let Some(mut open) = open_tasks(svc, member, now).await? else {
         return Ok(Begun::NotAllowed);
     };
-    let mut open: Vec<OccurrenceInfo> = tasks
-        .into_iter()
-        .filter(|o| o.status == OccurrenceStatus::Open)
-        .collect();
     Ok(match open.len() {
         0 => Begun::NothingOpen,
         1 => {

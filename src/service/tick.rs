@@ -16,7 +16,7 @@ use crate::domain::notice::{Compose, MessageKind, Notice, ObligationName};
 use crate::domain::schedule::due_day;
 use crate::store::{DueNotice, MemberRow, NewMessage, Store, StoreError};
 
-use super::notify::{Keying, Queued, Recipient};
+use super::notify::{Keying, Queued, Recipient, notice_key};
 use super::occurrence::ensure_period;
 use super::work_calendar;
 
@@ -238,7 +238,7 @@ fn notice_messages(
             chat_id: n.chat_id,
             lang: n.lang,
         },
-        key: format!("{kind}:{}:{}", n.occurrence_id, n.member_id),
+        key: notice_key(kind, n.occurrence_id, n.member_id),
         keying: Keying::Whole,
         occurrence_id: Some(n.occurrence_id),
         not_before: n.due_notice_at * 1000,

@@ -5,11 +5,13 @@
 
 use crate::store::{NewMessage, Store, StoreError, Tx};
 
-/// One transaction, begun lazily, and whether it queued messages for the send worker.
+/// One transaction, begun lazily, whether it queued messages for the send worker, and the
+/// messages for the person being answered that go before the answers.
 pub struct Work<'s> {
     store: &'s Store,
     tx: Option<Tx>,
     queued: bool,
+    first: Vec<NewMessage>,
 }
 
 impl<'s> Work<'s> {
@@ -19,12 +21,18 @@ impl<'s> Work<'s> {
             store,
             tx: None,
             queued: false,
+            first: Vec::new(),
         }
     }
 
     /// The store, for reads outside the transaction.
     pub fn store(&self) -> &'s Store {
         self.store
+    }
+
+    /// Whether nothing was begun yet (so a write of its own elsewhere cannot wait on this one).
+    pub fn is_idle(&self) -> bool {
+        self.tx.is_none()
     }
 
     /// The transaction, begun now if it was not yet.
@@ -45,9 +53,28 @@ impl<'s> Work<'s> {
         Ok(())
     }
 
-    /// Commits what was written (nothing, if nothing was). Returns whether messages were queued
-    /// for the send worker to claim (the caller wakes it).
+    /// Messages to the person whose update is being handled, to be sent before the answers to
+    /// it (the reminders a member who just joined has missed, before the welcome): the caller
+    /// queues them with its answers ([`super::inbox::finish_run`]).
+    pub fn before_answers(&mut self, messages: Vec<NewMessage>) {
+        self.first.extend(messages);
+    }
+
+    /// Takes the messages of [`Work::before_answers`].
+    pub fn take_before_answers(&mut self) -> Vec<NewMessage> {
+        std::mem::take(&mut self.first)
+    }
+
+    /// Commits what was written (nothing, if nothing was). Messages of
+    /// [`Work::before_answers`] that no caller took are queued for the send worker to claim, so
+    /// none is lost. Returns whether messages were queued for the send worker to claim (the
+    /// caller wakes it).
     pub async fn commit(mut self) -> Result<bool, StoreError> {
+        let first = std::mem::take(&mut self.first);
+        if !first.is_empty() {
+            let now = first.iter().map(|m| m.not_before / 1000).max().unwrap_or(0);
+            self.queue(&first, now).await?;
+        }
         if let Some(tx) = self.tx.take() {
             tx.commit().await?;
         }

@@ -17,6 +17,7 @@
 
 mod audit;
 mod decode;
+mod drafts;
 mod inbox;
 mod invites;
 mod members;
@@ -34,6 +35,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 pub use audit::*;
+pub use drafts::*;
 pub use inbox::*;
 pub use invites::*;
 pub use members::*;

@@ -228,7 +228,47 @@ impl Store {
     }
 }
 
+/// An open occurrence whose reminder time has come, as a member who joins late is reminded of
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenReminder {
+    /// The occurrence.
+    pub occurrence_id: i64,
+    /// Its period code.
+    pub period: i64,
+    /// Its due time, UTC seconds.
+    pub due_at: i64,
+    /// The obligation's key.
+    pub key: String,
+    /// The obligation's title.
+    pub title: String,
+    /// The unit's name.
+    pub unit: String,
+}
+
 impl Tx {
+    /// The open occurrences of `unit_id` (responsible, active) in periods from `from_period`
+    /// whose reminder was due by `now` (UTC seconds), by period and key: what a member who joins
+    /// after the reminders went out is sent (seeing this transaction's own writes).
+    pub async fn open_reminders(
+        &mut self,
+        unit_id: i64,
+        from_period: i64,
+        now: i64,
+    ) -> Result<Vec<OpenReminder>, StoreError> {
+        let sql = "SELECT o.occurrence_id, o.period, o.due_at, b.key, b.title, u.name AS unit \
+                   FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   JOIN obligation b ON b.obligation_id = a.obligation_id \
+                   JOIN unit u ON u.unit_id = a.unit_id \
+                   WHERE a.unit_id = $1 AND o.period >= $2 AND o.status = 'open' \
+                     AND o.remind_at IS NOT NULL AND o.remind_at <= $3 \
+                     AND o.created_at <= o.due_at \
+                     AND a.active AND a.involvement = 'responsible' \
+                   ORDER BY o.period, b.key";
+        Ok(with_tx!(self, c => sqlx::query_as(sql)
+            .bind(unit_id).bind(from_period).bind(now).fetch_all(&mut *c).await?))
+    }
+
     /// Creates the occurrences of every active responsible assignment of `obligation_id` in
     /// `period` that has none yet, in one statement. Times are UTC seconds. Returns how many
     /// were created.

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod chat;
+
 use setad::domain::Lang;
 use setad::domain::member::{Platform, Role};
 use setad::domain::unit::UnitKind;
