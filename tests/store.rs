@@ -510,3 +510,93 @@ async fn the_summary_mark_waits_for_writers_in_flight_on_postgres() {
         "the mark includes the writer's revision"
     );
 }
+
+backend_tests!(members_are_read_many_at_once_with_the_reminder_each_replies_to);
+async fn members_are_read_many_at_once_with_the_reminder_each_replies_to(backend: Backend) {
+    use setad::domain::member::Platform;
+    use setad::store::Outcome;
+    let db = backend.open().await;
+    let store = &db.store;
+    let chats = common::populate(store, 1).await;
+    let config = setad::service::tick::TickConfig {
+        tz: chrono_tz::Asia::Tehran,
+        weekend: vec![Weekday::Fri],
+        grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
+    };
+    // 1405/09/01 09:30: the month's reminders are queued, then sent with message ids.
+    let now = at("2026-11-22T06:00:00Z");
+    setad::service::tick::tick(store, &config, now)
+        .await
+        .unwrap();
+    let ms = now.timestamp_millis();
+    let sent = store
+        .claim(Platform::Telegram, "t", ms, 60_000, 1_000)
+        .await
+        .unwrap();
+    let outcomes: Vec<Outcome> = sent
+        .iter()
+        .map(|c| Outcome::Sent {
+            outbox_id: c.outbox_id,
+            message_id: Some(c.outbox_id + 50_000),
+            sent_at: ms,
+        })
+        .collect();
+    store.record(&outcomes, now.timestamp()).await.unwrap();
+    let (amol, sari) = (chats["amol"][0], chats["sari"][0]);
+    let reminder = sent
+        .iter()
+        .find(|c| c.chat_id == amol && c.body.contains("(R3)"))
+        .unwrap();
+    let amol_member = store
+        .member_by_user(Platform::Telegram, amol)
+        .await
+        .unwrap()
+        .unwrap();
+    let r3 = store
+        .unit_occurrences(amol_member.unit_id, 140509, 140509)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.key == "R3")
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.set_member_state(amol_member.member_id, Some("{}"), now.timestamp())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let lookups = [
+        (amol, Some((amol, reminder.outbox_id + 50_000))),
+        (sari, None),
+        (999_999, None),
+        (sari + 1, Some((sari + 1, 1))),
+    ];
+    let found = store
+        .members_and_states(Platform::Telegram, &lookups)
+        .await
+        .unwrap();
+    let users: BTreeSet<i64> = found.iter().map(|((u, _), _)| *u).collect();
+    assert_eq!(
+        users,
+        BTreeSet::from([amol, sari]),
+        "non-members are left out"
+    );
+    for (lookup, got) in &found {
+        assert_eq!(got.member.user_id, lookup.0);
+        // The same as one at a time.
+        let one = store
+            .member_and_state(Platform::Telegram, lookup.0, lookup.1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&one, got);
+    }
+    let of = |user: i64| &found.iter().find(|((u, _), _)| *u == user).unwrap().1;
+    assert_eq!(of(amol).replied.as_ref(), Some(&r3));
+    assert_eq!(of(amol).state.as_deref(), Some("{}"));
+    assert_eq!(
+        (of(sari).replied.clone(), of(sari).state.clone()),
+        (None, None)
+    );
+}

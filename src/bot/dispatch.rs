@@ -8,16 +8,17 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 use serde_json::Value;
-use teloxide::types::{Update, UpdateKind};
+use teloxide::types::{Message, Update, UpdateKind};
 
 use crate::domain::member::Platform;
 use crate::platform::{Delivery, answer_callback, complete_update, send_document};
+use crate::service::membership::{self, Lookup};
 use crate::service::notify::Answer;
 use crate::service::{InboxRow, StoreError, Work, inbox};
 
 use super::Context;
 use super::command::parse;
-use super::handlers::{Effects, on_callback, on_message};
+use super::handlers::{Effects, lookup, on_callback, on_message};
 
 /// How many updates share one transaction at most.
 pub const BATCH: usize = 64;
@@ -156,13 +157,25 @@ async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, S
     let now_ms = ctx.clock.now_ms();
     let mut work = Work::new(&ctx.svc.store);
     let mut handled: Vec<(i64, Effects)> = Vec::with_capacity(run.len());
+    // Who sent the run's messages, read together before anything is written.
+    let lookups: Vec<Lookup> = run
+        .iter()
+        .filter_map(|(_, update)| match &update.kind {
+            UpdateKind::Message(m) | UpdateKind::EditedMessage(m) if m.chat.is_private() => {
+                lookup(m)
+            }
+            _ => None,
+        })
+        .collect();
+    let known = membership::identify_all(&ctx.svc, ctx.platform, &lookups).await?;
+    let known_of = |m: &Message| lookup(m).and_then(|l| known.get(&l).cloned());
     for (row, update) in run {
         let effects = match &update.kind {
             UpdateKind::Message(m) if m.chat.is_private() => {
-                on_message(ctx, &mut work, m, false).await?
+                on_message(ctx, &mut work, m, false, known_of(m)).await?
             }
             UpdateKind::EditedMessage(m) if m.chat.is_private() => {
-                on_message(ctx, &mut work, m, true).await?
+                on_message(ctx, &mut work, m, true, known_of(m)).await?
             }
             UpdateKind::CallbackQuery(q) => on_callback(ctx, &mut work, q).await?,
             _ => Effects::default(), // groups, channels, other kinds: nothing to do

@@ -5,7 +5,7 @@
 use teloxide::types::{CallbackQuery, Message, User};
 
 use crate::domain::Lang;
-use crate::service::membership::{self, Person};
+use crate::service::membership::{self, Known, Lookup, Person};
 use crate::service::notify::Answer;
 use crate::service::report::{self, Received, Replied, Text, Tied};
 use crate::service::{StoreError, Work};
@@ -57,20 +57,30 @@ fn person(ctx: &Context, user: &User, chat_id: i64) -> Person {
     }
 }
 
-/// A message (or an edit of one) in a private chat.
+/// Whom a message is from, and the bot's message it replies to: what
+/// [`membership::identify_all`] looks up for it. `None` for a message from nobody.
+pub fn lookup(m: &Message) -> Option<Lookup> {
+    let user = m.from.as_ref()?;
+    let replied = m
+        .reply_to_message()
+        .map(|r| (m.chat.id.0, i64::from(r.id.0)));
+    Some((user.id.0 as i64, replied))
+}
+
+/// A message (or an edit of one) in a private chat, from `known` (the member its [`lookup`]
+/// found, if any).
 pub async fn on_message(
     ctx: &Context,
     work: &mut Work<'_>,
     m: &Message,
     edited: bool,
+    known: Option<Known>,
 ) -> Result<Effects, StoreError> {
     let Some(user) = &m.from else {
         return Ok(Effects::default());
     };
     let from = person(ctx, user, m.chat.id.0);
     let replied = m.reply_to_message();
-    let replied_id = replied.map(|r| (from.chat_id, i64::from(r.id.0)));
-    let known = membership::identify(&ctx.svc, ctx.platform, from.user_id, replied_id).await?;
     let Some(body) = m.text().or(m.caption()) else {
         let lang = known.as_ref().map(|k| k.member.lang).unwrap_or(from.lang);
         return Ok(Effects::say(t!(lang, "only-text")));

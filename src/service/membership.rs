@@ -2,6 +2,8 @@
 //! invite code, and a member's language. (Moving, revoking and leaving with a deputy come next,
 //! here.)
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -11,6 +13,7 @@ use crate::domain::member::{Platform, Role};
 use crate::domain::notice::{MessageKind, Notice, ObligationName};
 use crate::domain::schedule::due_day;
 use crate::domain::text::to_ascii_digits;
+pub use crate::store::Lookup;
 use crate::store::{AuditEntry, MemberRow, NewMember, NewMessage, OccurrenceInfo, StoreError};
 
 use super::notify::{Keying, Queued, Recipient, notice_key};
@@ -55,18 +58,34 @@ pub async fn identify(
     user_id: i64,
     replied: Option<(i64, i64)>,
 ) -> Result<Option<Known>, StoreError> {
+    let mut found = identify_all(svc, platform, &[(user_id, replied)]).await?;
+    Ok(found.remove(&(user_id, replied)))
+}
+
+/// [`identify`] for the people of a run of updates handled together, in one read per few
+/// dozen: by lookup, for those who are members.
+pub async fn identify_all(
+    svc: &Services,
+    platform: Platform,
+    lookups: &[Lookup],
+) -> Result<HashMap<Lookup, Known>, StoreError> {
     Ok(svc
         .store
-        .member_and_state(platform, user_id, replied)
+        .members_and_states(platform, lookups)
         .await?
-        .map(|found| Known {
-            member: found.member,
-            replied: found.replied,
-            has_state: found.state.is_some(),
-            // A state this version cannot read is no state; the member's next report clears
-            // it all the same.
-            state: found.state.and_then(|s| serde_json::from_str(&s).ok()),
-        }))
+        .into_iter()
+        .map(|(lookup, found)| {
+            let known = Known {
+                member: found.member,
+                replied: found.replied,
+                has_state: found.state.is_some(),
+                // A state this version cannot read is no state; the member's next report
+                // clears it all the same.
+                state: found.state.and_then(|s| serde_json::from_str(&s).ok()),
+            };
+            (lookup, known)
+        })
+        .collect())
 }
 
 /// The member a person is on `platform`.

@@ -105,6 +105,20 @@ impl From<MemberAndStateRow> for MemberAndState {
     }
 }
 
+/// A person to look up: its user id and, when its message replies to one of the bot's, that
+/// message's chat and id.
+pub type Lookup = (i64, Option<(i64, i64)>);
+
+/// The member of a lookup as one row: the lookup's columns, then [`MemberAndStateRow`]'s.
+#[derive(sqlx::FromRow)]
+struct LookedUpRow {
+    q_user_id: i64,
+    q_chat_id: Option<i64>,
+    q_message_id: Option<i64>,
+    #[sqlx(flatten)]
+    found: MemberAndStateRow,
+}
+
 impl Store {
     /// The member of `platform` with this user id, with its conversation state and, given
     /// `replied` (a chat and the id of a message of the bot there), the occurrence that message
@@ -115,24 +129,62 @@ impl Store {
         user_id: i64,
         replied: Option<(i64, i64)>,
     ) -> Result<Option<MemberAndState>, StoreError> {
-        let (chat_id, message_id) = replied.unzip();
-        let row: Option<MemberAndStateRow> = with_pool!(self, p => sqlx::query_as(
-            "SELECT m.member_id, m.platform, m.user_id, m.chat_id, m.unit_id, m.role, m.display_name, \
-             m.lang, m.reachable, s.state, o.occurrence_id AS r_occurrence_id, o.period AS r_period, \
-             o.due_at AS r_due_at, o.status AS r_status, a.unit_id AS r_unit_id, \
-             a.obligation_id AS r_obligation_id, b.key AS r_key, b.title AS r_title, \
-             b.shape AS r_shape FROM member m \
-             LEFT JOIN member_state s ON s.member_id = m.member_id \
-             LEFT JOIN occurrence o ON o.occurrence_id = (SELECT occurrence_id FROM outbox \
-                  WHERE platform = $1 AND chat_id = $3 AND message_id = $4 \
-                  AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 1) \
-             LEFT JOIN assignment a ON a.assignment_id = o.assignment_id \
-             LEFT JOIN obligation b ON b.obligation_id = a.obligation_id \
-             WHERE m.platform = $1 AND m.user_id = $2",
-        )
-        .bind(platform.as_str()).bind(user_id).bind(chat_id).bind(message_id)
-        .fetch_optional(p).await?);
-        Ok(row.map(MemberAndState::from))
+        let mut found = self
+            .members_and_states(platform, &[(user_id, replied)])
+            .await?;
+        Ok(found.pop().map(|(_, m)| m))
+    }
+
+    /// [`Store::member_and_state`] for several people at once (a run of updates handled
+    /// together): one read per few dozen. Each member found comes with its lookup; people who
+    /// are no members are left out.
+    pub async fn members_and_states(
+        &self,
+        platform: Platform,
+        lookups: &[Lookup],
+    ) -> Result<Vec<(Lookup, MemberAndState)>, StoreError> {
+        let mut out = Vec::with_capacity(lookups.len());
+        for chunk in lookups.chunks(64) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let n = 2 + 3 * i;
+                    format!(
+                        "(CAST(${n} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                        n + 1,
+                        n + 2
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "WITH q (user_id, chat_id, message_id) AS (VALUES {}) \
+                 SELECT q.user_id AS q_user_id, q.chat_id AS q_chat_id, q.message_id AS q_message_id, \
+                 m.member_id, m.platform, m.user_id, m.chat_id, m.unit_id, m.role, m.display_name, \
+                 m.lang, m.reachable, s.state, o.occurrence_id AS r_occurrence_id, o.period AS r_period, \
+                 o.due_at AS r_due_at, o.status AS r_status, a.unit_id AS r_unit_id, \
+                 a.obligation_id AS r_obligation_id, b.key AS r_key, b.title AS r_title, \
+                 b.shape AS r_shape FROM q JOIN member m ON m.platform = $1 AND m.user_id = q.user_id \
+                 LEFT JOIN member_state s ON s.member_id = m.member_id \
+                 LEFT JOIN occurrence o ON o.occurrence_id = (SELECT x.occurrence_id FROM outbox x \
+                      WHERE x.platform = $1 AND x.chat_id = q.chat_id AND x.message_id = q.message_id \
+                      AND x.occurrence_id IS NOT NULL ORDER BY x.outbox_id DESC LIMIT 1) \
+                 LEFT JOIN assignment a ON a.assignment_id = o.assignment_id \
+                 LEFT JOIN obligation b ON b.obligation_id = a.obligation_id",
+                values.join(", ")
+            );
+            let rows: Vec<LookedUpRow> = with_pool!(self, p => {
+                let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(platform.as_str());
+                for (user_id, replied) in chunk {
+                    let (chat_id, message_id) = replied.unzip();
+                    q = q.bind(*user_id).bind(chat_id).bind(message_id);
+                }
+                q.fetch_all(p).await?
+            });
+            out.extend(rows.into_iter().map(|r| {
+                let replied = r.q_chat_id.zip(r.q_message_id);
+                ((r.q_user_id, replied), MemberAndState::from(r.found))
+            }));
+        }
+        Ok(out)
     }
 
     /// The member of `platform` with this user id.
