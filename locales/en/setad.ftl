@@ -217,3 +217,10 @@ demo-staff = Political affairs staff
 demo-fund = Fund manager
 demo-more = and { $count } more like it
 demo-end = End of the demo: { $sent } messages sent, { $reports } reports stored.
+
+## Operator input
+read-date-gregorian = reading { $input } as Gregorian: { $jalali }
+read-date-jalali = reading { $input } as Jalali: { $gregorian }
+bad-period-gregorian = “{ $period }” is a Gregorian month, but a period is a Jalali month; it overlaps { $months }.
+list-and = {" "}and{" "}
+list-comma = ,{" "}

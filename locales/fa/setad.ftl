@@ -206,3 +206,10 @@ demo-staff = کارشناس دفتر سیاسی
 demo-fund = مدیر صندوق
 demo-more = و { $count } پیام مشابه دیگر
 demo-end = پایان نمایش: { $sent } پیام فرستاده شد و { $reports } گزارش ثبت شد.
+
+## Operator input
+read-date-gregorian = { $input } میلادی خوانده شد: { $jalali }
+read-date-jalali = { $input } شمسی خوانده شد: { $gregorian }
+bad-period-gregorian = «{ $period }» ماه میلادی است، ولی دوره ماه شمسی است؛ با { $months } هم‌پوشانی دارد.
+list-and = {" "}و{" "}
+list-comma = ،{" "}

@@ -1,0 +1,109 @@
+//! What the operator types on the command line, read the same way by every command: dates in
+//! either calendar (saying which was read), Jalali months, and units by key or by name.
+
+use std::io::Write;
+
+use anyhow::bail;
+
+use crate::domain::Lang;
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::Role;
+use crate::domain::written_date::{WrittenDate, WrittenDateError, parse_period};
+use crate::service::invite::InviteError;
+use crate::service::units::{self, Found};
+use crate::store::{Store, UnitRow};
+use crate::t;
+
+/// Reads a Jalali or Gregorian date and says on standard error which it read and the day in
+/// the other calendar.
+pub(super) fn date(lang: Lang, input: &str) -> anyhow::Result<JalaliDate> {
+    let written = WrittenDate::parse(input)
+        .map_err(|e| anyhow::anyhow!(t!(lang, "bad-date", date = input, reason = e.to_string())))?;
+    let line = match written {
+        WrittenDate::Gregorian { jalali, .. } => t!(
+            lang,
+            "read-date-gregorian",
+            input = input.trim(),
+            jalali = jalali.format(lang.digits())
+        ),
+        WrittenDate::Jalali(jalali) => t!(
+            lang,
+            "read-date-jalali",
+            input = input.trim(),
+            gregorian = jalali.to_gregorian().to_string()
+        ),
+    };
+    // The note is for the operator; a closed standard error must not stop the command.
+    let _ = writeln!(std::io::stderr(), "{line}");
+    Ok(written.jalali())
+}
+
+/// Reads a Jalali month; a Gregorian one is refused with the Jalali months it overlaps.
+pub(super) fn period(lang: Lang, input: &str) -> anyhow::Result<Period> {
+    match parse_period(input) {
+        Ok(period) => Ok(period),
+        Err(WrittenDateError::GregorianMonth { overlaps, .. }) => {
+            let months: Vec<String> = overlaps
+                .iter()
+                .map(|p| crate::domain::text::localize_digits(&p.to_string(), lang.digits()))
+                .collect();
+            bail!(t!(
+                lang,
+                "bad-period-gregorian",
+                period = input.trim(),
+                months = months.join(&t!(lang, "list-and"))
+            ))
+        }
+        Err(e) => bail!(t!(
+            lang,
+            "bad-period",
+            period = input,
+            reason = e.to_string()
+        )),
+    }
+}
+
+/// Units as a list for a message: `name (key)`, comma-separated.
+fn unit_list(lang: Lang, units: &[UnitRow]) -> String {
+    if units.is_empty() {
+        return "—".to_owned();
+    }
+    units
+        .iter()
+        .map(|u| format!("{} ({})", u.name, u.key))
+        .collect::<Vec<_>>()
+        .join(&t!(lang, "list-comma"))
+}
+
+/// The operator's message for a unit that was not found, or `None` for another error.
+pub(super) fn unit_error(lang: Lang, e: &InviteError) -> Option<String> {
+    match e {
+        InviteError::UnknownUnit { query, closest, .. } => Some(t!(
+            lang,
+            "invite-unknown-unit",
+            query = query.clone(),
+            suggestions = unit_list(lang, closest)
+        )),
+        InviteError::Ambiguous { query, units, .. } => Some(t!(
+            lang,
+            "invite-ambiguous",
+            query = query.clone(),
+            keys = unit_list(lang, units)
+        )),
+        _ => None,
+    }
+}
+
+/// Finds the unit the operator named, or says why not.
+pub(super) async fn unit(
+    store: &Store,
+    lang: Lang,
+    query: &str,
+    role: Option<Role>,
+) -> anyhow::Result<UnitRow> {
+    let error = match units::find(store, query, role).await? {
+        Found::One(unit) => return Ok(unit),
+        found => InviteError::not_one(query, found),
+    };
+    bail!(unit_error(lang, &error).unwrap_or_else(|| error.to_string()))
+}
