@@ -188,6 +188,8 @@ pub enum NameMatch {
 #[derive(Debug, Clone)]
 pub struct UnitIndex {
     entries: Vec<Entry>,
+    /// [`SUFFIX`], as characters: context of every unit.
+    suffix: Vec<Vec<char>>,
 }
 
 /// Whether two words are the same but for a typo: one edit in a word of five letters or more,
@@ -229,21 +231,27 @@ impl UnitIndex {
     /// Reads every unit's name. `units[i].parent` is a position in `units`.
     pub fn new(units: &[NamedUnit<'_>]) -> Self {
         let read: Vec<Words> = units.iter().map(|u| read(u.name)).collect();
-        // The province's own words («استانداری مازندران») are context everywhere: every office
-        // of the province ends with them, and an office without a parent too.
+        let suffix: Vec<Vec<char>> = SUFFIX.iter().map(|w| w.chars().collect()).collect();
+        // The province's own words («استانداری مازندران») end the names of its offices; they
+        // are context through the parent, or for an office without a parent, from every
+        // province.
         let province_words: Vec<Vec<char>> = units
             .iter()
-            .zip(&read)
-            .filter(|(u, _)| u.kind == UnitKind::Province)
-            .flat_map(|(u, _)| words(u.name))
+            .filter(|u| u.kind == UnitKind::Province)
+            .flat_map(|u| words(u.name))
             .map(|w| w.chars().collect())
             .collect();
         let entries = units
             .iter()
             .enumerate()
             .map(|(i, unit)| {
-                let mut context: Vec<Vec<char>> = province_words.clone();
-                context.extend(SUFFIX.iter().map(|w| w.chars().collect()));
+                // An office without a parent is taken to be the province's.
+                let mut context: Vec<Vec<char>> =
+                    if unit.parent.is_none() && unit.kind != UnitKind::Province {
+                        province_words.clone()
+                    } else {
+                        Vec::new()
+                    };
                 let mut parent = unit.parent;
                 // Bounded, so a cycle in bad data cannot loop.
                 for _ in 0..8 {
@@ -256,7 +264,7 @@ impl UnitIndex {
                 context.extend(read[i].prefix.split(' ').map(|w| w.chars().collect()));
                 let is_context = |w: &String| {
                     let w: Vec<char> = w.chars().collect();
-                    context.contains(&w)
+                    context.contains(&w) || suffix.contains(&w)
                 };
                 let own = &read[i].rest;
                 // The suffix («استانداری مازندران») is context; the core is what is left, or the
@@ -275,7 +283,7 @@ impl UnitIndex {
                 }
             })
             .collect();
-        UnitIndex { entries }
+        UnitIndex { entries, suffix }
     }
 
     /// How many units the index holds.
@@ -297,7 +305,7 @@ impl UnitIndex {
             .entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (score(e, &query, &words, &compact), i))
+            .map(|(i, e)| (score(e, &self.suffix, &query, &words, &compact), i))
             .collect();
         let best = scored
             .iter()
@@ -314,9 +322,15 @@ impl UnitIndex {
                 s.missing,
             )
         };
+        let measure = |scored: &mut Vec<(Score, usize)>| {
+            for (s, i) in scored.iter_mut() {
+                s.distance = levenshtein(&compact, &self.entries[*i].compact);
+            }
+        };
         match best {
             Some(tier) => {
                 scored.retain(|(s, _)| s.kind_fits && s.tier == tier);
+                measure(&mut scored);
                 scored.sort_by_key(|(s, i)| (rank(s), *i));
                 NameMatch::Matching {
                     tier,
@@ -324,6 +338,7 @@ impl UnitIndex {
                 }
             }
             None => {
+                measure(&mut scored);
                 scored.sort_by_key(|(s, i)| (rank(s), *i));
                 scored.truncate(limit);
                 NameMatch::Unknown(scored.into_iter().map(|(_, i)| i).collect())
@@ -333,7 +348,7 @@ impl UnitIndex {
 }
 
 /// Where one query word is in `e`, marking the core words it names.
-fn hit(e: &Entry, word: &[char], named: &mut [bool]) -> Hit {
+fn hit(e: &Entry, suffix: &[Vec<char>], word: &[char], named: &mut [bool]) -> Hit {
     let exact = |w: &[char], named: &mut [bool]| {
         if let Some(j) = (0..e.core.len()).find(|&j| e.core[j] == w) {
             named[j] = true;
@@ -360,7 +375,7 @@ fn hit(e: &Entry, word: &[char], named: &mut [bool]) -> Hit {
         }
     }
     for w in std::iter::once(word).chain(bare) {
-        if e.context.iter().any(|c| c == w) {
+        if e.context.iter().chain(suffix).any(|c| c == w) {
             return Hit::Context;
         }
     }
@@ -376,9 +391,18 @@ fn hit(e: &Entry, word: &[char], named: &mut [bool]) -> Hit {
     Hit::None
 }
 
-fn score(e: &Entry, query: &Words, words: &[Vec<char>], compact: &[char]) -> Score {
+fn score(
+    e: &Entry,
+    suffix: &[Vec<char>],
+    query: &Words,
+    words: &[Vec<char>],
+    compact: &[char],
+) -> Score {
     let mut named = vec![false; e.core.len()];
-    let hits: Vec<Hit> = words.iter().map(|w| hit(e, w, &mut named)).collect();
+    let hits: Vec<Hit> = words
+        .iter()
+        .map(|w| hit(e, suffix, w, &mut named))
+        .collect();
     let all_found = hits.iter().all(|h| *h != Hit::None);
     let typos = hits.contains(&Hit::CoreTypo);
     let common = hits
@@ -386,7 +410,13 @@ fn score(e: &Entry, query: &Words, words: &[Vec<char>], compact: &[char]) -> Sco
         .filter(|h| matches!(h, Hit::Core | Hit::CoreTypo))
         .count();
     let missing = named.iter().filter(|n| !**n).count();
-    let distance = levenshtein(compact, &e.compact);
+    // The spelling distance is the costly part: here only where a typo could make the tier;
+    // for ranking, [`UnitIndex::find`] measures it for the units it keeps.
+    let distance = if e.compact.len() >= 10 && e.compact.len().abs_diff(compact.len()) <= 1 {
+        levenshtein(compact, &e.compact)
+    } else {
+        usize::MAX
+    };
     let tier = if words.is_empty() {
         Tier::Near
     } else if (all_found && !typos && missing == 0) || compact == e.compact.as_slice() {
@@ -531,6 +561,81 @@ mod tests {
                 "{nothing:?}"
             );
         }
+    }
+
+    /// A country-sized tree: 31 provinces, each with its directorate of rural affairs, 14
+    /// counties and 90 villages per county (39,000 units in all), with made-up names.
+    #[test]
+    fn a_national_tree_tells_provinces_apart() {
+        let syllables = [
+            "کل", "آب", "دار", "سر", "رود", "کوه", "بن", "ده", "شیر", "گل",
+        ];
+        let name = |n: usize| -> String {
+            let mut n = n;
+            let mut out = String::new();
+            for _ in 0..5 {
+                out.push_str(syllables[n % 10]);
+                n /= 10;
+            }
+            out
+        };
+        let mut names: Vec<(String, UnitKind, Option<usize>)> = Vec::new();
+        for p in 0..31 {
+            let province = names.len();
+            names.push((
+                format!("استانداری {}", name(p * 7 + 1000)),
+                UnitKind::Province,
+                None,
+            ));
+            let suffix = names[province].0.clone();
+            names.push((
+                format!("اداره کل امور روستایی و شوراهای {suffix}"),
+                UnitKind::Directorate,
+                Some(province),
+            ));
+            for c in 0..14 {
+                let county = names.len();
+                names.push((name(p * 14 + c + 2000), UnitKind::County, Some(province)));
+                for v in 0..90 {
+                    names.push((name(p * 1260 + c * 90 + v), UnitKind::Village, Some(county)));
+                }
+            }
+        }
+        let units: Vec<NamedUnit<'_>> = names
+            .iter()
+            .map(|(name, kind, parent)| NamedUnit {
+                name,
+                kind: *kind,
+                parent: *parent,
+            })
+            .collect();
+        let index = UnitIndex::new(&units);
+        assert!(index.len() > 39_000, "{}", index.len());
+        let province = names
+            .iter()
+            .position(|(n, ..)| n == &format!("استانداری {}", name(17 * 7 + 1000)))
+            .unwrap();
+        let query = format!("اداره کل امور روستایی استان {}", name(17 * 7 + 1000));
+        assert_eq!(
+            index.find(&query, 5),
+            NameMatch::Matching {
+                tier: Tier::Part,
+                units: vec![province + 1]
+            }
+        );
+        let NameMatch::Matching { units: all, .. } = index.find("اداره کل امور روستایی", 5)
+        else {
+            panic!("no match")
+        };
+        assert_eq!(all.len(), 31, "one per province");
+        let village = 31 * 1261 + 5;
+        assert_eq!(
+            index.find(&format!("دهیاری {}", names[village].0), 5),
+            NameMatch::Matching {
+                tier: Tier::Same,
+                units: vec![village]
+            }
+        );
     }
 
     #[test]
