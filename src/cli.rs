@@ -66,7 +66,8 @@ enum Command {
         /// How many people may join with it.
         #[arg(long, default_value_t = 1)]
         uses: u32,
-        /// How long it stays valid: 30m, 48h, 7d, 2w.
+        /// How long it stays valid (30m, 48h, 7d, 2w), or the last day it is valid, Jalali
+        /// (1404/03/01) or Gregorian (2025-05-22).
         #[arg(long)]
         expires: Option<String>,
     },
@@ -280,9 +281,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 bail!(t!(lang, "invite-bad-role", role = role));
             };
             let expires = match expires {
-                Some(e) => Some(service::invite::parse_duration(&e).ok_or_else(|| {
-                    anyhow::anyhow!(t!(lang, "invite-bad-duration", duration = e))
-                })?),
+                Some(e) => Some(input::expiry(lang, &e, now, config.tz)?),
                 None => None,
             };
             let store = open(&config).await?;

@@ -609,3 +609,64 @@ fn commands_find_units_as_operators_name_them() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Closest"));
 }
+
+#[test]
+fn an_invite_may_expire_on_a_day_in_either_calendar() {
+    let setad = Setad::imported();
+    let now = [("SETAD_NOW", "2025-05-10T08:00:00Z")];
+    for last in ["1404/02/31", "2025-05-21"] {
+        let out = setad.run(
+            "en",
+            &[
+                "invite",
+                "--unit",
+                "amol",
+                "--role",
+                "governor",
+                "--expires",
+                last,
+            ],
+            &now,
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{last}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Valid through the last day: until midnight Tehran time at its end.
+        assert!(
+            stdout.contains("Valid until 1404/03/01 00:00"),
+            "{last}: {stdout}"
+        );
+    }
+    let past = setad.run(
+        "en",
+        &[
+            "invite",
+            "--unit",
+            "amol",
+            "--role",
+            "governor",
+            "--expires",
+            "2025-05-01",
+        ],
+        &now,
+    );
+    assert!(!past.status.success());
+    assert!(String::from_utf8_lossy(&past.stderr).contains("already passed"));
+    let bad = setad.run(
+        "en",
+        &[
+            "invite",
+            "--unit",
+            "amol",
+            "--role",
+            "governor",
+            "--expires",
+            "soon",
+        ],
+        &now,
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a duration"));
+}

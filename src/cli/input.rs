@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use anyhow::bail;
+use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
@@ -36,6 +37,38 @@ pub(super) fn date(lang: Lang, input: &str) -> anyhow::Result<JalaliDate> {
     // The note is for the operator; a closed standard error must not stop the command.
     let _ = writeln!(std::io::stderr(), "{line}");
     Ok(written.jalali())
+}
+
+/// Reads how long an invite stays valid: a duration (`7d`), or the last day it is valid (a
+/// date in either calendar: valid through that day in `tz`).
+pub(super) fn expiry(
+    lang: Lang,
+    input: &str,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> anyhow::Result<Duration> {
+    if let Some(duration) = crate::service::invite::parse_duration(input) {
+        return Ok(duration);
+    }
+    if WrittenDate::parse(input).is_err() {
+        bail!(t!(lang, "invite-bad-duration", duration = input));
+    }
+    let last = date(lang, input)?;
+    let end = last
+        .checked_add_days(1)
+        .ok()
+        .and_then(|next| next.to_gregorian().and_hms_opt(0, 0, 0))
+        .and_then(|midnight| tz.from_local_datetime(&midnight).earliest())
+        .map(|end| end.with_timezone(&Utc) - now)
+        .filter(|left| *left > Duration::zero());
+    match end {
+        Some(left) => Ok(left),
+        None => bail!(t!(
+            lang,
+            "invite-expiry-past",
+            date = last.format(lang.digits())
+        )),
+    }
 }
 
 /// Reads a Jalali month; a Gregorian one is refused with the Jalali months it overlaps.
