@@ -613,60 +613,31 @@ fn commands_find_units_as_operators_name_them() {
 #[test]
 fn an_invite_may_expire_on_a_day_in_either_calendar() {
     let setad = Setad::imported();
-    let now = [("SETAD_NOW", "2025-05-10T08:00:00Z")];
+    let invite = |expires: &str| {
+        let args = [
+            "invite",
+            "--unit",
+            "amol",
+            "--role",
+            "governor",
+            "--expires",
+            expires,
+        ];
+        let out = setad.run("en", &args, &[("SETAD_NOW", "2025-05-10T08:00:00Z")]);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
     for last in ["1404/02/31", "2025-05-21"] {
-        let out = setad.run(
-            "en",
-            &[
-                "invite",
-                "--unit",
-                "amol",
-                "--role",
-                "governor",
-                "--expires",
-                last,
-            ],
-            &now,
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{last}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (ok, stdout, stderr) = invite(last);
+        assert!(ok, "{last}: {stderr}");
         // Valid through the last day: until midnight Tehran time at its end.
         assert!(
             stdout.contains("Valid until 1404/03/01 00:00"),
             "{last}: {stdout}"
         );
     }
-    let past = setad.run(
-        "en",
-        &[
-            "invite",
-            "--unit",
-            "amol",
-            "--role",
-            "governor",
-            "--expires",
-            "2025-05-01",
-        ],
-        &now,
-    );
-    assert!(!past.status.success());
-    assert!(String::from_utf8_lossy(&past.stderr).contains("already passed"));
-    let bad = setad.run(
-        "en",
-        &[
-            "invite",
-            "--unit",
-            "amol",
-            "--role",
-            "governor",
-            "--expires",
-            "soon",
-        ],
-        &now,
-    );
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a duration"));
+    let (ok, _, stderr) = invite("2025-05-01");
+    assert!(!ok && stderr.contains("already passed"), "{stderr}");
+    let (ok, _, stderr) = invite("soon");
+    assert!(!ok && stderr.contains("is not a duration"), "{stderr}");
 }
