@@ -225,3 +225,4 @@ read-date-jalali = reading { $input } as Jalali: { $gregorian }
 bad-period-gregorian = “{ $period }” is a Gregorian month, but a period is a Jalali month; it overlaps { $months }.
 list-and = {" "}and{" "}
 list-comma = ,{" "}
+list-more = {" "}and { $count } more

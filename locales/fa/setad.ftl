@@ -214,3 +214,4 @@ read-date-jalali = { $input } شمسی خوانده شد: { $gregorian }
 bad-period-gregorian = «{ $period }» ماه میلادی است، ولی دوره ماه شمسی است؛ با { $months } هم‌پوشانی دارد.
 list-and = {" "}و{" "}
 list-comma = ،{" "}
+list-more = {" "}و { $count } واحد دیگر

@@ -11,7 +11,7 @@ use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Role;
 use crate::domain::written_date::{WrittenDate, WrittenDateError, parse_period};
 use crate::service::invite::InviteError;
-use crate::service::units::{self, Found};
+use crate::service::units;
 use crate::store::{Store, UnitRow};
 use crate::t;
 
@@ -96,16 +96,27 @@ pub(super) fn period(lang: Lang, input: &str) -> anyhow::Result<Period> {
     }
 }
 
+/// How many units a message lists.
+const LISTED: usize = 20;
+
 /// Units as a list for a message: `name (key)`, comma-separated.
 fn unit_list(lang: Lang, units: &[UnitRow]) -> String {
     if units.is_empty() {
         return "—".to_owned();
     }
-    units
+    // A name shared across a country («بخش مرکزی») fits hundreds of units: the first few say
+    // enough to refine it.
+    let mut list = units
         .iter()
+        .take(LISTED)
         .map(|u| format!("{} ({})", u.name, u.key))
         .collect::<Vec<_>>()
-        .join(&t!(lang, "list-comma"))
+        .join(&t!(lang, "list-comma"));
+    if units.len() > LISTED {
+        let more = units.len() - LISTED;
+        list.push_str(&t!(lang, "list-more", count = more));
+    }
+    list
 }
 
 /// The operator's message for a unit that was not found, or `None` for another error.
@@ -134,9 +145,32 @@ pub(super) async fn unit(
     query: &str,
     role: Option<Role>,
 ) -> anyhow::Result<UnitRow> {
-    let error = match units::find(store, query, role).await? {
-        Found::One(unit) => return Ok(unit),
-        found => InviteError::not_one(query, found),
-    };
-    bail!(unit_error(lang, &error).unwrap_or_else(|| error.to_string()))
+    InviteError::one_unit(query, units::find(store, query, role).await?)
+        .map_err(|e| anyhow::anyhow!(unit_error(lang, &e).unwrap_or_else(|| e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::unit::UnitKind;
+
+    #[test]
+    fn long_lists_are_cut() {
+        let unit = |i: i64| UnitRow {
+            unit_id: i,
+            key: format!("d{i}"),
+            kind: UnitKind::District,
+            name: "بخش مرکزی".to_owned(),
+            name_key: String::new(),
+            parent_id: None,
+            population: None,
+        };
+        let units: Vec<UnitRow> = (0..25).map(unit).collect();
+        let list = unit_list(Lang::En, &units);
+        assert!(list.starts_with("بخش مرکزی (d0), بخش مرکزی (d1)"), "{list}");
+        assert!(list.contains("(d19)") && !list.contains("(d20)"), "{list}");
+        assert!(list.ends_with(" and 5 more"), "{list}");
+        assert_eq!(unit_list(Lang::En, &units[..2]).matches("بخش").count(), 2);
+        assert_eq!(unit_list(Lang::En, &[]), "—");
+    }
 }

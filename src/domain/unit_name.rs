@@ -63,6 +63,10 @@ const WEAK: &[(&[&str], &[UnitKind])] = &[
 /// Words that may follow any name («… استان مازندران», «بخش مرکزی شهرستان آمل»).
 const SUFFIX: &[&str] = &["استان", "استانداری", "شهرستان"];
 
+/// The most words, and letters in a word, of a query that are read.
+const MAX_WORDS: usize = 24;
+const MAX_WORD_LEN: usize = 40;
+
 /// Words that carry no meaning for matching.
 const STOPWORDS: &[&str] = &["و", "ی"];
 
@@ -299,7 +303,13 @@ impl UnitIndex {
     /// The units that `query` names, or the `limit` closest ones.
     pub fn find(&self, query: &str, limit: usize) -> NameMatch {
         let query = read(query);
-        let words: Vec<Vec<char>> = query.rest.iter().map(|w| w.chars().collect()).collect();
+        // No unit's name is longer: a pasted paragraph costs no more than a name.
+        let words: Vec<Vec<char>> = query
+            .rest
+            .iter()
+            .take(MAX_WORDS)
+            .map(|w| w.chars().take(MAX_WORD_LEN).collect())
+            .collect();
         let compact: Vec<char> = words.concat();
         let mut scored: Vec<(Score, usize)> = self
             .entries
@@ -636,6 +646,29 @@ mod tests {
                 units: vec![village]
             }
         );
+    }
+
+    #[test]
+    fn odd_input_is_never_a_panic() {
+        let long = "اداره کل ".repeat(5_000);
+        for odd in [
+            "\u{200c}",
+            "اداره کل",
+            "و",
+            "-",
+            "(((",
+            "وو",
+            "ووووو",
+            "a b c d",
+            "۱۲۳۴",
+            long.as_str(),
+        ] {
+            let _ = found(odd);
+        }
+        assert!(matches!(
+            UnitIndex::new(&[]).find("آمل", 5),
+            NameMatch::Unknown(v) if v.is_empty()
+        ));
     }
 
     #[test]

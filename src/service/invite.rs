@@ -46,26 +46,22 @@ pub enum InviteError {
 }
 
 impl InviteError {
-    /// The error for a name that did not find exactly one unit.
-    pub fn not_one(query: &str, found: Found) -> InviteError {
+    /// The unit `query` found, or the error saying it found several or none.
+    pub fn one_unit(query: &str, found: Found) -> Result<UnitRow, InviteError> {
         let query = query.trim().to_owned();
-        match found {
+        Err(match found {
+            Found::One(unit) => return Ok(unit),
             Found::Several(units) => InviteError::Ambiguous {
                 query,
                 keys: units.iter().map(|u| u.key.clone()).collect(),
                 units,
-            },
-            Found::One(unit) => InviteError::Ambiguous {
-                query,
-                keys: vec![unit.key.clone()],
-                units: vec![unit],
             },
             Found::Unknown { closest } => InviteError::UnknownUnit {
                 query,
                 suggestions: closest.iter().map(|u| u.name.clone()).collect(),
                 closest,
             },
-        }
+        })
     }
 }
 
@@ -92,10 +88,7 @@ pub async fn find_unit(
     query: &str,
     role: Option<Role>,
 ) -> Result<UnitRow, InviteError> {
-    match units::find(store, query, role).await? {
-        Found::One(unit) => Ok(unit),
-        found => Err(InviteError::not_one(query, found)),
-    }
+    InviteError::one_unit(query, units::find(store, query, role).await?)
 }
 
 /// Makes a random code.
