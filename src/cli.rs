@@ -1,6 +1,7 @@
 //! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
 //! `backup`). Each parses its arguments, calls a service and prints the result in the
-//! configured language. `anyhow` is used here only, for start-up and operator errors.
+//! configured language; dates, months and units are read the same way by every command
+//! (`cli::input`). `anyhow` is used here only, for start-up and operator errors.
 
 use std::io::Write;
 use std::path::PathBuf;

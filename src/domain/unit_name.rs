@@ -86,8 +86,8 @@ pub struct NamedUnit<'a> {
 struct Words {
     /// The kinds the office words say (empty: any kind).
     kinds: Vec<UnitKind>,
-    /// The office words themselves, joined (`اداره کل`).
-    prefix: String,
+    /// The office words themselves (`اداره`, `کل`): context of the unit they name.
+    prefix: Vec<String>,
     /// The other words, in order.
     rest: Vec<String>,
 }
@@ -110,7 +110,7 @@ fn phrase_at<'t>(
     at: usize,
 ) -> Option<(usize, &'t [UnitKind])> {
     table.iter().find_map(|(phrase, kinds)| {
-        let fits = words.len() > at + phrase.len() - 1
+        let fits = words.len() >= at + phrase.len()
             && phrase.iter().zip(&words[at..]).all(|(p, w)| p == w);
         fits.then_some((phrase.len(), *kinds))
     })
@@ -127,10 +127,7 @@ fn read(text: &str) -> Words {
         if out.kinds.is_empty() {
             out.kinds = kinds.to_vec();
         }
-        if !out.prefix.is_empty() {
-            out.prefix.push(' ');
-        }
-        out.prefix.push_str(&all[at..at + len].join(" "));
+        out.prefix.extend(all[at..at + len].iter().cloned());
         at += len;
     }
     while at < all.len() {
@@ -265,7 +262,7 @@ impl UnitIndex {
                     context.extend(read[p].rest.iter().map(|w| w.chars().collect()));
                     parent = units[p].parent;
                 }
-                context.extend(read[i].prefix.split(' ').map(|w| w.chars().collect()));
+                context.extend(read[i].prefix.iter().map(|w| w.chars().collect()));
                 let is_context = |w: &String| {
                     let w: Vec<char> = w.chars().collect();
                     context.contains(&w) || suffix.contains(&w)
