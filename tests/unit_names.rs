@@ -38,7 +38,7 @@ async fn operators_names_find_their_units() {
         table.name.len()
     );
     let mut outright = 0;
-    let mut listed = 0;
+    let mut listed = Vec::new();
     let mut wrong = Vec::new();
     for row in &table.name {
         assert!(
@@ -61,7 +61,7 @@ async fn operators_names_find_their_units() {
             }
         };
         if first.is_some_and(|u| u.key == row.unit) && !matches!(found, Found::One(_)) {
-            listed += 1;
+            listed.push(format!("{} ({})", row.query, row.why));
         } else {
             wrong.push(format!(
                 "{} ({}): expected {}, got {:?}",
@@ -79,11 +79,12 @@ async fn operators_names_find_their_units() {
     assert!(wrong.is_empty(), "wrong:\n{}", wrong.join("\n"));
     assert!(
         outright >= 30,
-        "{outright} of {} resolve outright ({listed} listed first)",
+        "{outright} of {} resolve outright; listed first: {listed:#?}",
         table.name.len()
     );
     println!(
-        "{outright} of {} resolve outright, {listed} list the unit first",
-        table.name.len()
+        "{outright} of {} resolve outright; these list the unit first:\n{}",
+        table.name.len(),
+        listed.join("\n")
     );
 }
