@@ -419,6 +419,20 @@ fn score(
     let missing = named.iter().filter(|n| !**n).count();
     // The spelling distance is the costly part: here only where a typo could make the tier;
     // for ranking, [`UnitIndex::find`] measures it for the units it keeps.
+    // The words found in the context (the province, the county) are left out of the letters
+    // compared with the core's: «صدا و سیمای مرکز مازندران» is «صداوسیمای مرکز» with a space.
+    let own: Vec<char>;
+    let compact = if hits.contains(&Hit::Context) {
+        own = words
+            .iter()
+            .zip(&hits)
+            .filter(|(_, h)| **h != Hit::Context)
+            .flat_map(|(w, _)| w.iter().copied())
+            .collect();
+        own.as_slice()
+    } else {
+        compact
+    };
     let distance = if e.compact.len() >= 10 && e.compact.len().abs_diff(compact.len()) <= 1 {
         levenshtein(compact, &e.compact)
     } else {
