@@ -1,6 +1,7 @@
 //! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
 //! `backup`). Each parses its arguments, calls a service and prints the result in the
-//! configured language. `anyhow` is used here only, for start-up and operator errors.
+//! configured language; dates, months and units are read the same way by every command
+//! (`cli::input`). `anyhow` is used here only, for start-up and operator errors.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::Lang;
-use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::calendar::JalaliDate;
 use crate::domain::member::{Platform, Role};
 use crate::domain::schedule::{DayOff, EventKind};
 use crate::service::import::ImportError;
@@ -22,6 +23,8 @@ use crate::service::schedule::{ScheduleLine, ScheduleQuery};
 use crate::service::{self, work_calendar};
 use crate::store::Store;
 use crate::{render, t};
+
+mod input;
 
 /// Setad: follow-up of the strategic headquarters' resolutions on Telegram and Bale.
 #[derive(Debug, Parser)]
@@ -64,13 +67,14 @@ enum Command {
         /// How many people may join with it.
         #[arg(long, default_value_t = 1)]
         uses: u32,
-        /// How long it stays valid: 30m, 48h, 7d, 2w.
+        /// How long it stays valid (30m, 48h, 7d, 2w), or the last day it is valid, Jalali
+        /// (1404/03/01) or Gregorian (2025-05-22).
         #[arg(long)]
         expires: Option<String>,
     },
     /// List the coming reminders, nudges, due dates and escalations.
     Schedule {
-        /// The first day (Jalali, e.g. 1405/09/01); today by default.
+        /// The first day, Jalali (1405/09/01) or Gregorian (2026-11-22); today by default.
         #[arg(long)]
         from: Option<String>,
         /// How many Jalali months, starting with the first day's.
@@ -79,13 +83,13 @@ enum Command {
         /// Only this obligation (R3).
         #[arg(long)]
         obligation: Option<String>,
-        /// Only this unit (by key).
+        /// Only this unit, by key (`amol`) or name (`فرمانداری آمل`).
         #[arg(long)]
         unit: Option<String>,
     },
     /// Print or write the summary of a Jalali month.
     Summary {
-        /// The month, e.g. 1405-09; the current one by default.
+        /// The Jalali month, e.g. 1405-09; the current one by default.
         #[arg(long)]
         period: Option<String>,
         /// Output format.
@@ -278,9 +282,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 bail!(t!(lang, "invite-bad-role", role = role));
             };
             let expires = match expires {
-                Some(e) => Some(service::invite::parse_duration(&e).ok_or_else(|| {
-                    anyhow::anyhow!(t!(lang, "invite-bad-duration", duration = e))
-                })?),
+                Some(e) => Some(input::expiry(lang, &e, now, config.tz)?),
                 None => None,
             };
             let store = open(&config).await?;
@@ -296,26 +298,8 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             .await
             {
                 Ok(invite) => invite,
-                Err(InviteError::UnknownUnit { query, suggestions }) => {
-                    let list = if suggestions.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        suggestions.join("، ")
-                    };
-                    bail!(t!(
-                        lang,
-                        "invite-unknown-unit",
-                        query = query,
-                        suggestions = list
-                    ));
-                }
-                Err(InviteError::Ambiguous { query, keys }) => {
-                    bail!(t!(
-                        lang,
-                        "invite-ambiguous",
-                        query = query,
-                        keys = keys.join(", ")
-                    ));
+                Err(e @ (InviteError::UnknownUnit { .. } | InviteError::Ambiguous { .. })) => {
+                    bail!(input::unit_error(lang, &e).unwrap_or_else(|| e.to_string()))
                 }
                 Err(InviteError::NoUses) => bail!(t!(lang, "invite-no-uses")),
                 Err(e) => return Err(e.into()),
@@ -368,15 +352,17 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             unit,
         } => {
             let from = match from {
-                Some(s) => JalaliDate::parse(&s).map_err(|e| {
-                    anyhow::anyhow!(t!(lang, "bad-date", date = s, reason = e.to_string()))
-                })?,
+                Some(s) => input::date(lang, &s)?,
                 None => JalaliDate::today(now, config.tz),
             };
             if months == 0 || months > 120 {
                 bail!(t!(lang, "schedule-bad-months"));
             }
             let store = open(&config).await?;
+            let unit = match unit {
+                Some(u) => Some(input::unit(&store, lang, &u, None).await?.key),
+                None => None,
+            };
             let cal = work_calendar(&store, &config.weekend).await?;
             let lines = service::schedule::upcoming(
                 &store,
@@ -399,9 +385,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             out,
         } => {
             let period = match period {
-                Some(s) => Period::parse(&s).map_err(|e| {
-                    anyhow::anyhow!(t!(lang, "bad-period", period = s, reason = e.to_string()))
-                })?,
+                Some(s) => input::period(lang, &s)?,
                 None => JalaliDate::today(now, config.tz).period(),
             };
             let store = open(&config).await?;

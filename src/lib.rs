@@ -7,8 +7,9 @@
 //! `tests/architecture.rs` fails when a module uses another against this direction (`use`
 //! lines, inline paths, macros and re-exports alike):
 //!
-//! 1. [`domain`]: pure types and rules (units, members, obligations, the Jalali calendar,
-//!    schedules, report reading, aggregation, the notices the bot sends on its own). No I/O, no
+//! 1. [`domain`]: pure types and rules (units and the names people give them, members,
+//!    obligations, the Jalali calendar and dates as operators write them, schedules, report
+//!    reading, aggregation, the notices the bot sends on its own). No I/O, no
 //!    clock. [`clock`]: the injected clock (real or manual). Both import nothing of the crate.
 //! 2. [`store`]: the database (SQLite or PostgreSQL, chosen by `DATABASE_URL`), split by what
 //!    it holds; rows decode into the domain's types. Uses `domain` only.

@@ -487,3 +487,157 @@ fn the_demo_prints_a_month_and_exits_0() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn dates_are_read_in_either_calendar_and_say_which() {
+    let setad = Setad::imported();
+    let schedule = |from: &str| {
+        let out = setad.run(
+            "en",
+            &["schedule", "--from", from, "--obligation", "R3"],
+            &[],
+        );
+        assert!(
+            out.status.success(),
+            "{from}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (jalali, said) = schedule("1403/11/13");
+    assert!(
+        said.contains("reading 1403/11/13 as Jalali: 2025-02-01"),
+        "{said}"
+    );
+    let (gregorian, said) = schedule("2025-02-01");
+    assert!(
+        said.contains("reading 2025-02-01 as Gregorian: 1403/11/13"),
+        "{said}"
+    );
+    assert_eq!(gregorian, jalali, "the same day either way");
+    let lines = parse(&gregorian);
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.date >= "1403/11/13".parse().unwrap())
+    );
+    let (persian, said) = schedule("۱۴۰۳-۱۱-۱۳");
+    assert_eq!(persian, jalali);
+    assert!(said.contains("as Jalali"), "{said}");
+    // In Persian, the note gives the Jalali day in Persian digits.
+    let out = setad.run("fa", &["schedule", "--from", "2025-02-01"], &[]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("۱۴۰۳/۱۱/۱۳"));
+    let bad = setad.run("en", &["schedule", "--from", "2025-02-30"], &[]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("2025-02-30"));
+}
+
+#[test]
+fn a_gregorian_month_is_refused_with_the_jalali_months_it_overlaps() {
+    let setad = Setad::imported();
+    let out = setad.run("en", &["summary", "--period", "2025-05"], &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Gregorian") && stderr.contains("1404-02 and 1404-03"),
+        "{stderr}"
+    );
+    let out = setad.run("fa", &["summary", "--period", "۲۰۲۵-۰۵"], &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("۱۴۰۴-۰۲ و ۱۴۰۴-۰۳"), "{stderr}");
+    // The Jalali month itself is read as before.
+    setad.ok("en", &["summary", "--period", "1404-02"]);
+}
+
+#[test]
+fn commands_find_units_as_operators_name_them() {
+    let setad = Setad::imported();
+    let env = [("SETAD_BALE_TOKEN", "1:x"), ("SETAD_BALE_BOT", "setad_bot")];
+    for name in [
+        "دفتر سیاسی، انتخابات و تقسیمات کشوری",
+        "اداره کل سیاسی، انتخابات و تقسیمات کشوری",
+    ] {
+        let out = setad.run("en", &["invite", "--unit", name, "--role", "staff"], &env);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("اداره کل سیاسی، انتخابات و تقسیمات کشوری استانداری مازندران"),
+            "{stdout}"
+        );
+    }
+    // Several central districts: each is listed with its key, nothing is created.
+    let out = setad.run(
+        "en",
+        &["invite", "--unit", "بخش مرکزی", "--role", "agency"],
+        &env,
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for key in ["amol-central", "sari-central", "nur-central"] {
+        assert!(stderr.contains(key), "{stderr}");
+    }
+    // The schedule of one county, named with its office.
+    let lines = parse(&setad.ok(
+        "en",
+        &[
+            "schedule",
+            "--from",
+            "1404/02/01",
+            "--unit",
+            "فرمانداری آمل",
+        ],
+    ));
+    assert!(!lines.is_empty());
+    // Amol's reminders, nudges and due dates; the escalation goes to the follower-up office.
+    assert!(lines.iter().any(|l| l.kind == "reminder"));
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.unit == "آمل" || l.kind == "escalation"),
+        "only Amol's lines"
+    );
+    let out = setad.run("en", &["schedule", "--unit", "زززز"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Closest"));
+}
+
+#[test]
+fn an_invite_may_expire_on_a_day_in_either_calendar() {
+    let setad = Setad::imported();
+    let invite = |expires: &str| {
+        let args = [
+            "invite",
+            "--unit",
+            "amol",
+            "--role",
+            "governor",
+            "--expires",
+            expires,
+        ];
+        let out = setad.run("en", &args, &[("SETAD_NOW", "2025-05-10T08:00:00Z")]);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    for last in ["1404/02/31", "2025-05-21"] {
+        let (ok, stdout, stderr) = invite(last);
+        assert!(ok, "{last}: {stderr}");
+        // Valid through the last day: until midnight Tehran time at its end.
+        assert!(
+            stdout.contains("Valid until 1404/03/01 00:00"),
+            "{last}: {stdout}"
+        );
+    }
+    let (ok, _, stderr) = invite("2025-05-01");
+    assert!(!ok && stderr.contains("already passed"), "{stderr}");
+    let (ok, _, stderr) = invite("soon");
+    assert!(!ok && stderr.contains("is not a duration"), "{stderr}");
+}

@@ -41,7 +41,8 @@ invite-expires = Valid until { $date } { $time }
 invite-never-expires = Does not expire
 invite-link-hint = Or send the bot: /start { $code }
 invite-bad-role = unknown role “{ $role }” (governor, agency, staff, fund, admin).
-invite-bad-duration = “{ $duration }” is not a duration (e.g. 48h, 7d, 2w).
+invite-bad-duration = “{ $duration }” is not a duration (e.g. 48h, 7d, 2w) or a last day (1404/03/01, 2025-05-22).
+invite-expiry-past = { $date } has already passed; give a later last day.
 invite-no-uses = An invite must allow at least one use.
 invite-unknown-unit = No unit is named “{ $query }”. Closest: { $suggestions }
 invite-ambiguous = Several units are named “{ $query }”; give one of these keys: { $keys }
@@ -221,3 +222,11 @@ demo-staff = Political affairs staff
 demo-fund = Fund manager
 demo-more = and { $count } more like it
 demo-end = End of the demo: { $sent } messages sent, { $reports } reports stored.
+
+## Operator input
+read-date-gregorian = reading { $input } as Gregorian: { $jalali }
+read-date-jalali = reading { $input } as Jalali: { $gregorian }
+bad-period-gregorian = “{ $period }” is a Gregorian month, but a period is a Jalali month; it overlaps { $months }.
+list-and = {" "}and{" "}
+list-comma = ,{" "}
+list-more = {" "}and { $count } more

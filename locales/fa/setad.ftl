@@ -39,7 +39,8 @@ invite-expires = اعتبار تا { $date } ساعت { $time }
 invite-never-expires = بدون تاریخ انقضا
 invite-link-hint = در ربات بفرستید: /start { $code }
 invite-bad-role = نقش «{ $role }» شناخته نیست (governor، agency، staff، fund، admin).
-invite-bad-duration = «{ $duration }» مدت درستی نیست (مثلاً 48h، 7d، 2w).
+invite-bad-duration = «{ $duration }» مدت (مثلاً 48h، 7d، 2w) یا روز آخر (۱۴۰۴/۰۳/۰۱، 2025-05-22) نیست.
+invite-expiry-past = روز { $date } گذشته است؛ روز آخر دیرتری بدهید.
 invite-no-uses = دعوت دست‌کم باید یک بار قابل استفاده باشد.
 invite-unknown-unit = واحدی به نام «{ $query }» نیست. نزدیک‌ترین‌ها: { $suggestions }
 invite-ambiguous = چند واحد «{ $query }» نام دارند؛ یکی از این کلیدها را بدهید: { $keys }
@@ -210,3 +211,11 @@ demo-staff = کارشناس دفتر سیاسی
 demo-fund = مدیر صندوق
 demo-more = و { $count } پیام مشابه دیگر
 demo-end = پایان نمایش: { $sent } پیام فرستاده شد و { $reports } گزارش ثبت شد.
+
+## Operator input
+read-date-gregorian = { $input } میلادی خوانده شد: { $jalali }
+read-date-jalali = { $input } شمسی خوانده شد: { $gregorian }
+bad-period-gregorian = «{ $period }» ماه میلادی است، ولی دوره ماه شمسی است؛ با { $months } هم‌پوشانی دارد.
+list-and = {" "}و{" "}
+list-comma = ،{" "}
+list-more = {" "}و { $count } واحد دیگر

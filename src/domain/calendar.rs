@@ -165,7 +165,7 @@ fn is_invisible_mark(c: char) -> bool {
 
 /// Normalises typed text and splits it on one separator kind (`/`, `-` or `.`) into exactly
 /// `N` fields of ASCII digits. Returns `None` on any other shape.
-fn split_fields<const N: usize>(input: &str) -> Option<[String; N]> {
+pub(crate) fn split_fields<const N: usize>(input: &str) -> Option<[String; N]> {
     let cleaned: String = input.chars().filter(|&c| !is_invisible_mark(c)).collect();
     let ascii = to_ascii_digits(cleaned.trim());
     let sep = ascii.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
@@ -187,7 +187,7 @@ fn split_fields<const N: usize>(input: &str) -> Option<[String; N]> {
 }
 
 /// Parses a field of ASCII digits whose length is in `min..=max` (at most 4, so no overflow).
-fn number(field: &str, min: usize, max: usize) -> Result<u16, DateError> {
+pub(crate) fn number(field: &str, min: usize, max: usize) -> Result<u16, DateError> {
     if !(min..=max).contains(&field.len()) {
         return Err(DateError::Syntax);
     }

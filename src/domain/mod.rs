@@ -13,6 +13,8 @@ pub mod schedule;
 pub mod summary;
 pub mod text;
 pub mod unit;
+pub mod unit_name;
+pub mod written_date;
 
 /// A language the bot speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
 use crate::domain::member::Role;
-use crate::domain::text::{closest, normalize_key, to_ascii_digits};
-use crate::domain::unit::UnitKind;
+use crate::domain::text::to_ascii_digits;
+use crate::service::units::{self, Found};
 use crate::store::{InviteRow, Store, StoreError, UnitRow};
 
 /// The characters of a code: lowercase letters and digits without look-alikes (no i, l, o, 0, 1),
@@ -17,21 +17,25 @@ pub const CODE_LEN: usize = 10;
 /// Why an invite could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
-    /// No unit has that key or name; the closest names are offered.
+    /// No unit has that key or name; the closest units are offered.
     #[error("no unit named `{query}`")]
     UnknownUnit {
         /// What was asked for.
         query: String,
-        /// The closest unit names, best first.
+        /// The closest units' names, best first.
         suggestions: Vec<String>,
+        /// The closest units, best first.
+        closest: Vec<UnitRow>,
     },
-    /// More than one unit has that name.
+    /// More than one unit fits that name.
     #[error("more than one unit is named `{query}`")]
     Ambiguous {
         /// What was asked for.
         query: String,
-        /// The matching units' keys.
+        /// The fitting units' keys, best first.
         keys: Vec<String>,
+        /// The fitting units, best first.
+        units: Vec<UnitRow>,
     },
     /// `--uses` must be at least 1.
     #[error("an invite must allow at least one use")]
@@ -39,6 +43,26 @@ pub enum InviteError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl InviteError {
+    /// The unit `query` found, or the error saying it found several or none.
+    pub fn one_unit(query: &str, found: Found) -> Result<UnitRow, InviteError> {
+        let query = query.trim().to_owned();
+        Err(match found {
+            Found::One(unit) => return Ok(unit),
+            Found::Several(units) => InviteError::Ambiguous {
+                query,
+                keys: units.iter().map(|u| u.key.clone()).collect(),
+                units,
+            },
+            Found::Unknown { closest } => InviteError::UnknownUnit {
+                query,
+                suggestions: closest.iter().map(|u| u.name.clone()).collect(),
+                closest,
+            },
+        })
+    }
 }
 
 /// A created invite.
@@ -56,66 +80,15 @@ pub struct Invite {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Whether a member with `role` would normally belong to a unit of `kind`: used to choose
-/// between units that share a name (the county of Sari and the town of Sari).
-fn role_fits(role: Role, kind: UnitKind) -> bool {
-    match role {
-        Role::Governor => kind == UnitKind::County,
-        Role::Agency => kind != UnitKind::County && kind != UnitKind::Province,
-        Role::Staff | Role::Fund | Role::Admin => matches!(
-            kind,
-            UnitKind::Directorate | UnitKind::Office | UnitKind::Province
-        ),
-    }
-}
-
-/// Finds a unit by key or by name (typed with Persian or Arabic letters, any digits, with or
-/// without a half-space). Units that share a name are told apart by the role, when given. An
-/// unknown name gives the closest matches.
+/// Finds a unit by key or by name as people type it (see [`crate::service::units`]). Units
+/// that share a name are told apart by the role, when given; an unknown name gives the closest
+/// units.
 pub async fn find_unit(
     store: &Store,
     query: &str,
     role: Option<Role>,
 ) -> Result<UnitRow, InviteError> {
-    let query = query.trim();
-    if let Some(unit) = store.unit_by_key(query).await? {
-        return Ok(unit);
-    }
-    let mut matches = store.units_by_name_key(&normalize_key(query)).await?;
-    match matches.len() {
-        1 => return Ok(matches.remove(0)),
-        n if n > 1 => {
-            if let Some(role) = role {
-                let fitting: Vec<usize> = (0..n)
-                    .filter(|i| role_fits(role, matches[*i].kind))
-                    .collect();
-                if let [only] = fitting[..] {
-                    return Ok(matches.swap_remove(only));
-                }
-            }
-            let keys = matches.iter().map(|u| u.key.clone()).collect();
-            return Err(InviteError::Ambiguous {
-                query: query.to_owned(),
-                keys,
-            });
-        }
-        _ => {}
-    }
-    let units = store.units().await?;
-    let names: Vec<&str> = units
-        .iter()
-        .map(|u| u.name.as_str())
-        .chain(units.iter().map(|u| u.key.as_str()))
-        .collect();
-    let mut suggestions: Vec<String> = closest(query, names, 5)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    suggestions.dedup();
-    Err(InviteError::UnknownUnit {
-        query: query.to_owned(),
-        suggestions,
-    })
+    InviteError::one_unit(query, units::find(store, query, role).await?)
 }
 
 /// Makes a random code.

@@ -22,6 +22,7 @@ pub mod report;
 pub mod schedule;
 pub mod summary;
 pub mod tick;
+pub mod units;
 mod work;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,176 @@
+//! What the operator types on the command line, read the same way by every command: dates in
+//! either calendar (saying which was read), Jalali months, and units by key or by name.
+
+use std::io::Write;
+
+use anyhow::bail;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::domain::Lang;
+use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::member::Role;
+use crate::domain::written_date::{WrittenDate, WrittenDateError, parse_period};
+use crate::service::invite::InviteError;
+use crate::service::units;
+use crate::store::{Store, UnitRow};
+use crate::t;
+
+/// Reads a Jalali or Gregorian date and says on standard error which it read and the day in
+/// the other calendar.
+pub(super) fn date(lang: Lang, input: &str) -> anyhow::Result<JalaliDate> {
+    let written = WrittenDate::parse(input)
+        .map_err(|e| anyhow::anyhow!(t!(lang, "bad-date", date = input, reason = e.to_string())))?;
+    let line = match written {
+        WrittenDate::Gregorian { jalali, .. } => t!(
+            lang,
+            "read-date-gregorian",
+            input = input.trim(),
+            jalali = jalali.format(lang.digits())
+        ),
+        WrittenDate::Jalali(jalali) => t!(
+            lang,
+            "read-date-jalali",
+            input = input.trim(),
+            gregorian = jalali.to_gregorian().to_string()
+        ),
+    };
+    // The note is for the operator; a closed standard error must not stop the command.
+    let _ = writeln!(std::io::stderr(), "{line}");
+    Ok(written.jalali())
+}
+
+/// Reads how long an invite stays valid: a duration (`7d`), or the last day it is valid (a
+/// date in either calendar: valid through that day in `tz`).
+pub(super) fn expiry(
+    lang: Lang,
+    input: &str,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> anyhow::Result<Duration> {
+    if let Some(duration) = crate::service::invite::parse_duration(input) {
+        return Ok(duration);
+    }
+    if WrittenDate::parse(input).is_err() {
+        bail!(t!(lang, "invite-bad-duration", duration = input));
+    }
+    let last = date(lang, input)?;
+    let end = last
+        .checked_add_days(1)
+        .ok()
+        .and_then(|next| next.to_gregorian().and_hms_opt(0, 0, 0))
+        .and_then(|midnight| tz.from_local_datetime(&midnight).earliest())
+        .map(|end| end.with_timezone(&Utc) - now)
+        .filter(|left| *left > Duration::zero());
+    match end {
+        Some(left) => Ok(left),
+        None => bail!(t!(
+            lang,
+            "invite-expiry-past",
+            date = last.format(lang.digits())
+        )),
+    }
+}
+
+/// Reads a Jalali month; a Gregorian one is refused with the Jalali months it overlaps.
+pub(super) fn period(lang: Lang, input: &str) -> anyhow::Result<Period> {
+    match parse_period(input) {
+        Ok(period) => Ok(period),
+        Err(WrittenDateError::GregorianMonth { overlaps, .. }) => {
+            let months: Vec<String> = overlaps
+                .iter()
+                .map(|p| crate::domain::text::localize_digits(&p.to_string(), lang.digits()))
+                .collect();
+            bail!(t!(
+                lang,
+                "bad-period-gregorian",
+                period = input.trim(),
+                months = months.join(&t!(lang, "list-and"))
+            ))
+        }
+        Err(e) => bail!(t!(
+            lang,
+            "bad-period",
+            period = input,
+            reason = e.to_string()
+        )),
+    }
+}
+
+/// How many units a message lists.
+const LISTED: usize = 20;
+
+/// Units as a list for a message: `name (key)`, comma-separated.
+fn unit_list(lang: Lang, units: &[UnitRow]) -> String {
+    if units.is_empty() {
+        return "—".to_owned();
+    }
+    // A name shared across a country («بخش مرکزی») fits hundreds of units: the first few say
+    // enough to refine it.
+    let mut list = units
+        .iter()
+        .take(LISTED)
+        .map(|u| format!("{} ({})", u.name, u.key))
+        .collect::<Vec<_>>()
+        .join(&t!(lang, "list-comma"));
+    if units.len() > LISTED {
+        let more = units.len() - LISTED;
+        list.push_str(&t!(lang, "list-more", count = more));
+    }
+    list
+}
+
+/// The operator's message for a unit that was not found, or `None` for another error.
+pub(super) fn unit_error(lang: Lang, e: &InviteError) -> Option<String> {
+    match e {
+        InviteError::UnknownUnit { query, closest, .. } => Some(t!(
+            lang,
+            "invite-unknown-unit",
+            query = query.clone(),
+            suggestions = unit_list(lang, closest)
+        )),
+        InviteError::Ambiguous { query, units, .. } => Some(t!(
+            lang,
+            "invite-ambiguous",
+            query = query.clone(),
+            keys = unit_list(lang, units)
+        )),
+        _ => None,
+    }
+}
+
+/// Finds the unit the operator named, or says why not.
+pub(super) async fn unit(
+    store: &Store,
+    lang: Lang,
+    query: &str,
+    role: Option<Role>,
+) -> anyhow::Result<UnitRow> {
+    InviteError::one_unit(query, units::find(store, query, role).await?)
+        .map_err(|e| anyhow::anyhow!(unit_error(lang, &e).unwrap_or_else(|| e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::unit::UnitKind;
+
+    #[test]
+    fn long_lists_are_cut() {
+        let unit = |i: i64| UnitRow {
+            unit_id: i,
+            key: format!("d{i}"),
+            kind: UnitKind::District,
+            name: "بخش مرکزی".to_owned(),
+            name_key: String::new(),
+            parent_id: None,
+            population: None,
+        };
+        let units: Vec<UnitRow> = (0..25).map(unit).collect();
+        let list = unit_list(Lang::En, &units);
+        assert!(list.starts_with("بخش مرکزی (d0), بخش مرکزی (d1)"), "{list}");
+        assert!(list.contains("(d19)") && !list.contains("(d20)"), "{list}");
+        assert!(list.ends_with(" and 5 more"), "{list}");
+        assert_eq!(unit_list(Lang::En, &units[..2]).matches("بخش").count(), 2);
+        assert_eq!(unit_list(Lang::En, &[]), "—");
+    }
+}
