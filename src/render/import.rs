@@ -1,8 +1,44 @@
 //! The wording of a data file's problems (`setad import`), with the message catalogue.
 
 use crate::domain::Lang;
-use crate::domain::import::ProblemKind;
+use crate::domain::import::{Change, ObligationChange, ProblemKind};
 use crate::t;
+
+/// The plan of an import, one line per obligation added, changed or retired, in `lang`
+/// (`setad import` prints it, with `--dry-run` before anything changes).
+pub fn plan(lang: Lang, changes: &[ObligationChange]) -> Vec<String> {
+    if changes.is_empty() {
+        return vec![t!(lang, "import-plan-none")];
+    }
+    changes.iter().map(|c| plan_line(lang, c)).collect()
+}
+
+fn plan_line(lang: Lang, c: &ObligationChange) -> String {
+    let window = match (c.from, c.until) {
+        (None, None) => t!(lang, "import-window-always"),
+        (Some(from), None) => t!(lang, "import-window-from", from = from.name(lang)),
+        (None, Some(until)) => t!(lang, "import-window-until", until = until.name(lang)),
+        (Some(from), Some(until)) => t!(
+            lang,
+            "import-window-both",
+            from = from.name(lang),
+            until = until.name(lang)
+        ),
+    };
+    let change = match c.change {
+        Change::Added => "added",
+        Change::Changed => "changed",
+        Change::Retired => "retired",
+    };
+    t!(
+        lang,
+        "import-plan-line",
+        change = change,
+        key = c.key.clone(),
+        title = c.title.clone(),
+        window = window
+    )
+}
 
 /// A data file's problem in words, in `lang` (the CLI prints it as `FILE:LINE: problem`).
 pub fn problem(lang: Lang, kind: &ProblemKind) -> String {
@@ -41,6 +77,14 @@ pub fn problem(lang: Lang, kind: &ProblemKind) -> String {
             unit = unit.clone()
         ),
         ProblemKind::EmptyAssignment(e) => t!(lang, "import-empty-assignment", entry = e.clone()),
+        ProblemKind::UnknownMeeting(k) => t!(lang, "import-unknown-meeting", key = k.clone()),
+        ProblemKind::EndBeforeStart { key, start, end } => t!(
+            lang,
+            "import-end-before-start",
+            key = key.clone(),
+            start = start.clone(),
+            end = end.clone()
+        ),
     }
 }
 

@@ -197,8 +197,11 @@ impl Store {
                     m.member_id, m.platform, m.chat_id, m.lang \
              FROM occurrence o \
              JOIN assignment a ON a.assignment_id = o.assignment_id \
+             JOIN obligation b ON b.obligation_id = a.obligation_id \
              JOIN member m ON m.unit_id = a.unit_id \
-             WHERE o.period >= $1 AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
+             WHERE o.period >= $1 \
+               AND (b.start_period IS NULL OR o.period >= b.start_period) AND (b.end_period IS NULL OR o.period <= b.end_period) \
+               AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
                AND (o.occurrence_id > $4 OR (o.occurrence_id = $4 AND m.member_id > $5)) \
                AND o.created_at <= o.due_at \
                AND a.active AND a.involvement = 'responsible' \
@@ -218,7 +221,9 @@ impl Store {
     pub async fn overdue(&self, from_period: i64, now: i64) -> Result<Vec<Overdue>, StoreError> {
         let sql = "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
                    FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   JOIN obligation b ON b.obligation_id = a.obligation_id \
                    WHERE o.period >= $1 AND o.status = 'open' AND o.escalate_at IS NOT NULL \
+                     AND (b.start_period IS NULL OR o.period >= b.start_period) AND (b.end_period IS NULL OR o.period <= b.end_period) \
                      AND o.escalate_at <= $2 AND a.active AND a.involvement = 'responsible' \
                      AND o.created_at <= o.due_at \
                    ORDER BY a.obligation_id, o.period, a.unit_id";
