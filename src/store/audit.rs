@@ -61,7 +61,7 @@ impl Store {
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
     /// one of the schema's tables.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        const TABLES: [&str; 13] = [
+        const TABLES: [&str; 14] = [
             "inbox",
             "member_state",
             "outbox",
@@ -75,6 +75,7 @@ impl Store {
             "report",
             "report_revision",
             "audit",
+            "meeting",
         ];
         let table = TABLES
             .into_iter()

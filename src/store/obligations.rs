@@ -121,7 +121,9 @@ impl Store {
     /// For every obligation adopted by a meeting: its occurrences from its start's period to
     /// `period` (and its end's), as (obligation id, done, due) as of `now`: due are those whose
     /// due time passed or that were reported by it; done, those reported by their due time
-    /// (for meetings, with the session held). Responsible assignments, inactive ones included.
+    /// (for meetings, with the session held). Responsible assignments, inactive ones included;
+    /// occurrences created after their due time (a month caught up, never asked of anyone),
+    /// as for the notices, not.
     pub async fn adoption_shares(
         &self,
         period: i64,
@@ -135,6 +137,7 @@ impl Store {
                    JOIN obligation b ON b.obligation_id = a.obligation_id \
                    LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
                    WHERE b.meeting_id IS NOT NULL AND a.involvement = 'responsible' \
+                     AND o.created_at <= o.due_at \
                      AND o.period >= COALESCE(b.start_period, 0) AND o.period <= $1 \
                      AND (b.end_period IS NULL OR o.period <= b.end_period) \
                    GROUP BY a.obligation_id ORDER BY a.obligation_id";

@@ -270,6 +270,16 @@ fn tail(log: &str) -> String {
     lines[lines.len().saturating_sub(40)..].join("\n")
 }
 
+/// The tick's configuration of the tests: Tehran, Fridays off, 48 hours of catching up.
+pub fn tick_config() -> setad::service::tick::TickConfig {
+    setad::service::tick::TickConfig {
+        tz: chrono_tz::Asia::Tehran,
+        weekend: vec![chrono::Weekday::Fri],
+        grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
+    }
+}
+
 /// Imports the data file and joins `per_county` governors to every county (user and chat id
 /// `100_000 + county × 1000 + n`), a staff member of the political directorate (chat 2000)
 /// and a fund manager (chat 3000). Returns the governors' chat ids by county key.

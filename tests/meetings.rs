@@ -1,0 +1,362 @@
+//! The next meeting's resolutions (issue 10): a second meeting's data file imported over the
+//! first, on SQLite and on PostgreSQL (ignored unless `SETAD_TEST_POSTGRES_URL` was set when
+//! the tests were built). Its dry run shows the plan and changes nothing; the import retires
+//! R3 (no more reminders, nudges or escalations, its past months still summarised), changes R1
+//! and adds R10, which reminds from its start and not before; summaries group the obligations
+//! by meeting and show each one's share done since its adoption.
+//!
+//! One governor per county, a staff member of the political directorate and a fund manager
+//! (`common::populate`).
+
+mod common;
+
+use common::{Backend, at, backend_tests, mazandaran_source, populate, tick_config};
+use setad::domain::Lang;
+use setad::domain::calendar::Period;
+use setad::domain::member::Platform;
+use setad::service::import::{Change, ImportError, ObligationChange, ProblemKind, dry_run, import};
+use setad::service::tick::tick;
+use setad::service::{summary, work_calendar};
+use setad::store::{Outcome, ReportInput, Store};
+
+/// The second meeting, of 1405/09/10, written over the first file: the first meeting
+/// (1397/05/03) recorded as the one that adopted R3, which now ends with Azar 1405; R1
+/// retitled; R10, adopted by the second meeting, in force from Bahman 1405.
+fn second_meeting(first: &str) -> String {
+    let once = |text: &str, from: &str, to: &str| {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text.replace(from, to)
+    };
+    let r3 = "responsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n";
+    let s = once(
+        first,
+        r3,
+        &format!("{r3}meeting = \"1397-05\"\nend = \"1405/09/30\"\n"),
+    );
+    let r1 = "title = \"برگزاری نشست ماهانه کارگروه ویژه صندوق\"";
+    let s = once(
+        &s,
+        r1,
+        "title = \"برگزاری نشست ماهانه کارگروه ویژه و گزارش به استاندار\"",
+    );
+    format!(
+        "[[meeting]]\nkey = \"1397-05\"\ndate = \"1397/05/03\"\ntitle = \"ستاد راهبردی استان\"\n\n\
+         [[meeting]]\nkey = \"1405-09\"\ndate = \"1405/09/10\"\n\n{s}\n\
+         [[obligation]]\nkey = \"R10\"\ntitle = \"گزارش بیمه‌شدگان تازه در جلسه شهرستان\"\n\
+         shape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\
+         meeting = \"1405-09\"\nstart = \"1405/11/01\"\n"
+    )
+}
+
+/// Everything an import may write, and every occurrence and queued message, as one value.
+async fn snapshot(store: &Store) -> String {
+    let mut counts = Vec::new();
+    for table in ["meeting", "audit", "occurrence", "outbox", "report"] {
+        counts.push(store.count(table).await.unwrap());
+    }
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{counts:?}",
+        store.meetings().await.unwrap(),
+        store.obligations().await.unwrap(),
+        store.assignments().await.unwrap(),
+        store.units().await.unwrap(),
+    )
+}
+
+/// The kinds and bodies of the messages queued and not yet sent (put back after reading).
+async fn queued(store: &Store) -> Vec<(String, String)> {
+    let rows = store
+        .claim(Platform::Telegram, "test", i64::MAX / 2, 1000, 10_000)
+        .await
+        .unwrap();
+    store.release_claims(Some("test"), 0).await.unwrap();
+    let messages = rows
+        .into_iter()
+        .map(|r| (r.kind.as_str().to_owned(), r.body));
+    messages.collect()
+}
+
+/// Marks every queued message sent.
+async fn send_all(store: &Store) {
+    let claimed = store
+        .claim(Platform::Telegram, "sender", i64::MAX / 2, 1000, 10_000)
+        .await
+        .unwrap();
+    let sent_at = at("2026-11-22T05:31:00Z").timestamp_millis();
+    let outcomes: Vec<Outcome> = claimed
+        .iter()
+        .map(|m| Outcome::Sent {
+            outbox_id: m.outbox_id,
+            message_id: Some(m.outbox_id),
+            sent_at,
+        })
+        .collect();
+    store.record(&outcomes, sent_at).await.unwrap();
+}
+
+/// The keys of the obligations with occurrences in `period`.
+async fn obligations_in(store: &Store, period: i64) -> Vec<String> {
+    let keys: std::collections::HashMap<i64, String> = store
+        .obligations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.obligation_id, o.key))
+        .collect();
+    let mut found: Vec<String> = store
+        .period_rows(period)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| keys[&r.obligation_id].clone())
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+backend_tests!(a_second_meeting_retires_changes_and_adds_obligations);
+async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend) {
+    let db = backend.open().await;
+    let store = &db.store;
+    populate(store, 1).await;
+    let second = second_meeting(&mazandaran_source());
+
+    // Azar 1405 under the first file: the 22 R3 reminders (1405/09/01 09:00 Tehran); the tick
+    // also creates Dey's occurrences ahead. Amol and Sari report R3 on time, held.
+    let r = tick(store, &tick_config(), at("2026-11-22T05:30:00Z")).await;
+    assert_eq!(r.unwrap().reminders, 22);
+    assert!(obligations_in(store, 140510).await.contains(&"R3".into()));
+    let units = store.units().await.unwrap();
+    let rows = store.period_rows(140509).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    for key in ["amol", "sari"] {
+        let unit = units.iter().find(|u| u.key == key).unwrap().unit_id;
+        let occ = rows.iter().find(|r| r.unit_id == unit).unwrap();
+        let input = ReportInput {
+            body: "برگزار شد".into(),
+            held: Some(true),
+            ..ReportInput::default()
+        };
+        let ts = at("2026-11-30T08:00:00Z").timestamp();
+        tx.save_report(occ.occurrence_id, &input, ts).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    send_all(store).await; // so that what is queued later is new
+
+    // The dry run shows the plan and changes nothing.
+    let now = at("2026-12-05T08:00:00Z").timestamp();
+    let before = snapshot(store).await;
+    let plan = dry_run(store, &second, now).await.expect("dry run");
+    assert_eq!(snapshot(store).await, before, "a dry run changes nothing");
+    let period = |y, m| Some(Period::new(y, m).unwrap());
+    let change = |change, key: &str, title: &str, from, until| ObligationChange {
+        change,
+        key: key.into(),
+        title: title.into(),
+        from,
+        until,
+    };
+    let expected = vec![
+        change(
+            Change::Changed,
+            "R1",
+            "برگزاری نشست ماهانه کارگروه ویژه و گزارش به استاندار",
+            None,
+            None,
+        ),
+        change(
+            Change::Retired,
+            "R3",
+            "برگزاری جلسه ماهانه ستاد راهبردی شهرستان",
+            period(1397, 5),
+            period(1405, 9),
+        ),
+        change(
+            Change::Added,
+            "R10",
+            "گزارش بیمه‌شدگان تازه در جلسه شهرستان",
+            period(1405, 11),
+            None,
+        ),
+    ];
+    assert_eq!(plan.plan, expected);
+    assert_eq!((plan.meetings.inserted, plan.obligations.inserted), (2, 1));
+
+    // The import applies the same plan; again, it changes nothing more.
+    let applied = import(store, &second, now).await.expect("import");
+    assert_eq!(applied, plan);
+    let again = import(store, &second, now + 60).await.unwrap();
+    assert!(!again.changed_anything(), "{again:?}");
+    assert!(again.plan.is_empty());
+
+    // The rest of Azar: R3 is still in force, the silent 20 are nudged (1405/09/22) and
+    // escalated.
+    let r = tick(store, &tick_config(), at("2026-12-13T05:30:00Z")).await;
+    assert_eq!(r.unwrap().nudges, 20);
+    // 1405/09/26: the 20 missing escalated, to the political directorate and the fund.
+    tick(store, &tick_config(), at("2026-12-17T05:30:00Z"))
+        .await
+        .unwrap();
+    let escalations = queued(store).await;
+    let r3 = escalations
+        .iter()
+        .filter(|(k, b)| k == "escalate" && b.contains("R3"));
+    assert_eq!(r3.count(), 2, "{escalations:?}");
+    send_all(store).await;
+
+    // Dey: R3 is retired (its occurrences created ahead are gone) and R10 not yet in force:
+    // no reminder, nudge or escalation for either, all month long (the other obligations
+    // escalate to the fund as before).
+    assert!(!obligations_in(store, 140510).await.contains(&"R3".into()));
+    for instant in [
+        "2026-12-22T05:30:00Z", // 1405/10/01 09:00
+        "2026-12-23T05:30:00Z",
+        "2027-01-12T05:30:00Z", // the nudge, 1405/10/22
+        "2027-01-16T05:30:00Z", // past the due date: escalations
+    ] {
+        let r = tick(store, &tick_config(), at(instant)).await.unwrap();
+        let sent = (r.reminders, r.nudges, r.missed);
+        assert_eq!(sent, (0, 0, 0), "{instant}: {r:?}");
+    }
+    let dey = obligations_in(store, 140510).await;
+    assert!(
+        !dey.contains(&"R3".into()) && !dey.contains(&"R10".into()),
+        "{dey:?}"
+    );
+    let messages = queued(store).await;
+    assert!(
+        messages.iter().any(|(k, _)| k == "escalate"),
+        "{messages:?}"
+    );
+    let named = |b: &str| b.contains("R3") || b.contains("R10");
+    assert!(!messages.iter().any(|(_, b)| named(b)), "{messages:?}");
+    send_all(store).await;
+
+    // Bahman: R10 reminds every county from its start; R3 still sends nothing.
+    let r = tick(store, &tick_config(), at("2027-01-21T05:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(r.reminders, 22, "{r:?}");
+    let messages = queued(store).await;
+    let reminders: Vec<&String> = messages
+        .iter()
+        .filter(|(k, _)| k == "remind")
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(reminders.len(), 22);
+    assert!(reminders.iter().all(|b| b.contains("R10")), "{reminders:?}");
+    assert!(
+        !messages.iter().any(|(_, b)| b.contains("R3")),
+        "{messages:?}"
+    );
+    assert!(!obligations_in(store, 140511).await.contains(&"R3".into()));
+
+    // Azar still summarises R3 with its reports, under its meeting, with its share since
+    // adoption: 2 held on time of the 22 due.
+    let cal = work_calendar(store, &tick_config().weekend).await.unwrap();
+    let tz = chrono_tz::Asia::Tehran;
+    let later = at("2027-01-21T06:00:00Z");
+    let azar = summary::build(store, Period::new(1405, 9).unwrap(), &cal, tz, later)
+        .await
+        .unwrap();
+    let r3 = azar.obligations.iter().find(|o| o.key == "R3").expect("R3");
+    assert_eq!(r3.totals.reported, 2);
+    let adoption = r3.adoption.as_ref().expect("adopted by a meeting");
+    assert_eq!(adoption.meeting.key, "1397-05");
+    assert_eq!(
+        (adoption.done, adoption.due, adoption.percent()),
+        (2, 22, Some(9))
+    );
+    let r1 = azar.obligations.iter().find(|o| o.key == "R1").expect("R1");
+    assert_eq!(r1.adoption, None, "R1 names no meeting");
+    let text = setad::render::summary_text(&azar, Lang::En);
+    let heading = text
+        .find("Resolutions of the meeting 1397-05")
+        .expect(&text);
+    let none = text
+        .find("Resolutions of no recorded meeting")
+        .expect(&text);
+    assert!(
+        none < heading && heading < text.find("■ R3").unwrap(),
+        "{text}"
+    );
+    assert!(
+        text.contains("Done since adoption: 2 of 22 due (9%)"),
+        "{text}"
+    );
+    let csv = setad::render::summary_csv(&azar, Lang::En);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.ends_with("Meeting,Done since adoption (%)"),
+        "{header}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",R3,") && l.ends_with(",1397-05,9"))
+    );
+
+    // Bahman: R10 under the second meeting, nothing due yet; R3 absent.
+    let bahman = summary::build(store, Period::new(1405, 11).unwrap(), &cal, tz, later)
+        .await
+        .unwrap();
+    assert!(bahman.obligations.iter().all(|o| o.key != "R3"));
+    let r10 = bahman.obligations.iter().find(|o| o.key == "R10").unwrap();
+    let adoption = r10.adoption.as_ref().unwrap();
+    assert_eq!(adoption.meeting.key, "1405-09");
+    assert_eq!(adoption.percent(), None);
+    let text = setad::render::summary_text(&bahman, Lang::Fa);
+    assert!(
+        text.contains("مصوبات جلسهٔ 1405-09 در ۱۰ آذر ۱۴۰۵"),
+        "{text}"
+    );
+}
+
+backend_tests!(a_bad_meeting_file_is_refused_at_its_lines_and_changes_nothing);
+async fn a_bad_meeting_file_is_refused_at_its_lines_and_changes_nothing(backend: Backend) {
+    let db = backend.open().await;
+    let store = &db.store;
+    populate(store, 1).await;
+    let good = second_meeting(&mazandaran_source());
+    let bad = good
+        .replacen("date = \"1405/09/10\"", "date = \"1405/09/40\"", 1)
+        .replacen("end = \"1405/09/30\"", "end = \"1396/01/01\"", 1)
+        .replacen("meeting = \"1405-09\"", "meeting = \"1405-10\"", 1);
+    let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let before = snapshot(store).await;
+    for result in [dry_run(store, &bad, 0).await, import(store, &bad, 0).await] {
+        let Err(ImportError::Invalid(problems)) = result else {
+            panic!("accepted: {result:?}");
+        };
+        let found: Vec<(usize, ProblemKind)> =
+            problems.into_iter().map(|p| (p.line, p.kind)).collect();
+        let r3 = line_of("key = \"R3\"") - 1; // the entry's `[[obligation]]`
+        let r10 = line_of("key = \"R10\"") - 1;
+        let end = ProblemKind::EndBeforeStart {
+            key: "R3".into(),
+            start: "1397/05/03".into(),
+            end: "1396/01/01".into(),
+        };
+        assert_eq!(
+            found,
+            [
+                (6, ProblemKind::BadDate("1405/09/40".into())),
+                (r3, end),
+                (r10, ProblemKind::UnknownMeeting("1405-10".into())),
+            ]
+        );
+        assert_eq!(snapshot(store).await, before);
+    }
+    let worded = setad::render::problem(
+        Lang::En,
+        &ProblemKind::EndBeforeStart {
+            key: "R3".into(),
+            start: "1397/05/03".into(),
+            end: "1396/01/01".into(),
+        },
+    );
+    assert!(
+        worded.contains("R3") && worded.contains("1396/01/01"),
+        "{worded}"
+    );
+}
