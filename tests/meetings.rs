@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Backend, at, backend_tests, mazandaran_source, populate, tick_config};
+use common::{Backend, at, backend_tests, populate, second_meeting, tick_config};
 use setad::domain::Lang;
 use setad::domain::calendar::Period;
 use setad::domain::member::Platform;
@@ -18,35 +18,6 @@ use setad::service::import::{Change, ImportError, ObligationChange, ProblemKind,
 use setad::service::tick::tick;
 use setad::service::{summary, work_calendar};
 use setad::store::{Outcome, ReportInput, Store};
-
-/// The second meeting, of 1405/09/10, written over the first file: the first meeting
-/// (1397/05/03) recorded as the one that adopted R3, which now ends with Azar 1405; R1
-/// retitled; R10, adopted by the second meeting, in force from Bahman 1405.
-fn second_meeting(first: &str) -> String {
-    let once = |text: &str, from: &str, to: &str| {
-        assert_eq!(text.matches(from).count(), 1, "{from}");
-        text.replace(from, to)
-    };
-    let r3 = "responsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n";
-    let s = once(
-        first,
-        r3,
-        &format!("{r3}meeting = \"1397-05\"\nend = \"1405/09/30\"\n"),
-    );
-    let r1 = "title = \"برگزاری نشست ماهانه کارگروه ویژه صندوق\"";
-    let s = once(
-        &s,
-        r1,
-        "title = \"برگزاری نشست ماهانه کارگروه ویژه و گزارش به استاندار\"",
-    );
-    format!(
-        "[[meeting]]\nkey = \"1397-05\"\ndate = \"1397/05/03\"\ntitle = \"ستاد راهبردی استان\"\n\n\
-         [[meeting]]\nkey = \"1405-09\"\ndate = \"1405/09/10\"\n\n{s}\n\
-         [[obligation]]\nkey = \"R10\"\ntitle = \"گزارش بیمه‌شدگان تازه در جلسه شهرستان\"\n\
-         shape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\
-         meeting = \"1405-09\"\nstart = \"1405/11/01\"\n"
-    )
-}
 
 /// Everything an import may write, and every occurrence and queued message, as one value.
 async fn snapshot(store: &Store) -> String {
@@ -120,7 +91,7 @@ async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend)
     let db = backend.open().await;
     let store = &db.store;
     populate(store, 1).await;
-    let second = second_meeting(&mazandaran_source());
+    let second = second_meeting();
 
     // Azar 1405 under the first file: the 22 R3 reminders (1405/09/01 09:00 Tehran); the tick
     // also creates Dey's occurrences ahead. Amol and Sari report R3 on time, held.
@@ -317,7 +288,7 @@ async fn a_bad_meeting_file_is_refused_at_its_lines_and_changes_nothing(backend:
     let db = backend.open().await;
     let store = &db.store;
     populate(store, 1).await;
-    let good = second_meeting(&mazandaran_source());
+    let good = second_meeting();
     let bad = good
         .replacen("date = \"1405/09/10\"", "date = \"1405/09/40\"", 1)
         .replacen("end = \"1405/09/30\"", "end = \"1396/01/01\"", 1)
