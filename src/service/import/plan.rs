@@ -617,6 +617,32 @@ name = "Nowruz"
     }
 
     #[test]
+    fn an_obligation_starts_with_its_meeting_unless_it_says_otherwise() {
+        let meetings = "[[meeting]]\nkey = \"m1\"\ndate = \"1405/09/10\"\ntitle = \" HQ \"\n\n";
+        let with = |extra: &str| {
+            let r3 = "follow_up = \"m\"\n\n[[obligation]]\nkey = \"R2\"";
+            let base = BASE.replacen(
+                r3,
+                &format!("follow_up = \"m\"\n{extra}\n\n[[obligation]]\nkey = \"R2\""),
+                1,
+            );
+            Plan::new(&format!("{meetings}{base}"), &[]).unwrap()
+        };
+        let date = |d: &str| Some(JalaliDate::parse(d).unwrap());
+        let plan = with("meeting = \"m1\"");
+        assert_eq!(plan.meetings[0].title, "HQ");
+        let r3 = &plan.obligations[0].entry;
+        assert_eq!((r3.start, r3.end), (date("1405/09/10"), None));
+        let r3 = with("meeting = \"m1\"\nstart = \"1405/11/01\"\nend = \"1406/01/31\"");
+        let r3 = &r3.obligations[0].entry;
+        assert_eq!((r3.start, r3.end), (date("1405/11/01"), date("1406/01/31")));
+        assert_eq!(plan.obligations[1].entry.start, None, "R2 names no meeting");
+        // An end on its start's day is allowed (in force for that one period).
+        let same = with("start = \"1405/11/01\"\nend = \"1405/11/01\"");
+        assert_eq!(same.obligations[0].entry.end, date("1405/11/01"));
+    }
+
+    #[test]
     fn each_problem_is_found_at_its_line() {
         let unit = |key: &str, kind: &str, parent: &str| {
             format!("[[unit]]\nkey = \"{key}\"\nkind = \"{kind}\"\nname = \"x\"\n{parent}\n")
@@ -733,6 +759,40 @@ name = "Nowruz"
                 obligation("R4", "meeting", "kind:town", ""),
                 0,
                 ProblemKind::EmptyAssignment("kind:town".into()),
+            ),
+            (
+                obligation("R4", "meeting", "c1", "meeting = \"nowhere\""),
+                0,
+                ProblemKind::UnknownMeeting("nowhere".into()),
+            ),
+            (
+                obligation(
+                    "R4",
+                    "meeting",
+                    "c1",
+                    "start = \"1405/02/01\"\nend = \"1405/01/31\"",
+                ),
+                0,
+                ProblemKind::EndBeforeStart {
+                    key: "R4".into(),
+                    start: "1405/02/01".into(),
+                    end: "1405/01/31".into(),
+                },
+            ),
+            (
+                obligation("R4", "meeting", "c1", "end = \"1405/01/32\""),
+                0,
+                ProblemKind::BadDate("1405/01/32".into()),
+            ),
+            (
+                s("[[meeting]]\nkey = \"Bad Key\"\ndate = \"1405/01/01\"\n"),
+                0,
+                ProblemKind::BadKey("Bad Key".into()),
+            ),
+            (
+                s("[[meeting]]\nkey = \"m2\"\ndate = \"1405/13/01\"\n"),
+                0,
+                ProblemKind::BadDate("1405/13/01".into()),
             ),
         ];
         let first = BASE.lines().count() + 2;
