@@ -10,6 +10,10 @@
 
 mod common;
 
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+
 use common::{Backend, at, backend_tests, populate, second_meeting, tick_config};
 use setad::domain::Lang;
 use setad::domain::calendar::Period;
@@ -265,6 +269,28 @@ async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend)
     assert!(
         csv.lines()
             .any(|l| l.contains(",R3,") && l.ends_with(",1397-05,9"))
+    );
+    // The workbook: the sheets in the same order (R3's meeting last), the meeting columns.
+    let bytes = setad::render::summary_xlsx(&azar, Lang::En).unwrap();
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("the workbook opens");
+    let sheets = workbook.sheet_names();
+    assert_eq!(sheets.last().map(String::as_str), Some("R3"), "{sheets:?}");
+    let sheet = workbook.worksheet_range("R3").expect("sheet R3");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header[header.len() - 2..],
+        ["Meeting", "Done since adoption (%)"]
+    );
+    let amol = sheet.rows().find(|r| r[2] == "آمل").unwrap();
+    assert_eq!(
+        (amol[9].to_string(), amol[10].to_string()),
+        ("1397-05".into(), "9".into())
     );
 
     // Bahman: R10 under the second meeting, nothing due yet; R3 absent.
