@@ -302,6 +302,42 @@ async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend)
     let adoption = r10.adoption.as_ref().unwrap();
     assert_eq!(adoption.meeting.key, "1405-09");
     assert_eq!(adoption.percent(), None);
+    // A report on time patches the cached summary's share, as a full build has it.
+    let cache = summary::SummaryCache::default();
+    let bahman_period = Period::new(1405, 11).unwrap();
+    let cached = async || {
+        summary::build_cached(&cache, store, bahman_period, &cal, tz, later)
+            .await
+            .unwrap()
+    };
+    cached().await;
+    let before = cached().await;
+    let rows = store.period_rows(140511).await.unwrap();
+    let amol = units.iter().find(|u| u.key == "amol").unwrap().unit_id;
+    let occ = rows.iter().find(|r| r.unit_id == amol).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let input = ReportInput {
+        body: "برگزار شد".into(),
+        held: Some(true),
+        ..ReportInput::default()
+    };
+    tx.save_report(occ.occurrence_id, &input, later.timestamp())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let after = cached().await;
+    assert_eq!(cache.full_loads(), 1, "patched, not read again");
+    let full = summary::build(store, bahman_period, &cal, tz, later)
+        .await
+        .unwrap();
+    assert_eq!(*after, full);
+    let share = |s: &setad::domain::summary::Summary| {
+        let r10 = s.obligations.iter().find(|o| o.key == "R10").unwrap();
+        let a = r10.adoption.as_ref().unwrap();
+        (a.done, a.due, a.percent())
+    };
+    assert_eq!(share(&before), (0, 0, None));
+    assert_eq!(share(&after), (1, 1, Some(100)));
     let text = setad::render::summary_text(&bahman, Lang::Fa);
     assert!(
         text.contains("مصوبات جلسهٔ 1405-09 در ۱۰ آذر ۱۴۰۵"),
