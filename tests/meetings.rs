@@ -16,9 +16,10 @@ use calamine::{Reader, Xlsx};
 
 use common::{Backend, at, backend_tests, populate, second_meeting, tick_config};
 use setad::domain::Lang;
-use setad::domain::calendar::Period;
+use setad::domain::calendar::{JalaliDate, Period};
 use setad::domain::member::Platform;
 use setad::service::import::{Change, ImportError, ObligationChange, ProblemKind, dry_run, import};
+use setad::service::schedule::{self, ScheduleQuery};
 use setad::service::tick::tick;
 use setad::service::{summary, work_calendar};
 use setad::store::{Outcome, ReportInput, Store};
@@ -302,6 +303,24 @@ async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend)
     let adoption = r10.adoption.as_ref().unwrap();
     assert_eq!(adoption.meeting.key, "1405-09");
     assert_eq!(adoption.percent(), None);
+    // `setad schedule`'s lines: R3 up to Azar, R10 from Bahman, from Azar on for four months.
+    let from = JalaliDate::new(1405, 9, 1).unwrap();
+    let mut months = std::collections::BTreeMap::new();
+    for key in ["R3", "R10"] {
+        let query = ScheduleQuery {
+            obligation: Some(key.into()),
+            unit: Some("amol".into()),
+        };
+        let lines = schedule::upcoming(store, &cal, from, 4, &query)
+            .await
+            .unwrap();
+        let mut periods: Vec<u8> = lines.iter().map(|l| l.due.month()).collect();
+        periods.dedup();
+        months.insert(key, periods);
+    }
+    assert_eq!(months["R3"], [9], "{months:?}");
+    assert_eq!(months["R10"], [11, 12], "{months:?}");
+
     // A report on time patches the cached summary's share, as a full build has it.
     let cache = summary::SummaryCache::default();
     let bahman_period = Period::new(1405, 11).unwrap();
