@@ -17,7 +17,7 @@ use crate::domain::Lang;
 use crate::domain::calendar::JalaliDate;
 use crate::domain::member::{Platform, Role};
 use crate::domain::schedule::{DayOff, EventKind};
-use crate::service::import::ImportError;
+use crate::service::import::{Changes, ImportError};
 use crate::service::invite::InviteError;
 use crate::service::schedule::{ScheduleLine, ScheduleQuery};
 use crate::service::{self, work_calendar};
@@ -51,10 +51,14 @@ enum Command {
     },
     /// Apply the database migrations.
     Migrate,
-    /// Import a TOML data file: units, obligations, assignments, quotas, holidays (idempotent).
+    /// Import a TOML data file: meetings, units, obligations, assignments, quotas, holidays
+    /// (idempotent); prints the obligations it adds, changes and retires.
     Import {
         /// The data file, e.g. data/mazandaran-1397.toml.
         file: PathBuf,
+        /// Show what the import would do, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Create a join code for a unit and role, and print its deep links.
     Invite {
@@ -227,18 +231,32 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 t!(lang, "migrate-done", backend = store.backend())
             )?;
         }
-        Command::Import { file } => {
+        Command::Import { file, dry_run } => {
             let source = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let store = open(&config).await?;
-            match service::import::import(&store, &source, now.timestamp()).await {
+            let ts = now.timestamp();
+            let outcome = if dry_run {
+                service::import::dry_run(&store, &source, ts).await
+            } else {
+                service::import::import(&store, &source, ts).await
+            };
+            match outcome {
                 Ok(s) => {
-                    for (what, c) in [
+                    if dry_run {
+                        writeln!(stdout, "{}", t!(lang, "import-dry-run"))?;
+                    }
+                    for line in render::import_plan(lang, &s.plan) {
+                        writeln!(stdout, "{line}")?;
+                    }
+                    let meetings = (s.meetings != Changes::default())
+                        .then(|| (t!(lang, "import-meetings"), s.meetings));
+                    for (what, c) in meetings.into_iter().chain([
                         (t!(lang, "import-units"), s.units),
                         (t!(lang, "import-obligations"), s.obligations),
                         (t!(lang, "import-assignments"), s.assignments),
                         (t!(lang, "import-holidays"), s.holidays),
-                    ] {
+                    ]) {
                         writeln!(
                             stdout,
                             "{}",

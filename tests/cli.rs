@@ -641,3 +641,48 @@ fn an_invite_may_expire_on_a_day_in_either_calendar() {
     let (ok, _, stderr) = invite("soon");
     assert!(!ok && stderr.contains("is not a duration"), "{stderr}");
 }
+
+#[test]
+fn import_dry_run_shows_the_plan_and_the_import_applies_it() {
+    let setad = Setad::imported();
+    let path = setad.dir.path().join("meeting2.toml");
+    std::fs::write(&path, common::second_meeting()).unwrap();
+    let file = path.to_str().unwrap();
+    let plan_lines = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.starts_with(['+', '~', '−']))
+            .map(str::to_owned)
+            .collect()
+    };
+    let dry = setad.ok("en", &["import", "--dry-run", file]);
+    assert!(dry.starts_with("Dry run: nothing was changed."), "{dry}");
+    let plan = plan_lines(&dry);
+    assert_eq!(plan.len(), 3, "{dry}");
+    assert!(plan[0].starts_with("~ change R1 ("), "{dry}");
+    assert!(
+        plan[1].starts_with("− retire R3 (")
+            && plan[1].ends_with("in force from Mordad 1397 until Azar 1405, then retired"),
+        "{dry}"
+    );
+    assert!(
+        plan[2].starts_with("+ add R10 (") && plan[2].ends_with("in force from Bahman 1405"),
+        "{dry}"
+    );
+    // Nothing was changed: the same dry run shows the same plan, and the import applies it.
+    assert_eq!(setad.ok("en", &["import", "--dry-run", file]), dry);
+    let applied = setad.ok("en", &["import", file]);
+    assert_eq!(plan_lines(&applied), plan, "{applied}");
+    assert!(applied.contains("Meetings: 2 added"), "{applied}");
+    let again = setad.ok("en", &["import", file]);
+    assert!(
+        again.contains("No obligation is added, changed or retired."),
+        "{again}"
+    );
+    assert!(again.contains("Nothing changed"), "{again}");
+    // The summary of Azar groups by meeting (the shipped file's obligations under none).
+    let summary = setad.ok("en", &["summary", "--period", "1405-09"]);
+    assert!(
+        summary.contains("Resolutions of the meeting 1397-05 on 3 Mordad 1397"),
+        "{summary}"
+    );
+}

@@ -34,6 +34,20 @@ import-schedule-mismatch = the schedule of obligation “{ $key }” does not fi
 import-not-a-quota = obligation “{ $key }” is not a quota.
 import-quota-not-assigned = obligation “{ $obligation }” is not assigned to unit “{ $unit }”.
 import-empty-assignment = “{ $entry }” matches no unit.
+import-unknown-meeting = meeting “{ $key }” is not defined in the file ([[meeting]] with its key and date).
+import-end-before-start = obligation “{ $key }” ends on { $end }, before its start on { $start }.
+import-meetings = Meetings
+import-dry-run = Dry run: nothing was changed. Importing the file would do this:
+import-plan-none = No obligation is added, changed or retired.
+import-plan-line = { $change ->
+    [added] + add
+    [retired] − retire
+   *[changed] ~ change
+} { $key } ({ $title }): { $window }
+import-window-always = in force in every period
+import-window-from = in force from { $from }
+import-window-until = in force until { $until }, then retired
+import-window-both = in force from { $from } until { $until }, then retired
 
 ## Invite
 invite-created = Invite code for { $unit } (role { $role }): { $code }
@@ -69,6 +83,10 @@ weekday-fri = Friday
 summary-title = 📊 Summary of { $period }
 summary-empty = Nothing fell due in this month.
 summary-due = Due: { $date }
+summary-adoption = Done since adoption: { $done } of { $due } due ({ $percent }%)
+summary-adoption-nothing-due = Done since adoption: nothing due yet
+summary-meeting = ━ Resolutions of the meeting { $key } on { $date }
+summary-meeting-none = ━ Resolutions of no recorded meeting
 summary-totals = Reported: { $reported } of { $assigned } · held: { $held } · late: { $late } · missing: { $missing } · pending: { $pending }
 summary-sums = Attendees: { $attendees } · newly insured: { $insured }
 summary-change = Change from last month: reported { $reported } · held { $held } · insured { $insured }
@@ -98,6 +116,8 @@ col-held-on = Held on
 col-attendees = Attendees
 col-insured = Newly insured
 col-text = Report
+col-meeting = Meeting
+col-since-adoption = Done since adoption (%)
 col-target = Target
 col-achieved = Achieved
 col-percent = Percent

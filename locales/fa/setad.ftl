@@ -32,6 +32,20 @@ import-schedule-mismatch = زمان‌بندی تکلیف «{ $key }» با شک
 import-not-a-quota = تکلیف «{ $key }» از نوع سهمیه نیست.
 import-quota-not-assigned = تکلیف «{ $obligation }» به واحد «{ $unit }» واگذار نشده است.
 import-empty-assignment = «{ $entry }» هیچ واحدی را در بر نمی‌گیرد.
+import-unknown-meeting = جلسه «{ $key }» در پرونده تعریف نشده است ([[meeting]] با کلید و تاریخ آن).
+import-end-before-start = پایان تکلیف «{ $key }» ({ $end }) پیش از آغاز آن ({ $start }) است.
+import-meetings = جلسه‌ها
+import-dry-run = اجرای آزمایشی: هیچ چیز تغییر نکرد. وارد کردن پرونده این کارها را می‌کند:
+import-plan-none = هیچ تکلیفی افزوده، تغییر یا بازنشسته نمی‌شود.
+import-plan-line = { $change ->
+    [added] + افزودن
+    [retired] − بازنشستگی
+   *[changed] ~ تغییر
+} { $key } ({ $title }): { $window }
+import-window-always = در همهٔ دوره‌ها برقرار
+import-window-from = برقرار از { $from }
+import-window-until = برقرار تا { $until } و پس از آن بازنشسته
+import-window-both = برقرار از { $from } تا { $until } و پس از آن بازنشسته
 
 ## Invite
 invite-created = کد دعوت برای { $unit } (نقش { $role }): { $code }
@@ -67,6 +81,10 @@ weekday-fri = جمعه
 summary-title = 📊 خلاصهٔ { $period }
 summary-empty = در این ماه تکلیفی سررسید نشده است.
 summary-due = سررسید: { $date }
+summary-adoption = انجام‌شده از زمان تصویب: { $done } از { $due } موعدرسیده ({ $percent }٪)
+summary-adoption-nothing-due = انجام‌شده از زمان تصویب: هنوز موعدی نرسیده است
+summary-meeting = ━ مصوبات جلسهٔ { $key } در { $date }
+summary-meeting-none = ━ مصوبات بی‌جلسهٔ ثبت‌شده
 summary-totals = گزارش: { $reported } از { $assigned } · برگزار: { $held } · با تأخیر: { $late } · بی‌گزارش: { $missing } · در انتظار: { $pending }
 summary-sums = حاضران: { $attendees } · بیمه‌شدگان جدید: { $insured }
 summary-change = نسبت به ماه قبل: گزارش { $reported } · برگزار { $held } · بیمه‌شده { $insured }
@@ -93,6 +111,8 @@ col-held-on = تاریخ برگزاری
 col-attendees = حاضران
 col-insured = بیمه‌شدگان جدید
 col-text = متن گزارش
+col-meeting = جلسه
+col-since-adoption = انجام‌شده از زمان تصویب (٪)
 col-target = هدف
 col-achieved = انجام‌شده
 col-percent = درصد

@@ -3,6 +3,8 @@
 //!
 //! Plain values only; nothing here knows the file's syntax, the database or the catalogue.
 
+use super::calendar::Period;
+
 /// One problem in a data file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -67,4 +69,41 @@ pub enum ProblemKind {
     },
     /// A responsible entry that names nothing (`kind:` with no unit of that kind).
     EmptyAssignment(String),
+    /// An obligation names a `[[meeting]]` the file does not define.
+    UnknownMeeting(String),
+    /// An obligation whose `end` comes before its start.
+    EndBeforeStart {
+        /// The obligation.
+        key: String,
+        /// Its start (explicit or its meeting's date), as `yyyy/mm/dd`.
+        start: String,
+        /// Its end, as `yyyy/mm/dd`.
+        end: String,
+    },
+}
+
+/// What an import does to one obligation, as its plan shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A new obligation.
+    Added,
+    /// A stored obligation whose fields change (its window included, unless retired).
+    Changed,
+    /// A stored obligation given an `end` (or a new one): no occurrences after its period.
+    Retired,
+}
+
+/// One obligation in an import's plan: what changes, and the periods it is in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObligationChange {
+    /// What changes.
+    pub change: Change,
+    /// Its key ("R3").
+    pub key: String,
+    /// Its title.
+    pub title: String,
+    /// The first period in force, if it has a start.
+    pub from: Option<Period>,
+    /// The last period in force, if it has an end.
+    pub until: Option<Period>,
 }

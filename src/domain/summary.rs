@@ -142,6 +142,54 @@ pub struct ObligationSummary {
     pub previous: Option<Totals>,
     /// Quota progress rolled up the tree (quota obligations only).
     pub quota: Vec<QuotaNode>,
+    /// The meeting that adopted it and its share done since, if a meeting did.
+    pub adoption: Option<Adoption>,
+}
+
+/// A session of the headquarters that adopted resolutions.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Meeting {
+    /// The day it met (first, so that meetings order by date).
+    pub date: JalaliDate,
+    /// Its key in the data file.
+    pub key: String,
+    /// Its title (may be empty).
+    pub title: String,
+}
+
+/// An obligation's adoption: its meeting, and how much of it was done since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adoption {
+    /// The meeting that adopted it.
+    pub meeting: Meeting,
+    /// Its occurrences since its start, up to the period summarised, that were done: reported
+    /// by their due date (for meetings: reporting the session held).
+    pub done: u32,
+    /// Those occurrences that are due (their due date passed, or reported before it).
+    pub due: u32,
+}
+
+impl Adoption {
+    /// The share done in whole percent (`None` while nothing is due yet).
+    pub fn percent(&self) -> Option<u32> {
+        (u64::from(self.done) * 100)
+            .checked_div(u64::from(self.due))
+            .map(|p| p as u32)
+    }
+}
+
+/// The order summaries show obligations in: grouped by the meeting that adopted them, those
+/// of no recorded meeting first, then by meeting date; within a group as given. Returns the
+/// groups, each with its meeting.
+pub fn by_meeting(
+    obligations: &[std::sync::Arc<ObligationSummary>],
+) -> Vec<(Option<&Meeting>, Vec<&ObligationSummary>)> {
+    let mut groups: BTreeMap<Option<&Meeting>, Vec<&ObligationSummary>> = BTreeMap::new();
+    for o in obligations {
+        let meeting = o.adoption.as_ref().map(|a| &a.meeting);
+        groups.entry(meeting).or_default().push(o);
+    }
+    groups.into_iter().collect()
 }
 
 impl ObligationSummary {
@@ -166,6 +214,7 @@ impl ObligationSummary {
             totals,
             previous,
             quota,
+            adoption: None,
         }
     }
 }
@@ -353,6 +402,63 @@ mod tests {
         );
         let names: Vec<_> = s.lines.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["الف", "پ", "ب"]);
+    }
+
+    #[test]
+    fn obligations_group_by_meeting_the_unmet_first_then_by_date() {
+        let meeting = |key: &str, month| Meeting {
+            date: JalaliDate::new(1405, month, 3).unwrap(),
+            key: key.into(),
+            title: String::new(),
+        };
+        let part = |key: &str, meeting: Option<Meeting>| {
+            let mut o = ObligationSummary::new(
+                key.into(),
+                "t".into(),
+                Shape::Meeting,
+                None,
+                vec![],
+                None,
+                vec![],
+            );
+            o.adoption = meeting.map(|meeting| Adoption {
+                meeting,
+                done: 1,
+                due: 3,
+            });
+            std::sync::Arc::new(o)
+        };
+        let parts = [
+            part("R10", Some(meeting("b", 9))),
+            part("R3", Some(meeting("a", 5))),
+            part("R1", None),
+            part("R11", Some(meeting("b", 9))),
+        ];
+        let groups: Vec<(Option<&str>, Vec<&str>)> = by_meeting(&parts)
+            .into_iter()
+            .map(|(m, os)| {
+                (
+                    m.map(|m| m.key.as_str()),
+                    os.iter().map(|o| o.key.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (None, vec!["R1"]),
+                (Some("a"), vec!["R3"]),
+                (Some("b"), vec!["R10", "R11"])
+            ]
+        );
+        let share = parts[0].adoption.as_ref().unwrap();
+        assert_eq!(share.percent(), Some(33));
+        let nothing_due = Adoption {
+            due: 0,
+            done: 0,
+            ..share.clone()
+        };
+        assert_eq!(nothing_due.percent(), None);
     }
 
     #[test]

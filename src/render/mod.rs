@@ -7,13 +7,15 @@
 mod import;
 mod notice;
 
-pub use import::problem;
+pub use import::{plan as import_plan, problem};
 pub use notice::{Catalogue, composer, held};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::domain::Lang;
-use crate::domain::summary::{ObligationSummary, QuotaNode, Standing, Summary, UnitLine, change};
+use crate::domain::summary::{
+    Meeting, ObligationSummary, QuotaNode, Standing, Summary, UnitLine, by_meeting, change,
+};
 use crate::domain::text::localize_digits;
 pub use crate::domain::text::{MESSAGE_LIMIT, split_message};
 use crate::t;
@@ -77,6 +79,18 @@ fn obligation_text(lang: Lang, o: &ObligationSummary, out: &mut Vec<String>) {
     out.push(format!("■ {} — {}", o.key, o.title));
     if let Some(due) = o.due {
         out.push(t!(lang, "summary-due", date = due.format(lang.digits())));
+    }
+    if let Some(a) = &o.adoption {
+        out.push(match a.percent() {
+            Some(percent) => t!(
+                lang,
+                "summary-adoption",
+                done = a.done,
+                due = a.due,
+                percent = percent
+            ),
+            None => t!(lang, "summary-adoption-nothing-due"),
+        });
     }
     let t = &o.totals;
     out.push(t!(
@@ -169,14 +183,65 @@ pub fn summary_text(summary: &Summary, lang: Lang) -> String {
     if summary.obligations.is_empty() {
         out.push(t!(lang, "summary-empty"));
     }
-    for o in &summary.obligations {
-        obligation_text(lang, o, &mut out);
+    let groups = by_meeting(&summary.obligations);
+    let headed = has_meetings(summary);
+    for (meeting, obligations) in groups {
+        if headed {
+            out.push(String::new());
+            out.push(meeting_heading(lang, meeting));
+        }
+        for o in obligations {
+            obligation_text(lang, o, &mut out);
+        }
     }
     out.join("\n")
 }
 
-/// The columns of the CSV and of every XLSX sheet.
-fn headers(lang: Lang) -> Vec<String> {
+/// Whether any obligation of the summary records the meeting that adopted it: only then do
+/// summaries and exports show meetings (a file without meetings reads as before).
+fn has_meetings(summary: &Summary) -> bool {
+    summary.obligations.iter().any(|o| o.adoption.is_some())
+}
+
+/// The heading of a meeting's obligations (or of those adopted by no recorded meeting).
+fn meeting_heading(lang: Lang, meeting: Option<&Meeting>) -> String {
+    match meeting {
+        None => t!(lang, "summary-meeting-none"),
+        Some(m) => {
+            let heading = t!(
+                lang,
+                "summary-meeting",
+                key = m.key.clone(),
+                date = m.date.format_long(lang)
+            );
+            match m.title.as_str() {
+                "" => heading,
+                title => format!("{heading} — {title}"),
+            }
+        }
+    }
+}
+
+/// The obligations in the order summaries show them (grouped by meeting).
+fn in_meeting_order(summary: &Summary) -> Vec<&ObligationSummary> {
+    by_meeting(&summary.obligations)
+        .into_iter()
+        .flat_map(|(_, os)| os)
+        .collect()
+}
+
+/// The columns of the CSV and of every XLSX sheet (with the meeting and the share since
+/// adoption last, when the summary records meetings).
+fn headers(lang: Lang, meetings: bool) -> Vec<String> {
+    let mut headers = base_headers(lang);
+    if meetings {
+        headers.push(t!(lang, "col-meeting"));
+        headers.push(t!(lang, "col-since-adoption"));
+    }
+    headers
+}
+
+fn base_headers(lang: Lang) -> Vec<String> {
     vec![
         t!(lang, "col-period"),
         t!(lang, "col-obligation"),
@@ -197,6 +262,20 @@ enum Cell {
 }
 
 fn row(summary: &Summary, o: &ObligationSummary, line: &UnitLine, lang: Lang) -> Vec<Cell> {
+    let mut cells = base_row(summary, o, line, lang);
+    if has_meetings(summary) {
+        let adoption = o.adoption.as_ref();
+        cells.push(adoption.map_or(Cell::Empty, |a| Cell::Text(a.meeting.key.clone())));
+        cells.push(
+            adoption
+                .and_then(|a| a.percent())
+                .map_or(Cell::Empty, Cell::Number),
+        );
+    }
+    cells
+}
+
+fn base_row(summary: &Summary, o: &ObligationSummary, line: &UnitLine, lang: Lang) -> Vec<Cell> {
     let text = |s: String| {
         if s.is_empty() {
             Cell::Empty
@@ -234,14 +313,14 @@ fn csv_field(s: &str) -> String {
 pub fn summary_csv(summary: &Summary, lang: Lang) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(
-        &headers(lang)
+        &headers(lang, has_meetings(summary))
             .iter()
             .map(|h| csv_field(h))
             .collect::<Vec<_>>()
             .join(","),
     );
     out.push_str("\r\n");
-    for o in &summary.obligations {
+    for o in in_meeting_order(summary) {
         for line in &o.lines {
             let cells: Vec<String> = row(summary, o, line, lang)
                 .into_iter()
@@ -272,12 +351,12 @@ fn sheet_name(key: &str) -> String {
 pub fn summary_xlsx(summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let headers = headers(lang);
+    let headers = headers(lang, has_meetings(summary));
     if summary.obligations.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.write_string(0, 0, t!(lang, "summary-empty"))?;
     }
-    for o in &summary.obligations {
+    for o in in_meeting_order(summary) {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&o.key))?;
         sheet.set_right_to_left(lang == Lang::Fa);

@@ -19,7 +19,7 @@ pub fn parse_schedule(json: &str) -> Result<Schedule, StoreError> {
 }
 
 /// Creates the occurrence of every active responsible assignment whose obligation falls due in
-/// `period`, unless it exists. Returns how many were created.
+/// `period` and is in force then (from its start's period to its end's), unless it exists. Returns how many were created.
 #[tracing::instrument(skip(store, cal))]
 pub async fn ensure_period(
     store: &Store,
@@ -31,7 +31,8 @@ pub async fn ensure_period(
     let obligations = store.obligations().await?;
     let mut tx = store.begin().await?;
     let mut count = 0;
-    for obligation in &obligations {
+    let code = i64::from(period.code());
+    for obligation in obligations.iter().filter(|o| o.in_force(code)) {
         let schedule = parse_schedule(&obligation.schedule)?;
         let Some(occ) = occasions(&schedule, period, cal) else {
             continue;

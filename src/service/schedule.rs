@@ -79,7 +79,11 @@ pub async fn upcoming(
             .map(|u| u.1.clone())
             .unwrap_or_default();
         for offset in 0..months.min(600) as i32 {
-            let Some(occ) = occasions(&schedule, from.period().offset(offset), cal) else {
+            let period = from.period().offset(offset);
+            if !obligation.in_force(i64::from(period.code())) {
+                continue; // before its start or after its end
+            }
+            let Some(occ) = occasions(&schedule, period, cal) else {
                 continue;
             };
             for event in occ.events() {

@@ -61,7 +61,7 @@ impl Store {
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
     /// one of the schema's tables.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        const TABLES: [&str; 14] = [
+        const TABLES: [&str; 15] = [
             "inbox",
             "member_state",
             "outbox",
@@ -76,6 +76,7 @@ impl Store {
             "report_revision",
             "audit",
             "draft",
+            "meeting",
         ];
         let table = TABLES
             .into_iter()

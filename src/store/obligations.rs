@@ -31,6 +31,33 @@ pub struct ObligationRow {
     pub responsible: String,
     /// Town population filter.
     pub population_below: Option<i64>,
+    /// The meeting that adopted it.
+    pub meeting_id: Option<i64>,
+    /// The first period with occurrences (`Period::code`); none: from always.
+    pub start_period: Option<i64>,
+    /// The last period with occurrences; none: not retired.
+    pub end_period: Option<i64>,
+}
+
+impl ObligationRow {
+    /// Whether the obligation has occurrences in the period of code `period`: from its start's
+    /// period to its end's, both included.
+    pub fn in_force(&self, period: i64) -> bool {
+        self.start_period.is_none_or(|s| s <= period) && self.end_period.is_none_or(|e| period <= e)
+    }
+}
+
+/// A row of `meeting`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeetingRow {
+    /// Id.
+    pub meeting_id: i64,
+    /// Key ("1397-05").
+    pub key: String,
+    /// Gregorian ISO date of the session.
+    pub held_on: String,
+    /// Title (may be empty).
+    pub title: String,
 }
 
 /// A row of `assignment`.
@@ -62,7 +89,8 @@ pub struct HolidayRow {
 }
 
 const OBLIGATION_COLUMNS: &str = "obligation_id, key, resolution, title, description, shape, \
-     follow_up_unit_id, report_to_unit_id, schedule, responsible, population_below";
+     follow_up_unit_id, report_to_unit_id, schedule, responsible, population_below, meeting_id, \
+     start_period, end_period";
 
 const ASSIGNMENT_COLUMNS: &str =
     "assignment_id, obligation_id, unit_id, involvement, by_kind, quota_target, active";
@@ -84,6 +112,38 @@ impl Store {
         )
     }
 
+    /// Every meeting, by id.
+    pub async fn meetings(&self) -> Result<Vec<MeetingRow>, StoreError> {
+        let sql = "SELECT meeting_id, key, held_on, title FROM meeting ORDER BY meeting_id";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).fetch_all(p).await?))
+    }
+
+    /// For every obligation adopted by a meeting: its occurrences from its start's period to
+    /// `period` (and its end's), as (obligation id, done, due) as of `now`: due are those whose
+    /// due time passed or that were reported by it; done, those reported by their due time
+    /// (for meetings, with the session held). Responsible assignments, inactive ones included;
+    /// occurrences created after their due time (a month caught up, never asked of anyone),
+    /// as for the notices, not.
+    pub async fn adoption_shares(
+        &self,
+        period: i64,
+        now: i64,
+    ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        let sql = "SELECT a.obligation_id, \
+                   SUM(CASE WHEN o.status = 'reported' AND (b.shape <> 'meeting' OR r.held) \
+                       THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN o.due_at <= $2 OR o.status = 'reported' THEN 1 ELSE 0 END) \
+                   FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   JOIN obligation b ON b.obligation_id = a.obligation_id \
+                   LEFT JOIN report r ON r.occurrence_id = o.occurrence_id \
+                   WHERE b.meeting_id IS NOT NULL AND a.involvement = 'responsible' \
+                     AND o.created_at <= o.due_at \
+                     AND o.period >= COALESCE(b.start_period, 0) AND o.period <= $1 \
+                     AND (b.end_period IS NULL OR o.period <= b.end_period) \
+                   GROUP BY a.obligation_id ORDER BY a.obligation_id";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(period).bind(now).fetch_all(p).await?))
+    }
+
     /// Every holiday, by date.
     pub async fn holidays(&self) -> Result<Vec<HolidayRow>, StoreError> {
         let sql = "SELECT holiday_date, name FROM holiday ORDER BY holiday_date";
@@ -99,12 +159,14 @@ impl Tx {
         now: i64,
     ) -> Result<i64, StoreError> {
         let sql = "INSERT INTO obligation (key, resolution, title, description, shape, follow_up_unit_id, \
-                   report_to_unit_id, schedule, responsible, population_below, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING obligation_id";
+                   report_to_unit_id, schedule, responsible, population_below, meeting_id, start_period, end_period, \
+                   created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING obligation_id";
         let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
             .bind(&o.key).bind(&o.resolution).bind(&o.title).bind(&o.description).bind(o.shape.as_str())
             .bind(o.follow_up_unit_id).bind(o.report_to_unit_id).bind(&o.schedule)
-            .bind(&o.responsible).bind(o.population_below).bind(now)
+            .bind(&o.responsible).bind(o.population_below).bind(o.meeting_id).bind(o.start_period)
+            .bind(o.end_period).bind(now)
             .fetch_one(&mut *c).await?);
         Ok(id)
     }
@@ -117,11 +179,53 @@ impl Tx {
     ) -> Result<(), StoreError> {
         let sql = "UPDATE obligation SET resolution = $2, title = $3, description = $4, shape = $5, \
                    follow_up_unit_id = $6, report_to_unit_id = $7, schedule = $8, responsible = $9, \
-                   population_below = $10, updated_at = $11 WHERE obligation_id = $1";
+                   population_below = $10, meeting_id = $11, start_period = $12, end_period = $13, \
+                   updated_at = $14 WHERE obligation_id = $1";
         with_tx!(self, c => sqlx::query(sql)
             .bind(o.obligation_id).bind(&o.resolution).bind(&o.title).bind(&o.description).bind(o.shape.as_str())
             .bind(o.follow_up_unit_id).bind(o.report_to_unit_id).bind(&o.schedule)
-            .bind(&o.responsible).bind(o.population_below).bind(now)
+            .bind(&o.responsible).bind(o.population_below).bind(o.meeting_id).bind(o.start_period)
+            .bind(o.end_period).bind(now)
+            .execute(&mut *c).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Removes the occurrences of obligation `obligation_id` outside its window (`start`..=`end`
+    /// periods) that nothing refers to yet: open, without a report and without a queued
+    /// message (created ahead by a tick before the import moved the window). What has history is
+    /// kept, and the tick's queries leave it alone.
+    pub async fn drop_stray_occurrences(
+        &mut self,
+        obligation_id: i64,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        let sql = "DELETE FROM occurrence WHERE occurrence_id IN (SELECT o.occurrence_id \
+                   FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   WHERE a.obligation_id = $1 AND o.status = 'open' \
+                   AND (o.period < COALESCE($2, o.period) OR o.period > COALESCE($3, o.period)) \
+                   AND NOT EXISTS (SELECT 1 FROM report r WHERE r.occurrence_id = o.occurrence_id) \
+                   AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.occurrence_id = o.occurrence_id))";
+        Ok(
+            with_tx!(self, c => sqlx::query(sql).bind(obligation_id).bind(start).bind(end)
+            .execute(&mut *c).await.map(|r| r.rows_affected())?),
+        )
+    }
+
+    /// Inserts a meeting and returns its id.
+    pub async fn insert_meeting(&mut self, m: &MeetingRow, now: i64) -> Result<i64, StoreError> {
+        let sql = "INSERT INTO meeting (key, held_on, title, created_at) VALUES ($1, $2, $3, $4) \
+                   RETURNING meeting_id";
+        let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
+            .bind(&m.key).bind(&m.held_on).bind(&m.title).bind(now)
+            .fetch_one(&mut *c).await?);
+        Ok(id)
+    }
+
+    /// Rewrites a meeting's date and title (by `m.meeting_id`).
+    pub async fn update_meeting(&mut self, m: &MeetingRow) -> Result<(), StoreError> {
+        let sql = "UPDATE meeting SET held_on = $2, title = $3 WHERE meeting_id = $1";
+        with_tx!(self, c => sqlx::query(sql).bind(m.meeting_id).bind(&m.held_on).bind(&m.title)
             .execute(&mut *c).await.map(|_| ())?);
         Ok(())
     }

@@ -33,6 +33,12 @@ pub struct OccurrenceInfo {
     pub shape: Shape,
 }
 
+/// The occurrence `o` falls in the window of its obligation `b` (from its start's period to its
+/// end's): what an import moved out of it sends and asks nothing more (see
+/// `Tx::drop_stray_occurrences` for what is removed outright).
+const IN_FORCE: &str = "(b.start_period IS NULL OR o.period >= b.start_period) \
+     AND (b.end_period IS NULL OR o.period <= b.end_period)";
+
 const OCCURRENCE_INFO: &str = "SELECT o.occurrence_id, o.period, o.due_at, o.status, a.unit_id, a.obligation_id, \
      b.key, b.title, b.shape FROM occurrence o \
      JOIN assignment a ON a.assignment_id = o.assignment_id \
@@ -134,7 +140,7 @@ impl Store {
     ) -> Result<Vec<OccurrenceInfo>, StoreError> {
         let sql = format!(
             "{OCCURRENCE_INFO} WHERE a.unit_id = $1 AND a.active AND a.involvement = 'responsible' \
-             AND o.period >= $2 AND o.period <= $3 ORDER BY o.period, b.key"
+             AND o.period >= $2 AND o.period <= $3 AND {IN_FORCE} ORDER BY o.period, b.key"
         );
         Ok(
             with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(unit_id).bind(from).bind(to).fetch_all(p).await?),
@@ -197,8 +203,10 @@ impl Store {
                     m.member_id, m.platform, m.chat_id, m.lang \
              FROM occurrence o \
              JOIN assignment a ON a.assignment_id = o.assignment_id \
+             JOIN obligation b ON b.obligation_id = a.obligation_id \
              JOIN member m ON m.unit_id = a.unit_id \
-             WHERE o.period >= $1 AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
+             WHERE o.period >= $1 AND {IN_FORCE} \
+               AND {column} IS NOT NULL AND {column} <= $2 {open_only} \
                AND (o.occurrence_id > $4 OR (o.occurrence_id = $4 AND m.member_id > $5)) \
                AND o.created_at <= o.due_at \
                AND a.active AND a.involvement = 'responsible' \
@@ -216,14 +224,18 @@ impl Store {
     /// Open occurrences whose escalation time passed by `now`, in periods from `from_period`,
     /// that the bot knew of before their due time.
     pub async fn overdue(&self, from_period: i64, now: i64) -> Result<Vec<Overdue>, StoreError> {
-        let sql = "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
+        let sql = format!(
+            "SELECT o.occurrence_id, o.period, a.obligation_id, a.unit_id, o.due_at, o.escalate_at \
                    FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
+                   JOIN obligation b ON b.obligation_id = a.obligation_id \
                    WHERE o.period >= $1 AND o.status = 'open' AND o.escalate_at IS NOT NULL \
+                     AND {IN_FORCE} \
                      AND o.escalate_at <= $2 AND a.active AND a.involvement = 'responsible' \
                      AND o.created_at <= o.due_at \
-                   ORDER BY a.obligation_id, o.period, a.unit_id";
+                   ORDER BY a.obligation_id, o.period, a.unit_id"
+        );
         Ok(
-            with_pool!(self, p => sqlx::query_as(sql).bind(from_period).bind(now).fetch_all(p).await?),
+            with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(from_period).bind(now).fetch_all(p).await?),
         )
     }
 }

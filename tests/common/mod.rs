@@ -146,6 +146,37 @@ pub fn mazandaran_source() -> String {
     std::fs::read_to_string(mazandaran()).expect("read the data file")
 }
 
+/// The second meeting, of 1405/09/10, written over the first file: the first meeting
+/// (1397/05/03) recorded as the one that adopted R3, which now ends with Azar 1405; R1
+/// retitled; R10, adopted by the second meeting, in force from Bahman 1405. Generated from
+/// the shipped file, so that the two stay in step.
+pub fn second_meeting() -> String {
+    let first = &mazandaran_source();
+    let once = |text: &str, from: &str, to: &str| {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text.replace(from, to)
+    };
+    let r3 = "responsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n";
+    let s = once(
+        first,
+        r3,
+        &format!("{r3}meeting = \"1397-05\"\nend = \"1405/09/30\"\n"),
+    );
+    let r1 = "title = \"برگزاری نشست ماهانه کارگروه ویژه صندوق\"";
+    let s = once(
+        &s,
+        r1,
+        "title = \"برگزاری نشست ماهانه کارگروه ویژه و گزارش به استاندار\"",
+    );
+    format!(
+        "[[meeting]]\nkey = \"1397-05\"\ndate = \"1397/05/03\"\ntitle = \"ستاد راهبردی استان\"\n\n\
+         [[meeting]]\nkey = \"1405-09\"\ndate = \"1405/09/10\"\n\n{s}\n\
+         [[obligation]]\nkey = \"R10\"\ntitle = \"گزارش بیمه‌شدگان تازه در جلسه شهرستان\"\n\
+         shape = \"meeting\"\nresponsible = [\"kind:county\"]\nfollow_up = \"dg-political\"\n\
+         meeting = \"1405-09\"\nstart = \"1405/11/01\"\n"
+    )
+}
+
 /// A fixed instant.
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
@@ -270,6 +301,16 @@ impl Drop for Process {
 fn tail(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// The tick's configuration of the tests: Tehran, Fridays off, 48 hours of catching up.
+pub fn tick_config() -> setad::service::tick::TickConfig {
+    setad::service::tick::TickConfig {
+        tz: chrono_tz::Asia::Tehran,
+        weekend: vec![chrono::Weekday::Fri],
+        grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
+    }
 }
 
 /// Imports the data file and joins `per_county` governors to every county (user and chat id

@@ -10,9 +10,11 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use crate::domain::import::{Change, ObligationChange};
 use crate::domain::text::normalize_key;
 use crate::store::{
-    AssignmentRow, AuditEntry, HolidayRow, ObligationRow, Store, StoreError, Tx, UnitRow,
+    AssignmentRow, AuditEntry, HolidayRow, MeetingRow, ObligationRow, Store, StoreError, Tx,
+    UnitRow,
 };
 
 use super::plan::{Plan, StoredUnit};
@@ -24,6 +26,7 @@ const ACTOR: &str = "cli:import";
 /// What the database holds before the import.
 #[derive(Debug)]
 pub(super) struct Stored {
+    meetings: Vec<MeetingRow>,
     units: Vec<UnitRow>,
     obligations: Vec<ObligationRow>,
     assignments: Vec<AssignmentRow>,
@@ -34,6 +37,7 @@ impl Stored {
     /// Reads every row an import may change.
     pub async fn read(store: &Store) -> Result<Stored, StoreError> {
         Ok(Stored {
+            meetings: store.meetings().await?,
             units: store.units().await?,
             obligations: store.obligations().await?,
             assignments: store.assignments().await?,
@@ -110,6 +114,25 @@ impl Audited for ObligationRow {
 
     async fn update(tx: &mut Tx, row: &Self, now: i64) -> Result<(), StoreError> {
         tx.update_obligation(row, now).await
+    }
+}
+
+impl Audited for MeetingRow {
+    const ENTITY: &'static str = "meeting";
+
+    fn adopt(&mut self, stored: &Self) {
+        self.meeting_id = stored.meeting_id;
+    }
+
+    async fn insert(tx: &mut Tx, rows: &mut [Self], now: i64) -> Result<(), StoreError> {
+        for row in rows {
+            row.meeting_id = tx.insert_meeting(row, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn update(tx: &mut Tx, row: &Self, _now: i64) -> Result<(), StoreError> {
+        tx.update_meeting(row).await
     }
 }
 
@@ -314,6 +337,33 @@ pub(super) async fn apply(
         ids.insert(row.key, row.unit_id);
     }
 
+    // Meetings, before the obligations that name them.
+    let stored_meetings: HashMap<&str, &MeetingRow> = stored
+        .meetings
+        .iter()
+        .map(|m| (m.key.as_str(), m))
+        .collect();
+    let wanted = plan
+        .meetings
+        .iter()
+        .map(|m| {
+            let row = MeetingRow {
+                meeting_id: 0,
+                key: m.key.clone(),
+                held_on: m.date.to_gregorian().to_string(),
+                title: m.title.clone(),
+            };
+            let stored = stored_meetings.get(m.key.as_str()).copied();
+            let key = m.key.clone();
+            Wanted { key, stored, row }
+        })
+        .collect();
+    let meeting_ids: HashMap<String, i64> = upsert(tx, wanted, &mut summary.meetings, now)
+        .await?
+        .into_iter()
+        .map(|m| (m.key, m.meeting_id))
+        .collect();
+
     // Obligations.
     let stored_obligations: HashMap<&str, &ObligationRow> = stored
         .obligations
@@ -334,12 +384,38 @@ pub(super) async fn apply(
             schedule: serde_json::to_string(&o.schedule).unwrap_or_default(),
             responsible: serde_json::to_string(&o.responsible_text).unwrap_or_default(),
             population_below: o.population_below,
+            meeting_id: o.meeting.as_ref().and_then(|m| meeting_ids.get(m).copied()),
+            start_period: o.start.map(|d| i64::from(d.period().code())),
+            end_period: o.end.map(|d| i64::from(d.period().code())),
         };
         let stored = stored_obligations.get(o.key.as_str()).copied();
+        if let Some(change) = change_of(stored, &row) {
+            let (from, until) = (o.start.map(|d| d.period()), o.end.map(|d| d.period()));
+            let (key, title) = (o.key.clone(), o.title.clone());
+            summary.plan.push(ObligationChange {
+                change,
+                key,
+                title,
+                from,
+                until,
+            });
+        }
         let key = o.key.clone();
         wanted.push(Wanted { key, stored, row });
     }
+    let windows: Vec<Option<(Option<i64>, Option<i64>)>> = wanted
+        .iter()
+        .map(|w| w.stored.map(|old| (old.start_period, old.end_period)))
+        .collect();
     let obligations = upsert(tx, wanted, &mut summary.obligations, now).await?;
+    // A stored obligation whose window moved loses the occurrences created ahead outside it.
+    for (row, old) in obligations.iter().zip(windows) {
+        if old.is_some_and(|old| old != (row.start_period, row.end_period)) {
+            let (start, end) = (row.start_period, row.end_period);
+            tx.drop_stray_occurrences(row.obligation_id, start, end)
+                .await?;
+        }
+    }
 
     // Assignments, with their quotas.
     let mut stored_assignments: HashMap<(i64, i64), &AssignmentRow> = stored
@@ -406,4 +482,23 @@ pub(super) async fn apply(
         .collect();
     upsert(tx, wanted, &mut summary.holidays, now).await?;
     Ok(summary)
+}
+
+/// What the import does to an obligation whose stored row is `stored` and wanted row `row`
+/// (ids aside); `None` when nothing.
+fn change_of(stored: Option<&ObligationRow>, row: &ObligationRow) -> Option<Change> {
+    let Some(old) = stored else {
+        return Some(Change::Added);
+    };
+    let row = ObligationRow {
+        obligation_id: old.obligation_id,
+        ..row.clone()
+    };
+    if *old == row {
+        None
+    } else if row.end_period.is_some() && row.end_period != old.end_period {
+        Some(Change::Retired)
+    } else {
+        Some(Change::Changed)
+    }
 }

@@ -16,6 +16,8 @@ pub(super) struct DataFile {
     #[allow(dead_code)]
     pub meta: Option<toml::Table>,
     #[serde(default)]
+    pub meeting: Vec<Spanned<MeetingEntry>>,
+    #[serde(default)]
     pub unit: Vec<Spanned<UnitEntry>>,
     #[serde(default)]
     pub obligation: Vec<Spanned<ObligationEntry>>,
@@ -23,6 +25,16 @@ pub(super) struct DataFile {
     pub quota: Vec<Spanned<QuotaEntry>>,
     #[serde(default)]
     pub holiday: Vec<Spanned<HolidayEntry>>,
+}
+
+/// A `[[meeting]]`: a session of the headquarters that adopted resolutions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MeetingEntry {
+    pub key: String,
+    pub date: String,
+    #[serde(default)]
+    pub title: String,
 }
 
 /// A `[[unit]]`.
@@ -52,6 +64,12 @@ pub(super) struct ObligationEntry {
     pub follow_up: String,
     pub report_to: Option<String>,
     pub population_below: Option<i64>,
+    /// The key of the `[[meeting]]` that adopted it.
+    pub meeting: Option<String>,
+    /// The first day it is in force (default: its meeting's date).
+    pub start: Option<String>,
+    /// The last day it is in force: retired from the following period.
+    pub end: Option<String>,
     pub schedule: Option<ScheduleEntry>,
 }
 

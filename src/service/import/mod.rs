@@ -1,5 +1,6 @@
-//! `setad import`: the idempotent upsert of a TOML data file (the unit tree, obligations,
-//! assignments, quotas and holidays).
+//! `setad import`: the idempotent upsert of a TOML data file (the headquarters' meetings, the
+//! unit tree, obligations with the periods they are in force, assignments, quotas and
+//! holidays), and its dry run ([`dry_run`]), which shows the plan and changes nothing.
 //!
 //! The file is read ([`file`]) and checked as a whole into a [`Plan`] first ([`plan`]: pure,
 //! given the stored units as plain data); every problem is reported with its line number. Only
@@ -15,7 +16,7 @@ mod file;
 mod obligation;
 mod plan;
 
-pub use crate::domain::import::{Problem, ProblemKind};
+pub use crate::domain::import::{Change, ObligationChange, Problem, ProblemKind};
 pub use plan::{Plan, PlanCounts, StoredUnit};
 
 use crate::store::{Store, StoreError};
@@ -42,9 +43,11 @@ pub struct Changes {
     pub unchanged: u32,
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What an import did (or, dry, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Meetings.
+    pub meetings: Changes,
     /// Units.
     pub units: Changes,
     /// Obligations.
@@ -53,12 +56,15 @@ pub struct ImportSummary {
     pub assignments: Changes,
     /// Holidays.
     pub holidays: Changes,
+    /// The obligations added, changed and retired, in the file's order.
+    pub plan: Vec<ObligationChange>,
 }
 
 impl ImportSummary {
     /// Whether the import changed anything.
     pub fn changed_anything(&self) -> bool {
         [
+            self.meetings,
             self.units,
             self.obligations,
             self.assignments,
@@ -73,10 +79,28 @@ impl ImportSummary {
 /// stored rows are read in it, the file is planned against them, and the plan is applied.
 #[tracing::instrument(skip_all)]
 pub async fn import(store: &Store, source: &str, now: i64) -> Result<ImportSummary, ImportError> {
+    run(store, source, now, true).await
+}
+
+/// What [`import`] would do with `source`, and nothing more: the same plan applied in a
+/// transaction that is rolled back (so the plan shown is exactly the one an import applies).
+#[tracing::instrument(skip_all)]
+pub async fn dry_run(store: &Store, source: &str, now: i64) -> Result<ImportSummary, ImportError> {
+    run(store, source, now, false).await
+}
+
+async fn run(
+    store: &Store,
+    source: &str,
+    now: i64,
+    commit: bool,
+) -> Result<ImportSummary, ImportError> {
     let mut tx = store.begin().await?;
     let stored = apply::Stored::read(store).await?;
     let plan = Plan::new(source, &stored.units()).map_err(ImportError::Invalid)?;
     let summary = apply::apply(&mut tx, &plan, &stored, now).await?;
-    tx.commit().await?; // on any error before, dropping `tx` rolls back
+    if commit {
+        tx.commit().await?;
+    } // otherwise (and on any error before) dropping `tx` rolls back
     Ok(summary)
 }

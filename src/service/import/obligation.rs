@@ -31,6 +31,12 @@ pub(super) struct CheckedObligation {
     pub follow_up: UnitKey,
     pub report_to: UnitKey,
     pub population_below: Option<i64>,
+    /// The meeting that adopted it (a `[[meeting]]` key).
+    pub meeting: Option<String>,
+    /// The first day in force: explicit, or (after [`super::plan`]) its meeting's date.
+    pub start: Option<JalaliDate>,
+    /// The last day in force.
+    pub end: Option<JalaliDate>,
     pub schedule: Schedule,
 }
 
@@ -73,6 +79,14 @@ pub(super) fn check(o: &ObligationEntry, line: usize) -> Result<CheckedObligatio
         Some(r) => key_of(r),
         None => follow_up.clone(),
     };
+    let mut date = |d: &Option<String>| {
+        d.as_deref().and_then(|d| {
+            JalaliDate::parse(d)
+                .map_err(|_| report(ProblemKind::BadDate(d.to_owned())))
+                .ok()
+        })
+    };
+    let (start, end) = (date(&o.start), date(&o.end));
     let schedule =
         shape.and_then(|shape| schedule(&o.key, shape, o.schedule.as_ref(), line, &mut problems));
     match (shape, follow_up, report_to, schedule) {
@@ -90,6 +104,9 @@ pub(super) fn check(o: &ObligationEntry, line: usize) -> Result<CheckedObligatio
                 follow_up,
                 report_to,
                 population_below: o.population_below,
+                meeting: o.meeting.clone(),
+                start,
+                end,
                 schedule,
             })
         }

@@ -33,6 +33,7 @@ pub struct StoredUnit {
 /// should hold for it, with units named by key. [`super::apply`] compares it with the database.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    pub(super) meetings: Vec<PlannedMeeting>,
     pub(super) units: Vec<PlannedUnit>,
     pub(super) obligations: Vec<PlannedObligation>,
     pub(super) holidays: BTreeMap<JalaliDate, String>,
@@ -51,6 +52,14 @@ pub struct PlanCounts {
     pub quotas: usize,
     /// Holidays.
     pub holidays: usize,
+}
+
+/// A `[[meeting]]`, checked.
+#[derive(Debug, Clone)]
+pub(super) struct PlannedMeeting {
+    pub key: String,
+    pub date: JalaliDate,
+    pub title: String,
 }
 
 /// A `[[unit]]`, checked.
@@ -96,6 +105,7 @@ struct CheckedQuota {
 /// What the file says, checked on its own.
 #[derive(Debug, Default)]
 struct Checked {
+    meetings: Vec<PlannedMeeting>,
     units: Vec<PlannedUnit>,
     obligations: Vec<CheckedObligation>,
     quotas: Vec<CheckedQuota>,
@@ -128,6 +138,27 @@ impl Plan {
 fn check(file: &DataFile, lines: &Lines) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut checked = Checked::default();
+
+    let mut meeting_dates = HashMap::new();
+    for entry in &file.meeting {
+        let line = lines.of(entry);
+        let m = entry.get_ref();
+        let mut report = |kind| problems.push(Problem { line, kind });
+        if UnitKey::parse(&m.key).is_err() {
+            report(ProblemKind::BadKey(m.key.clone()));
+            continue;
+        }
+        let Ok(date) = JalaliDate::parse(&m.date) else {
+            report(ProblemKind::BadDate(m.date.clone()));
+            continue;
+        };
+        if meeting_dates.insert(m.key.clone(), date).is_some() {
+            report(ProblemKind::DuplicateKey(m.key.clone()));
+            continue;
+        }
+        let (key, title) = (m.key.clone(), m.title.trim().to_owned());
+        checked.meetings.push(PlannedMeeting { key, date, title });
+    }
 
     let mut unit_keys = HashSet::new();
     for entry in &file.unit {
@@ -203,7 +234,21 @@ fn check(file: &DataFile, lines: &Lines) -> Result<Checked, Vec<Problem>> {
     for entry in &file.obligation {
         let line = lines.of(entry);
         match obligation::check(entry.get_ref(), line) {
-            Ok(o) => {
+            Ok(mut o) => {
+                let mut report = |kind| problems.push(Problem { line, kind });
+                if let Some(meeting) = &o.meeting {
+                    match meeting_dates.get(meeting) {
+                        Some(date) => o.start = o.start.or(Some(*date)),
+                        None => report(ProblemKind::UnknownMeeting(meeting.clone())),
+                    }
+                }
+                if let (Some(start), Some(end)) = (o.start, o.end)
+                    && end < start
+                {
+                    let (start, end) = (start.to_string(), end.to_string());
+                    let key = o.key.clone();
+                    report(ProblemKind::EndBeforeStart { key, start, end });
+                }
                 if obligation_keys.insert(o.key.clone(), o.shape).is_some() {
                     problems.push(Problem {
                         line,
@@ -440,6 +485,7 @@ fn resolve(checked: Checked, stored: &[StoredUnit]) -> Result<Plan, Vec<Problem>
         return Err(problems);
     }
     Ok(Plan {
+        meetings: checked.meetings,
         units: checked.units,
         obligations,
         holidays: checked.holidays,
@@ -571,6 +617,32 @@ name = "Nowruz"
     }
 
     #[test]
+    fn an_obligation_starts_with_its_meeting_unless_it_says_otherwise() {
+        let meetings = "[[meeting]]\nkey = \"m1\"\ndate = \"1405/09/10\"\ntitle = \" HQ \"\n\n";
+        let with = |extra: &str| {
+            let r3 = "follow_up = \"m\"\n\n[[obligation]]\nkey = \"R2\"";
+            let base = BASE.replacen(
+                r3,
+                &format!("follow_up = \"m\"\n{extra}\n\n[[obligation]]\nkey = \"R2\""),
+                1,
+            );
+            Plan::new(&format!("{meetings}{base}"), &[]).unwrap()
+        };
+        let date = |d: &str| Some(JalaliDate::parse(d).unwrap());
+        let plan = with("meeting = \"m1\"");
+        assert_eq!(plan.meetings[0].title, "HQ");
+        let r3 = &plan.obligations[0].entry;
+        assert_eq!((r3.start, r3.end), (date("1405/09/10"), None));
+        let r3 = with("meeting = \"m1\"\nstart = \"1405/11/01\"\nend = \"1406/01/31\"");
+        let r3 = &r3.obligations[0].entry;
+        assert_eq!((r3.start, r3.end), (date("1405/11/01"), date("1406/01/31")));
+        assert_eq!(plan.obligations[1].entry.start, None, "R2 names no meeting");
+        // An end on its start's day is allowed (in force for that one period).
+        let same = with("start = \"1405/11/01\"\nend = \"1405/11/01\"");
+        assert_eq!(same.obligations[0].entry.end, date("1405/11/01"));
+    }
+
+    #[test]
     fn each_problem_is_found_at_its_line() {
         let unit = |key: &str, kind: &str, parent: &str| {
             format!("[[unit]]\nkey = \"{key}\"\nkind = \"{kind}\"\nname = \"x\"\n{parent}\n")
@@ -687,6 +759,40 @@ name = "Nowruz"
                 obligation("R4", "meeting", "kind:town", ""),
                 0,
                 ProblemKind::EmptyAssignment("kind:town".into()),
+            ),
+            (
+                obligation("R4", "meeting", "c1", "meeting = \"nowhere\""),
+                0,
+                ProblemKind::UnknownMeeting("nowhere".into()),
+            ),
+            (
+                obligation(
+                    "R4",
+                    "meeting",
+                    "c1",
+                    "start = \"1405/02/01\"\nend = \"1405/01/31\"",
+                ),
+                0,
+                ProblemKind::EndBeforeStart {
+                    key: "R4".into(),
+                    start: "1405/02/01".into(),
+                    end: "1405/01/31".into(),
+                },
+            ),
+            (
+                obligation("R4", "meeting", "c1", "end = \"1405/01/32\""),
+                0,
+                ProblemKind::BadDate("1405/01/32".into()),
+            ),
+            (
+                s("[[meeting]]\nkey = \"Bad Key\"\ndate = \"1405/01/01\"\n"),
+                0,
+                ProblemKind::BadKey("Bad Key".into()),
+            ),
+            (
+                s("[[meeting]]\nkey = \"m2\"\ndate = \"1405/13/01\"\n"),
+                0,
+                ProblemKind::BadDate("1405/13/01".into()),
             ),
         ];
         let first = BASE.lines().count() + 2;

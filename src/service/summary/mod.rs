@@ -1,6 +1,7 @@
 //! Summaries: the picture of a period for staff and fund managers, the same for `/summary`,
 //! `/export` and `setad summary`.
 
+mod adoption;
 mod member;
 
 pub use member::{NotAllowed, Overdue, allowed, for_member, overdue_for_member};
@@ -170,6 +171,9 @@ struct Loaded {
     at: HashMap<i64, (bool, usize)>,
     /// (obligation, unit) → the index of its row in `rows` (ties in the lines' order go by it).
     rank: HashMap<(i64, i64), usize>,
+    /// Obligation id → the meeting that adopted it; and its share done since (done, due).
+    meetings: HashMap<i64, crate::domain::summary::Meeting>,
+    shares: HashMap<i64, (u32, u32)>,
 }
 
 struct LoadedObligation {
@@ -252,7 +256,10 @@ async fn load(
         .collect();
 
     let mut obligations = Vec::new();
-    for o in store.obligations().await? {
+    let stored = store.obligations().await?;
+    let meetings = adoption::meetings(store, &stored).await?;
+    let shares = adoption::shares(store, &meetings, period, ts).await?;
+    for o in stored {
         let shape = o.shape;
         let due = occasions(&parse_schedule(&o.schedule)?, period, cal).map(|occ| occ.due.date);
         let leaves = if shape == Shape::Quota {
@@ -310,6 +317,8 @@ async fn load(
         previous,
         at,
         rank,
+        meetings,
+        shares,
     })
 }
 
@@ -427,6 +436,17 @@ async fn patch(store: &Store, b: &mut Built, ts: i64) -> Result<(), StoreError> 
             part.quota = o.quota.clone();
         }
     }
+    // Shares since adoption (a report may have done an occurrence of any period since).
+    loaded.shares = adoption::shares(store, &loaded.meetings, loaded.period, ts).await?;
+    for part in summary.obligations.iter_mut() {
+        let Some(o) = loaded.obligations.iter().find(|o| o.key == part.key) else {
+            continue;
+        };
+        let new = adoption::of(o.obligation_id, &loaded.meetings, &loaded.shares);
+        if part.adoption != new {
+            Arc::make_mut(part).adoption = new;
+        }
+    }
     b.summary = Arc::new(summary);
     Ok(())
 }
@@ -509,7 +529,7 @@ fn assemble(loaded: &Loaded, ts: i64) -> Summary {
         if lines.is_empty() {
             continue;
         }
-        obligations.push(Arc::new(ObligationSummary::new(
+        let mut part = ObligationSummary::new(
             o.key.clone(),
             o.title.clone(),
             o.shape,
@@ -517,7 +537,9 @@ fn assemble(loaded: &Loaded, ts: i64) -> Summary {
             lines,
             previous_totals(loaded, o.obligation_id, ts),
             o.quota.clone(),
-        )));
+        );
+        part.adoption = adoption::of(o.obligation_id, &loaded.meetings, &loaded.shares);
+        obligations.push(Arc::new(part));
     }
     Summary {
         period: loaded.period,
