@@ -115,6 +115,7 @@ escalation = ⚠️ Missing reports: { $title } ({ $key }) · { $period }
        *[other] { $count } units have
     } not reported:
 unreachable = 🚫 The bot can no longer reach { $name } ({ $unit }) on { $platform }: they blocked the bot or left. Please contact them another way.
+leave-ended = 🔔 Your leave from { $from } to { $until } has ended: you receive the reminders of { $unit } again, and your deputy { $deputy } no longer does.
 run-needs-token = To run, set at least one of SETAD_TELEGRAM_TOKEN or SETAD_BALE_TOKEN.
 
 ## The conversation

@@ -107,6 +107,7 @@ nudge = ⏰ هنوز گزارشی از { $unit } برای «{ $title }» ({ $key
 escalation = ⚠️ گزارش‌های نرسیده: { $title } ({ $key }) · { $period }
     مهلت { $due } گذشت و { $count } واحد گزارش نداده‌اند:
 unreachable = 🚫 ربات دیگر نمی‌تواند به { $name } ({ $unit }) در { $platform } پیام بدهد: ربات را مسدود کرده یا از دسترس خارج شده است. لطفاً از راه دیگری با ایشان تماس بگیرید.
+leave-ended = 🔔 مرخصی شما از { $from } تا { $until } به پایان رسید: یادآوری‌های { $unit } دوباره برای شما فرستاده می‌شود و جانشین شما، { $deputy }، دیگر آن‌ها را دریافت نمی‌کند.
 run-needs-token = برای اجرا دست‌کم یکی از SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN را تنظیم کنید.
 
 ## The conversation

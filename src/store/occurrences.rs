@@ -174,8 +174,9 @@ impl Store {
 
     /// The reminders ([`MessageKind::Remind`], comparing `remind_at`) or nudges (comparing
     /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
-    /// and have not been enqueued for the recipient: every reachable reporting member
-    /// (governor or agency) of the assigned unit. Occurrences the bot learnt of only after
+    /// and have not been enqueued for the recipient: every reachable, not revoked, reporting
+    /// member (governor or agency) of the assigned unit that is not on leave at `now`, and the
+    /// deputy of each member of the unit on leave at `now`, whatever its role. Occurrences the bot learnt of only after
     /// their due time (a month before the bot was installed) are left alone.
     ///
     /// In pages of `limit`, in (occurrence, member) order from after `after` (`(0, 0)` for the
@@ -202,7 +203,11 @@ impl Store {
                AND (o.occurrence_id > $4 OR (o.occurrence_id = $4 AND m.member_id > $5)) \
                AND o.created_at <= o.due_at \
                AND a.active AND a.involvement = 'responsible' \
-               AND m.reachable AND m.role IN ('governor', 'agency') \
+               AND m.reachable AND m.revoked_at IS NULL \
+               AND ((m.role IN ('governor', 'agency') AND NOT EXISTS (SELECT 1 FROM member_leave l \
+                       WHERE l.member_id = m.member_id AND l.starts_at <= $2 AND l.ends_at > $2)) \
+                    OR EXISTS (SELECT 1 FROM member_leave l WHERE l.deputy_id = m.member_id \
+                       AND l.unit_id = a.unit_id AND l.starts_at <= $2 AND l.ends_at > $2)) \
                AND NOT EXISTS (SELECT 1 FROM outbox x \
                    WHERE x.dedup_key = '{kind}:' || o.occurrence_id || ':' || m.member_id) \
              ORDER BY o.occurrence_id, m.member_id LIMIT $3"

@@ -1,6 +1,6 @@
 //! Membership: who a person is to the bot (a member of a unit with a role), joining with an
-//! invite code, and a member's language. (Moving, revoking and leaving with a deputy come next,
-//! here.)
+//! invite code, and a member's language; in [`admin`], listing, revoking and moving members and
+//! leaves with a deputy.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -9,6 +9,8 @@ use crate::domain::Lang;
 use crate::domain::member::{Platform, Role};
 use crate::domain::text::to_ascii_digits;
 use crate::store::{AuditEntry, MemberRow, NewMember, OccurrenceInfo, StoreError};
+
+pub mod admin;
 
 use super::report::State;
 use super::{Services, Work};
