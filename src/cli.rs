@@ -1,5 +1,5 @@
 //! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
-//! `backup`). Each parses its arguments, calls a service and prints the result in the
+//! `members`, `backup`). Each parses its arguments, calls a service and prints the result in the
 //! configured language. `anyhow` is used here only, for start-up and operator errors.
 
 use std::io::Write;
@@ -22,6 +22,8 @@ use crate::service::schedule::{ScheduleLine, ScheduleQuery};
 use crate::service::{self, work_calendar};
 use crate::store::Store;
 use crate::{render, t};
+
+mod members;
 
 /// Setad: follow-up of the strategic headquarters' resolutions on Telegram and Bale.
 #[derive(Debug, Parser)]
@@ -94,6 +96,14 @@ enum Command {
         /// Write to this file instead of standard output (required for xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// List the members (of one unit), or revoke, move or send one on leave with a deputy.
+    Members {
+        /// Only this unit, by key or name.
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(subcommand)]
+        action: Option<members::MembersAction>,
     },
     /// Write a consistent copy of the SQLite database while the bot runs.
     Backup {
@@ -184,6 +194,33 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
         .await
         .context("cannot migrate the database")?;
     Ok(store)
+}
+
+/// An invite's (or a unit look-up's) error, in words.
+fn invite_error(lang: Lang, e: InviteError) -> anyhow::Error {
+    match e {
+        InviteError::UnknownUnit { query, suggestions } => {
+            let list = if suggestions.is_empty() {
+                "—".to_owned()
+            } else {
+                suggestions.join("، ")
+            };
+            anyhow::anyhow!(t!(
+                lang,
+                "invite-unknown-unit",
+                query = query,
+                suggestions = list
+            ))
+        }
+        InviteError::Ambiguous { query, keys } => anyhow::anyhow!(t!(
+            lang,
+            "invite-ambiguous",
+            query = query,
+            keys = keys.join(", ")
+        )),
+        InviteError::NoUses => anyhow::anyhow!(t!(lang, "invite-no-uses")),
+        e => e.into(),
+    }
 }
 
 /// The URL without its password, for messages.
@@ -296,29 +333,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             .await
             {
                 Ok(invite) => invite,
-                Err(InviteError::UnknownUnit { query, suggestions }) => {
-                    let list = if suggestions.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        suggestions.join("، ")
-                    };
-                    bail!(t!(
-                        lang,
-                        "invite-unknown-unit",
-                        query = query,
-                        suggestions = list
-                    ));
-                }
-                Err(InviteError::Ambiguous { query, keys }) => {
-                    bail!(t!(
-                        lang,
-                        "invite-ambiguous",
-                        query = query,
-                        keys = keys.join(", ")
-                    ));
-                }
-                Err(InviteError::NoUses) => bail!(t!(lang, "invite-no-uses")),
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(invite_error(lang, e)),
             };
             writeln!(
                 stdout,
@@ -428,6 +443,10 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     writeln!(stdout)?;
                 }
             }
+        }
+        Command::Members { unit, action } => {
+            let store = open(&config).await?;
+            members::run(&config, store, (unit, action), now, &mut stdout).await?;
         }
         Command::Backup { file } => {
             if file.exists() {

@@ -10,19 +10,13 @@ use setad::domain::unit::UnitKind;
 use setad::store::NewMember;
 use std::collections::BTreeSet;
 
-use chrono::{Duration, Weekday};
 use common::{Backend, COUNTIES, at, backend_tests, mazandaran_source};
 use setad::service::import::import;
 use setad::service::tick::{TickConfig, tick};
 use setad::store::{Outcome, ReportInput, Store};
 
 fn config() -> TickConfig {
-    TickConfig {
-        tz: chrono_tz::Asia::Tehran,
-        weekend: vec![Weekday::Fri],
-        grace: Duration::hours(48),
-        compose: setad::render::composer(),
-    }
+    common::tick_config()
 }
 
 /// Imports the data and joins one governor per county (chat id 1000 + i), one staff member of

@@ -45,6 +45,22 @@ invite-bad-duration = “{ $duration }” is not a duration (e.g. 48h, 7d, 2w).
 invite-no-uses = An invite must allow at least one use.
 invite-unknown-unit = No unit is named “{ $query }”. Closest: { $suggestions }
 invite-ambiguous = Several units are named “{ $query }”; give one of these keys: { $keys }
+members-none = No members.
+members-line = #{ $id } { $name } · { $role } · { $unit } · { $platform }
+members-unreachable = {" "}· unreachable
+members-on-leave = {" "}· on leave { $from } to { $until }, deputy { $deputy }
+members-revoked = { $name } (#{ $id }) is revoked: they can no longer use the bot; their reports stay.
+members-moved = { $name } now belongs to { $unit } with the role { $role }.
+members-leave-recorded = Leave recorded: from { $from } to { $until } { $deputy } receives the reminders of { $name } and may report.
+members-bad-day = “{ $day }” is not a date (write 1405/09/10 or 2026-12-01).
+members-read-gregorian = Read { $day } as a Gregorian date: { $jalali }.
+members-refused-not-allowed = Only admins and staff manage members.
+members-refused-out-of-scope = There is no such member or unit among those you manage.
+members-refused-role = Only an admin can give the admin role.
+members-refused-revoked = That member was already revoked.
+members-refused-deputy = The deputy must be another active member of the same unit.
+members-refused-dates = The leave must end on or after its first day, and not in the past.
+members-refused-unchanged = The member already has that unit and role.
 
 ## Schedule
 schedule-empty = Nothing is scheduled in this range.

@@ -43,6 +43,22 @@ invite-bad-duration = «{ $duration }» مدت درستی نیست (مثلاً 4
 invite-no-uses = دعوت دست‌کم باید یک بار قابل استفاده باشد.
 invite-unknown-unit = واحدی به نام «{ $query }» نیست. نزدیک‌ترین‌ها: { $suggestions }
 invite-ambiguous = چند واحد «{ $query }» نام دارند؛ یکی از این کلیدها را بدهید: { $keys }
+members-none = عضوی نیست.
+members-line = #{ $id } { $name } · { $role } · { $unit } · { $platform }
+members-unreachable = {" "}· در دسترس نیست
+members-on-leave = {" "}· در مرخصی از { $from } تا { $until }، جانشین: { $deputy }
+members-revoked = دسترسی { $name } (#{ $id }) لغو شد: دیگر نمی‌تواند از ربات استفاده کند؛ گزارش‌هایش می‌ماند.
+members-moved = { $name } اکنون عضو { $unit } با نقش { $role } است.
+members-leave-recorded = مرخصی ثبت شد: از { $from } تا { $until } یادآوری‌های { $name } برای { $deputy } فرستاده می‌شود و او می‌تواند گزارش بدهد.
+members-bad-day = «{ $day }» تاریخ نیست (مانند ۱۴۰۵/۰۹/۱۰ یا 2026-12-01 بنویسید).
+members-read-gregorian = { $day } به‌عنوان تاریخ میلادی خوانده شد: { $jalali }.
+members-refused-not-allowed = فقط مدیران و کارشناسان ستاد اعضا را مدیریت می‌کنند.
+members-refused-out-of-scope = چنین عضو یا واحدی در حوزهٔ مدیریت شما نیست.
+members-refused-role = فقط مدیر می‌تواند نقش مدیر بدهد.
+members-refused-revoked = دسترسی این عضو پیش‌تر لغو شده است.
+members-refused-deputy = جانشین باید عضو فعال دیگری از همان واحد باشد.
+members-refused-dates = پایان مرخصی باید همان روز آغاز یا پس از آن باشد و نه در گذشته.
+members-refused-unchanged = این عضو همین واحد و نقش را دارد.
 
 ## Schedule
 schedule-empty = در این بازه رویدادی نیست.

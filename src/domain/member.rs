@@ -99,6 +99,26 @@ impl fmt::Display for Role {
     }
 }
 
+/// Why a member administration (a list, an invite, a revocation, a move, a leave) was refused;
+/// nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The actor's role does not administer members.
+    NotAllowed,
+    /// The member or unit is outside the actor's scope (or does not exist).
+    OutOfScope,
+    /// Only an admin gives the admin role.
+    RoleTooHigh,
+    /// The member was already revoked.
+    AlreadyRevoked,
+    /// The deputy is not an active member of the same unit, or is the member itself.
+    BadDeputy,
+    /// The leave ends before it starts, or has already ended.
+    BadDates,
+    /// The move changes nothing.
+    Unchanged,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

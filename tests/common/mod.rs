@@ -144,6 +144,16 @@ pub fn mazandaran_source() -> String {
     std::fs::read_to_string(mazandaran()).expect("read the data file")
 }
 
+/// The tick's settings of the tests: Tehran, Friday off, 48 hours' grace, the catalogue.
+pub fn tick_config() -> setad::service::tick::TickConfig {
+    setad::service::tick::TickConfig {
+        tz: chrono_tz::Asia::Tehran,
+        weekend: vec![chrono::Weekday::Fri],
+        grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
+    }
+}
+
 /// A fixed instant.
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)

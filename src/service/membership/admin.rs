@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use serde_json::json;
 
 use crate::domain::calendar::JalaliDate;
+pub use crate::domain::member::Refused;
 use crate::domain::member::Role;
 use crate::domain::notice::{Compose, Notice};
 use crate::domain::unit::scope;
@@ -35,25 +36,6 @@ impl Actor<'_> {
             Actor::Member(m) => format!("member:{}", m.member_id),
         }
     }
-}
-
-/// Why a change or a list was refused (nothing changed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
-    /// The actor's role does not administer members.
-    NotAllowed,
-    /// The member or unit is outside the actor's scope (or does not exist).
-    OutOfScope,
-    /// Only an admin gives the admin role.
-    RoleTooHigh,
-    /// The member was already revoked.
-    AlreadyRevoked,
-    /// The deputy is not an active member of the same unit, or is the member itself.
-    BadDeputy,
-    /// The leave ends before it starts, or has already ended.
-    BadDates,
-    /// The move changes nothing.
-    Unchanged,
 }
 
 /// The units an actor administers: `None` for everything (the CLI).
