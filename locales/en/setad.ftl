@@ -61,6 +61,16 @@ members-refused-revoked = That member was already revoked.
 members-refused-deputy = The deputy must be another active member of the same unit.
 members-refused-dates = The leave must end on or after its first day, and not in the past.
 members-refused-unchanged = The member already has that unit and role.
+members-title = Members ({ $count }):
+invite-usage = Write the unit and the role: /invite آمل governor (roles: governor, agency, staff, fund, admin).
+invite-made = Invite for { $unit } ({ $role }), one use, valid for a week. Code: { $code }
+    { $link }
+revoke-usage = Write the member's number from /members: /revoke 12
+revoke-choose = Whose access should be revoked?
+revoke-confirm = Revoke { $name } ({ $role }, { $unit })? They will no longer be able to use the bot; their reports stay.
+revoke-yes = Yes, revoke
+revoke-no = Cancel
+revoke-cancelled = Nothing was changed.
 
 ## Schedule
 schedule-empty = Nothing is scheduled in this range.
@@ -210,6 +220,11 @@ command-lang = Language
 command-whoami = About me
 command-help = Help
 command-start = Join with an invite code
+command-members = Members
+command-invite = Invite (UNIT ROLE)
+command-revoke = Revoke a member
+help-members = Members (within your scope):
+    /members [unit] the members · /invite UNIT ROLE an invite link · /revoke [number] revoke access
 milestone = 🎯 { $unit } reached { $level }% of this year's quota on { $key } “{ $title }”: { $achieved } of { $target } people.
 digest = 🗞 Reports received in the last 24 hours ({ $date }): { $count }
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }

@@ -59,6 +59,16 @@ members-refused-revoked = دسترسی این عضو پیش‌تر لغو شده
 members-refused-deputy = جانشین باید عضو فعال دیگری از همان واحد باشد.
 members-refused-dates = پایان مرخصی باید همان روز آغاز یا پس از آن باشد و نه در گذشته.
 members-refused-unchanged = این عضو همین واحد و نقش را دارد.
+members-title = اعضا ({ $count }):
+invite-usage = واحد و نقش را بنویسید: /invite آمل governor (نقش‌ها: governor، agency، staff، fund، admin).
+invite-made = دعوت برای { $unit } ({ $role })، یک‌بار مصرف و به مدت یک هفته. کد: { $code }
+    { $link }
+revoke-usage = شمارهٔ عضو را از /members بنویسید: /revoke 12
+revoke-choose = دسترسی کدام عضو لغو شود؟
+revoke-confirm = دسترسی { $name } ({ $role }، { $unit }) لغو شود؟ دیگر نمی‌تواند از ربات استفاده کند؛ گزارش‌هایش می‌ماند.
+revoke-yes = بله، لغو شود
+revoke-no = انصراف
+revoke-cancelled = چیزی تغییر نکرد.
 
 ## Schedule
 schedule-empty = در این بازه رویدادی نیست.
@@ -199,6 +209,11 @@ command-lang = زبان
 command-whoami = مشخصات من
 command-help = راهنما
 command-start = عضویت با کد دعوت
+command-members = اعضا
+command-invite = دعوت (واحد نقش)
+command-revoke = لغو دسترسی عضو
+help-members = اعضا (در حوزهٔ شما):
+    /members [واحد] فهرست اعضا · /invite واحد نقش پیوند دعوت · /revoke [شماره] لغو دسترسی
 milestone = 🎯 { $unit } در { $key } «{ $title }» به { $level }٪ سهمیهٔ امسال رسید: { $achieved } از { $target } نفر.
 digest = 🗞 گزارش‌های رسیده در ۲۴ ساعت گذشته ({ $date }): { $count } گزارش
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }

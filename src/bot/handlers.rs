@@ -5,6 +5,8 @@
 use teloxide::types::{CallbackQuery, Message, User};
 
 use crate::domain::Lang;
+use crate::render::members::refusal;
+use crate::service::membership::admin::{self, Actor};
 use crate::service::membership::{self, Person};
 use crate::service::notify::Answer;
 use crate::service::report::{self, Received, Replied, Text};
@@ -150,6 +152,27 @@ pub async fn on_callback(
             } else {
                 fx.callback = Some((id, Some(t!(lang, "report-not-yours"))));
             }
+        }
+        ("revoke", Some(target), None) => {
+            fx = super::commands::confirm_revoke(ctx, &member, target).await?;
+            fx.callback = Some((id, None));
+        }
+        ("revoke", Some(target), Some("yes")) => {
+            let done = admin::revoke(&ctx.svc, work, Actor::Member(&member), target, now).await?;
+            let said = match done {
+                Ok(m) => t!(
+                    lang,
+                    "members-revoked",
+                    name = m.display_name,
+                    id = m.member_id
+                ),
+                Err(r) => refusal(lang, r),
+            };
+            fx.callback = Some((id, None));
+            fx.answers.push(Answer::text(said));
+        }
+        ("revoke", Some(_), Some("no")) => {
+            fx.callback = Some((id, Some(t!(lang, "revoke-cancelled"))));
         }
         ("lang", _, _) => {
             let new = a.and_then(Lang::parse).unwrap_or(lang);

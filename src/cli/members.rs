@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::domain::Lang;
 use crate::domain::calendar::JalaliDate;
 use crate::domain::member::Role;
-use crate::render::members::{Line, line, refusal};
-use crate::service::membership::admin::{self, Actor, Listed, Refused};
+use crate::render::members::{line, refusal};
+use crate::service::membership::admin::{self, Actor, Refused};
 use crate::service::{Services, Work, invite};
 use crate::store::Store;
 use crate::{render, t};
@@ -67,23 +67,6 @@ pub fn parse_day(s: &str) -> Option<(JalaliDate, bool)> {
     JalaliDate::parse(s).ok().map(|d| (d, false))
 }
 
-/// A listed member as a line.
-pub fn listed_line(lang: Lang, l: &Listed) -> String {
-    let m = &l.member;
-    line(
-        lang,
-        &Line {
-            id: m.member_id,
-            name: &m.display_name,
-            role: m.role,
-            unit: &l.unit,
-            platform: m.platform,
-            reachable: m.reachable,
-            leave: l.leave.as_ref().map(|(d, f, u)| (d.as_str(), *f, *u)),
-        },
-    )
-}
-
 /// Runs `setad members`.
 pub async fn run(
     config: &Config,
@@ -104,7 +87,7 @@ pub async fn run(
             writeln!(out, "{}", t!(lang, "members-none"))?;
         }
         for l in &listed {
-            writeln!(out, "{}", listed_line(lang, l))?;
+            writeln!(out, "{}", line(lang, &l.line()))?;
         }
         return Ok(());
     };

@@ -119,6 +119,29 @@ pub enum Refused {
     Unchanged,
 }
 
+/// A member as `/members` and `setad members` list it.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberLine<'a> {
+    /// The member's id.
+    pub id: i64,
+    /// Its name.
+    pub name: &'a str,
+    /// Its role.
+    pub role: Role,
+    /// Its unit's name.
+    pub unit: &'a str,
+    /// Its platform.
+    pub platform: Platform,
+    /// Whether the bot can reach it.
+    pub reachable: bool,
+    /// Its leave not yet over: the deputy's name, the first and last days.
+    pub leave: Option<(
+        &'a str,
+        super::calendar::JalaliDate,
+        super::calendar::JalaliDate,
+    )>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

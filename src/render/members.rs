@@ -2,28 +2,9 @@
 //! `setad members`, and why a change was refused.
 
 use crate::domain::Lang;
-use crate::domain::calendar::JalaliDate;
-use crate::domain::member::{Platform, Refused, Role};
+pub use crate::domain::member::MemberLine as Line;
+use crate::domain::member::Refused;
 use crate::t;
-
-/// A member as listed.
-#[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
-    /// The member's id.
-    pub id: i64,
-    /// Its name.
-    pub name: &'a str,
-    /// Its role.
-    pub role: Role,
-    /// Its unit's name.
-    pub unit: &'a str,
-    /// Its platform.
-    pub platform: Platform,
-    /// Whether the bot can reach it.
-    pub reachable: bool,
-    /// Its leave not yet over: the deputy's name, the first and last days.
-    pub leave: Option<(&'a str, JalaliDate, JalaliDate)>,
-}
 
 /// One member as a line: id, name, role, unit, platform, and its state.
 pub fn line(lang: Lang, l: &Line<'_>) -> String {

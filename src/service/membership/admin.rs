@@ -11,11 +11,12 @@ use serde_json::json;
 
 use crate::domain::calendar::JalaliDate;
 pub use crate::domain::member::Refused;
-use crate::domain::member::Role;
+use crate::domain::member::{MemberLine, Role};
 use crate::domain::notice::{Compose, Notice};
 use crate::domain::unit::scope;
 use crate::store::{AuditEntry, LeaveRow, MemberRow, NewLeave, NewMessage, Store, StoreError};
 
+use super::super::invite::{self, Invite, InviteError};
 use super::super::notify::{Keying, Queued, Recipient};
 use super::super::{Services, Work};
 
@@ -130,6 +131,22 @@ pub async fn list(
     }
     out.sort_by(|a, b| (&a.unit, &a.member.display_name).cmp(&(&b.unit, &b.member.display_name)));
     Ok(Ok(out))
+}
+
+impl Listed {
+    /// The member as a line to word.
+    pub fn line(&self) -> MemberLine<'_> {
+        let m = &self.member;
+        MemberLine {
+            id: m.member_id,
+            name: &m.display_name,
+            role: m.role,
+            unit: &self.unit,
+            platform: m.platform,
+            reachable: m.reachable,
+            leave: self.leave.as_ref().map(|(d, f, u)| (d.as_str(), *f, *u)),
+        }
+    }
 }
 
 fn leave_days(tz: Tz, l: &LeaveRow) -> (JalaliDate, JalaliDate) {
@@ -372,4 +389,38 @@ pub async fn mark_ended(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Resul
         tx.mark_leave_ended(*id, now.timestamp()).await?;
     }
     tx.commit().await
+}
+
+/// An invite from the chat: the unit found by name (as [`invite::find_unit`] finds it), in
+/// the actor's scope, with a role it may give; one use, valid for a week. The outer error is
+/// the look-up's (unknown or ambiguous name).
+pub async fn invite(
+    svc: &Services,
+    actor: Actor<'_>,
+    (unit_query, role): (&str, Role),
+    now: DateTime<Utc>,
+    rng: &mut impl rand::Rng,
+) -> Result<Result<Invite, Refused>, InviteError> {
+    let scope = match scope_of(svc, actor).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    if let Err(r) = may_give(actor, role) {
+        return Ok(Err(r));
+    }
+    let unit = invite::find_unit(&svc.store, unit_query, Some(role)).await?;
+    if !scope.contains(unit.unit_id) {
+        return Ok(Err(Refused::OutOfScope));
+    }
+    let valid = (1, Some(chrono::Duration::days(7)));
+    Ok(Ok(invite::issue(
+        &svc.store,
+        unit,
+        role,
+        valid,
+        now,
+        rng,
+        &actor.name(),
+    )
+    .await?))
 }
