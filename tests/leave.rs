@@ -188,6 +188,25 @@ async fn leave_with_a_deputy(flavour: Flavour) {
     );
     let gone = ask(&double, &babol, "/members").await;
     assert!(gone.contains("عضو این ربات نیستید"), "{gone}");
+    // A member who joins with another unit's code is asked before being moved.
+    let fund_code = code(&db.store, "fund", Role::Fund).await;
+    let seen = double.messages_to(admin.chat_id()).len();
+    double.send_text(&admin, &format!("/start {fund_code}"));
+    let question = wait(&double, &admin, seen, |t| t.contains("Move?")).await;
+    assert_eq!(
+        member(7003).await.role,
+        Role::Admin,
+        "nothing moved before the button"
+    );
+    let buttons = question.reply_markup.clone().expect("buttons to confirm");
+    let yes = buttons["inline_keyboard"][0][0]["callback_data"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = double.messages_to(admin.chat_id()).len();
+    double.press(&admin, question.message_id, &yes);
+    wait(&double, &admin, seen, |t| t.contains("Welcome")).await;
+    assert_eq!(member(7003).await.role, Role::Fund);
     bot.stop();
 
     // The operator records the leave: 1405/09/20 to 2026-12-26 (= 1405/10/05).

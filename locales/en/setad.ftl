@@ -71,6 +71,8 @@ revoke-confirm = Revoke { $name } ({ $role }, { $unit })? They will no longer be
 revoke-yes = Yes, revoke
 revoke-no = Cancel
 revoke-cancelled = Nothing was changed.
+join-move-confirm = You are already a member. This code would move you to { $unit } with the role { $role }. Move?
+join-move-yes = Yes, move me
 
 ## Schedule
 schedule-empty = Nothing is scheduled in this range.

@@ -69,6 +69,8 @@ revoke-confirm = دسترسی { $name } ({ $role }، { $unit }) لغو شود؟ 
 revoke-yes = بله، لغو شود
 revoke-no = انصراف
 revoke-cancelled = چیزی تغییر نکرد.
+join-move-confirm = شما هم‌اکنون عضو هستید. با این کد به { $unit } با نقش { $role } منتقل می‌شوید. منتقل شوید؟
+join-move-yes = بله، منتقل شوم
 
 ## Schedule
 schedule-empty = در این بازه رویدادی نیست.

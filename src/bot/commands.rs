@@ -79,8 +79,29 @@ async fn start(
         }));
     };
     let now = ctx.clock.now();
+    if let Some(m) = member
+        && let Some((unit, role)) = admin::join_would_move(&ctx.svc, m, &code, now).await?
+    {
+        return Ok(Effects {
+            answers: vec![text::join_confirm(lang, &code, &unit, role)],
+            ..Effects::default()
+        });
+    }
+    join(ctx, work, from, member, &code).await
+}
+
+/// Joins with `code` (or moves the member it already is), and welcomes.
+pub async fn join(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    from: &Person,
+    member: Option<&MemberRow>,
+    code: &str,
+) -> Result<Effects, StoreError> {
+    let lang = member.map(|m| m.lang).unwrap_or(from.lang);
+    let now = ctx.clock.now();
     Ok(
-        match membership::join(&ctx.svc, work, from, member, &code, now).await? {
+        match membership::join(&ctx.svc, work, from, member, code, now).await? {
             Joined::BadCode => Effects::say(t!(lang, "start-bad-code")),
             Joined::Joined {
                 unit, role, lang, ..

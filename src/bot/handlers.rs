@@ -129,6 +129,9 @@ pub async fn on_callback(
     let data = q.data.clone().unwrap_or_default();
     let mut parts = data.splitn(3, ':');
     let (kind, a, b) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+    if kind == "join" {
+        return on_join(ctx, work, q, &member, (a, b)).await;
+    }
     match (kind, a.and_then(|a| a.parse::<i64>().ok()), b) {
         ("rep", Some(occurrence_id), None) => {
             match report::choose(&ctx.svc, work, &member, occurrence_id, now).await? {
@@ -181,5 +184,25 @@ pub async fn on_callback(
         }
         _ => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
     }
+    Ok(fx)
+}
+
+/// A press on the question before a move by invite: join with the code (moving), or not.
+async fn on_join(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    q: &CallbackQuery,
+    member: &crate::service::MemberRow,
+    (code, answer): (Option<&str>, Option<&str>),
+) -> Result<Effects, StoreError> {
+    let id = q.id.0.clone();
+    let mut fx = match (code, answer) {
+        (Some(code), Some("yes")) => {
+            let from = person(ctx, &q.from, member.chat_id);
+            super::commands::join(ctx, work, &from, Some(member), code).await?
+        }
+        _ => Effects::say(t!(member.lang, "revoke-cancelled")),
+    };
+    fx.callback = Some((id, None));
     Ok(fx)
 }

@@ -312,3 +312,20 @@ pub fn revoke_confirm(lang: Lang, target: &MemberRow, unit: &str) -> Answer {
         ))
     }
 }
+
+/// The question before moving a member who joins with another unit's or role's code.
+pub fn join_confirm(lang: Lang, code: &str, unit: &str, role: Role) -> Answer {
+    let code: String = code.trim().chars().take(40).collect();
+    Answer {
+        buttons: vec![vec![
+            (t!(lang, "join-move-yes"), format!("join:{code}:yes")),
+            (t!(lang, "revoke-no"), "join:-:no".to_owned()),
+        ]],
+        ..Answer::text(t!(
+            lang,
+            "join-move-confirm",
+            unit = unit,
+            role = role_name(lang, role)
+        ))
+    }
+}

@@ -424,3 +424,24 @@ pub async fn invite(
     )
     .await?))
 }
+
+/// What joining with `code` would change for `member`, already a member: the unit's name and
+/// the role it would move to, when the code is valid and names another unit or role (the bot
+/// asks before it moves anyone); `None` otherwise (nothing is used or changed here).
+pub async fn join_would_move(
+    svc: &Services,
+    member: &MemberRow,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Role)>, StoreError> {
+    let code = super::code_key(code);
+    let Some(invite) = svc.store.invite(&code).await? else {
+        return Ok(None);
+    };
+    let valid =
+        invite.uses < invite.max_uses && invite.expires_at.is_none_or(|at| at > now.timestamp());
+    if !valid || (invite.unit_id, invite.role) == (member.unit_id, member.role) {
+        return Ok(None);
+    }
+    Ok(Some((svc.unit_name(invite.unit_id).await?, invite.role)))
+}

@@ -104,11 +104,7 @@ pub async fn join(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Joined, StoreError> {
-    let code: String = to_ascii_digits(code.trim())
-        .to_ascii_lowercase()
-        .chars()
-        .take(64)
-        .collect();
+    let code = code_key(code);
     let ts = now.timestamp();
     let Some(invite) = work.tx().await?.use_invite(&code, ts).await? else {
         return Ok(Joined::BadCode);
@@ -152,6 +148,15 @@ pub async fn join(
         role: invite.role,
         lang,
     })
+}
+
+/// An invite code as stored: ASCII digits, lower case, at most 64 characters.
+fn code_key(code: &str) -> String {
+    to_ascii_digits(code.trim())
+        .to_ascii_lowercase()
+        .chars()
+        .take(64)
+        .collect()
 }
 
 /// Sets a member's language, in `work`.
