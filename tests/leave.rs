@@ -66,6 +66,18 @@ async fn wait(double: &Double, user: &User, seen: usize, ok: impl Fn(&str) -> bo
     all.into_iter().skip(seen).find(|m| ok(text(m))).unwrap()
 }
 
+/// Presses the first button of `question` as `user`; returns how many messages `user` had.
+fn press_first(double: &Double, user: &User, question: &Sent) -> usize {
+    let buttons = question.reply_markup.clone().expect("buttons to confirm");
+    let data = buttons["inline_keyboard"][0][0]["callback_data"]
+        .as_str()
+        .expect("a button with data")
+        .to_owned();
+    let seen = double.messages_to(user.chat_id()).len();
+    double.press(user, question.message_id, &data);
+    seen
+}
+
 /// Sends `body` as `user` and waits for the answer.
 async fn ask(double: &Double, user: &User, body: &str) -> String {
     let seen = double.messages_to(user.chat_id()).len();
@@ -158,13 +170,7 @@ async fn leave_with_a_deputy(flavour: Flavour) {
             .unwrap()
             .is_some()
     );
-    let buttons = question.reply_markup.clone().expect("buttons to confirm");
-    let yes = buttons["inline_keyboard"][0][0]["callback_data"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let seen = double.messages_to(admin.chat_id()).len();
-    double.press(&admin, question.message_id, &yes);
+    let seen = press_first(&double, &admin, &question);
     wait(&double, &admin, seen, |t| t.contains("is revoked")).await;
     assert!(
         db.store
@@ -198,13 +204,7 @@ async fn leave_with_a_deputy(flavour: Flavour) {
         Role::Admin,
         "nothing moved before the button"
     );
-    let buttons = question.reply_markup.clone().expect("buttons to confirm");
-    let yes = buttons["inline_keyboard"][0][0]["callback_data"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let seen = double.messages_to(admin.chat_id()).len();
-    double.press(&admin, question.message_id, &yes);
+    let seen = press_first(&double, &admin, &question);
     wait(&double, &admin, seen, |t| t.contains("Welcome")).await;
     assert_eq!(member(7003).await.role, Role::Fund);
     bot.stop();
