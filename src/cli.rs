@@ -359,16 +359,15 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 )?,
                 None => writeln!(stdout, "{}", t!(lang, "invite-never-expires"))?,
             }
+            let mut unknown = config.platforms.is_empty();
             for p in &config.platforms {
-                let bot = p.username.clone().unwrap_or_else(|| "BOT".to_owned());
-                writeln!(
-                    stdout,
-                    "{}",
-                    crate::platform::deep_link(p.platform, &bot, &invite.code)
-                )?;
+                let bot = crate::app::bot_username(p).await;
+                unknown |= bot.is_none();
+                let bot = bot.unwrap_or_else(|| "BOT".to_owned());
+                let link = crate::platform::deep_link(p.platform, &bot, &invite.code);
+                writeln!(stdout, "{link}")?;
             }
-            if config.platforms.iter().any(|p| p.username.is_none()) || config.platforms.is_empty()
-            {
+            if unknown {
                 writeln!(
                     stdout,
                     "{}",

@@ -7,14 +7,13 @@
 mod common;
 
 use chrono::{DateTime, Utc, Weekday};
-use setad::domain::Lang;
 use setad::domain::calendar::JalaliDate;
 use setad::domain::member::{Platform, Refused, Role};
 use setad::domain::notice::MessageKind;
 use setad::service::membership::admin::{self, Actor};
 use setad::service::tick::tick;
 use setad::service::{Services, Work, report};
-use setad::store::{MemberRow, NewMember, ReportInput, Store};
+use setad::store::{MemberRow, ReportInput, Store};
 
 use common::{Backend, at, backend_tests, mazandaran_source};
 
@@ -53,25 +52,9 @@ impl World {
 
     /// A member of unit `key` with `role`, on Telegram, chat = user = `id`.
     async fn member(&self, id: i64, key: &str, role: Role) -> MemberRow {
-        let unit_id = self.unit(key).await;
-        let mut tx = self.store().begin().await.unwrap();
-        let name = format!("member {id}");
-        let new = NewMember {
-            platform: Platform::Telegram,
-            user_id: id,
-            chat_id: id,
-            unit_id,
-            role,
-            display_name: &name,
-            lang: Lang::Fa,
-        };
-        tx.upsert_member(&new, 0).await.unwrap();
-        tx.commit().await.unwrap();
-        self.store()
-            .member_by_user(Platform::Telegram, id)
-            .await
-            .unwrap()
-            .unwrap()
+        let member_id =
+            common::add_member(self.store(), id, key, role, &format!("member {id}")).await;
+        self.store().member(member_id).await.unwrap().unwrap()
     }
 
     async fn audits(&self) -> i64 {

@@ -144,6 +144,25 @@ pub fn mazandaran_source() -> String {
     std::fs::read_to_string(mazandaran()).expect("read the data file")
 }
 
+/// Adds a member of unit `unit` (by key) with `role` on Telegram, chat = user = `user_id`;
+/// returns its id.
+pub async fn add_member(store: &Store, user_id: i64, unit: &str, role: Role, name: &str) -> i64 {
+    let unit_id = store.unit_by_key(unit).await.unwrap().unwrap().unit_id;
+    let mut tx = store.begin().await.unwrap();
+    let new = NewMember {
+        platform: Platform::Telegram,
+        user_id,
+        chat_id: user_id,
+        unit_id,
+        role,
+        display_name: name,
+        lang: Lang::Fa,
+    };
+    let member_id = tx.upsert_member(&new, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    member_id
+}
+
 /// The tick's settings of the tests: Tehran, Friday off, 48 hours' grace, the catalogue.
 pub fn tick_config() -> setad::service::tick::TickConfig {
     setad::service::tick::TickConfig {
