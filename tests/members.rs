@@ -364,6 +364,15 @@ async fn a_deputy_stands_in_during_a_leave_and_not_after(backend: Backend) {
         w.attempt(Actor::Cli, leave, at(NOW)).await,
         Ok(governor.member_id)
     );
+    // A second leave on some of those days is refused, and changes nothing.
+    let audits = w.audits().await;
+    let overlapping = (day("1405/10/05"), day("1405/10/10"));
+    let again = Change::Leave(governor.member_id, deputy.member_id, overlapping);
+    assert_eq!(
+        w.attempt(Actor::Cli, again, at(NOW)).await,
+        Err(Refused::Overlaps)
+    );
+    assert_eq!(w.audits().await, audits);
     let trail = w
         .store()
         .audit_of("member", &governor.member_id.to_string())
@@ -439,4 +448,46 @@ async fn a_deputy_stands_in_during_a_leave_and_not_after(backend: Backend) {
     let drained = w.drain().await;
     assert!(drained.contains(&(10, MessageKind::Remind)), "{drained:?}");
     assert!(!drained.iter().any(|(chat, _)| *chat == 20), "{drained:?}");
+}
+
+backend_tests!(invites_from_the_chat_stay_within_scope);
+async fn invites_from_the_chat_stay_within_scope(backend: Backend) {
+    let w = World::new(backend).await;
+    let now = at(NOW);
+    let amol_staff = w.member(3, "amol", Role::Staff).await;
+    let governor = w.member(10, "amol", Role::Governor).await;
+    let admin = w.member(1, "mazandaran", Role::Admin).await;
+    let before = w.audits().await;
+    let mut rng = rand::rng();
+    let cases = [
+        (&governor, "amol", Role::Governor, Refused::NotAllowed),
+        (&amol_staff, "babol", Role::Governor, Refused::OutOfScope),
+        (&amol_staff, "amol", Role::Admin, Refused::RoleTooHigh),
+    ];
+    for (who, unit, role, want) in cases {
+        let made = admin::invite(&w.svc, Actor::Member(who), (unit, role), now, &mut rng)
+            .await
+            .unwrap();
+        assert_eq!(made.err(), Some(want), "{unit} {role}");
+    }
+    assert_eq!(w.audits().await, before);
+    assert_eq!(w.store().count("invite").await.unwrap(), 0);
+    // Within scope: one use, a week, audited with its author.
+    for (who, unit, role) in [
+        (&amol_staff, "amol", Role::Governor),
+        (&admin, "babol", Role::Admin),
+    ] {
+        let made = admin::invite(&w.svc, Actor::Member(who), (unit, role), now, &mut rng)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (made.unit.key.as_str(), made.role, made.uses),
+            (unit, role, 1)
+        );
+        assert_eq!(made.expires_at, Some(now + chrono::Duration::days(7)));
+        let trail = w.store().audit_of("invite", unit).await.unwrap();
+        assert_eq!(trail.last().unwrap().0, format!("member:{}", who.member_id));
+    }
+    assert_eq!(w.audits().await, before + 2);
 }

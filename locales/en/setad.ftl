@@ -61,6 +61,7 @@ members-refused-revoked = That member was already revoked.
 members-refused-deputy = The deputy must be another active member of the same unit.
 members-refused-dates = The leave must end on or after its first day, and not in the past.
 members-refused-unchanged = The member already has that unit and role.
+members-refused-overlap = That member already has a leave on some of those days.
 members-title = Members ({ $count }):
 invite-usage = Write the unit and the role: /invite آمل governor (roles: governor, agency, staff, fund, admin).
 invite-made = Invite for { $unit } ({ $role }), one use, valid for a week. Code: { $code }

@@ -59,6 +59,7 @@ members-refused-revoked = دسترسی این عضو پیش‌تر لغو شده
 members-refused-deputy = جانشین باید عضو فعال دیگری از همان واحد باشد.
 members-refused-dates = پایان مرخصی باید همان روز آغاز یا پس از آن باشد و نه در گذشته.
 members-refused-unchanged = این عضو همین واحد و نقش را دارد.
+members-refused-overlap = این عضو در برخی از این روزها مرخصی ثبت‌شده دارد.
 members-title = اعضا ({ $count }):
 invite-usage = واحد و نقش را بنویسید: /invite آمل governor (نقش‌ها: governor، agency، staff، fund، admin).
 invite-made = دعوت برای { $unit } ({ $role })، یک‌بار مصرف و به مدت یک هفته. کد: { $code }

@@ -117,6 +117,8 @@ pub enum Refused {
     BadDates,
     /// The move changes nothing.
     Unchanged,
+    /// The member already has a leave on some of those days.
+    Overlaps,
 }
 
 /// A member as `/members` and `setad members` list it.

@@ -42,5 +42,6 @@ pub fn refusal(lang: Lang, r: Refused) -> String {
         Refused::BadDeputy => t!(lang, "members-refused-deputy"),
         Refused::BadDates => t!(lang, "members-refused-dates"),
         Refused::Unchanged => t!(lang, "members-refused-unchanged"),
+        Refused::Overlaps => t!(lang, "members-refused-overlap"),
     }
 }

@@ -304,6 +304,13 @@ pub async fn leave(
     if ends_at <= starts_at || ends_at <= now.timestamp() {
         return Ok(Err(Refused::BadDates));
     }
+    let leaves = svc.store.leaves_not_over(now.timestamp()).await?;
+    if leaves
+        .iter()
+        .any(|l| l.member_id == member_id && l.starts_at < ends_at && starts_at < l.ends_at)
+    {
+        return Ok(Err(Refused::Overlaps));
+    }
     let new = NewLeave {
         member_id,
         deputy_id,
