@@ -182,3 +182,20 @@ impl App {
         Ok(())
     }
 }
+
+/// The bot's username on `p`, for deep links: `SETAD_TELEGRAM_BOT` / `SETAD_BALE_BOT` when set,
+/// else what the messenger answers to `getMe` (within a few seconds); `None` when neither is
+/// known (no network, a bad token).
+pub async fn bot_username(p: &crate::config::PlatformConfig) -> Option<String> {
+    if let Some(u) = &p.username {
+        return Some(u.clone());
+    }
+    let bot = crate::platform::bot(&p.token, &p.api_url, Duration::from_secs(5)).ok()?;
+    match crate::bot::get_me(&bot, p.platform).await {
+        Ok(me) => Some(me.username().to_owned()),
+        Err(e) => {
+            tracing::warn!(platform = %p.platform, error = %e, "getMe failed: the deep link has no bot name");
+            None
+        }
+    }
+}

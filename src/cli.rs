@@ -1,6 +1,6 @@
 //! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
-//! `backup`). Each parses its arguments, calls a service and prints the result in the
-//! configured language; dates, months and units are read the same way by every command
+//! `members`, `backup`). Each parses its arguments, calls a service and prints the result in
+//! the configured language; dates, months and units are read the same way by every command
 //! (`cli::input`). `anyhow` is used here only, for start-up and operator errors.
 
 use std::io::Write;
@@ -25,6 +25,7 @@ use crate::store::Store;
 use crate::{render, t};
 
 mod input;
+mod members;
 
 /// Setad: follow-up of the strategic headquarters' resolutions on Telegram and Bale.
 #[derive(Debug, Parser)]
@@ -102,6 +103,14 @@ enum Command {
         /// Write to this file instead of standard output (required for xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// List the members (of one unit), or revoke, move or send one on leave with a deputy.
+    Members {
+        /// Only this unit, by key or name.
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(subcommand)]
+        action: Option<members::MembersAction>,
     },
     /// Write a consistent copy of the SQLite database while the bot runs.
     Backup {
@@ -192,6 +201,17 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
         .await
         .context("cannot migrate the database")?;
     Ok(store)
+}
+
+/// An invite's (or a unit look-up's) error, in words.
+fn invite_error(lang: Lang, e: InviteError) -> anyhow::Error {
+    match e {
+        e @ (InviteError::UnknownUnit { .. } | InviteError::Ambiguous { .. }) => {
+            anyhow::anyhow!(input::unit_error(lang, &e).unwrap_or_else(|| e.to_string()))
+        }
+        InviteError::NoUses => anyhow::anyhow!(t!(lang, "invite-no-uses")),
+        e => e.into(),
+    }
 }
 
 /// The URL without its password, for messages.
@@ -316,11 +336,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             .await
             {
                 Ok(invite) => invite,
-                Err(e @ (InviteError::UnknownUnit { .. } | InviteError::Ambiguous { .. })) => {
-                    bail!(input::unit_error(lang, &e).unwrap_or_else(|| e.to_string()))
-                }
-                Err(InviteError::NoUses) => bail!(t!(lang, "invite-no-uses")),
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(invite_error(lang, e)),
             };
             writeln!(
                 stdout,
@@ -346,16 +362,15 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 )?,
                 None => writeln!(stdout, "{}", t!(lang, "invite-never-expires"))?,
             }
+            let mut unknown = config.platforms.is_empty();
             for p in &config.platforms {
-                let bot = p.username.clone().unwrap_or_else(|| "BOT".to_owned());
-                writeln!(
-                    stdout,
-                    "{}",
-                    crate::platform::deep_link(p.platform, &bot, &invite.code)
-                )?;
+                let bot = crate::app::bot_username(p).await;
+                unknown |= bot.is_none();
+                let bot = bot.unwrap_or_else(|| "BOT".to_owned());
+                let link = crate::platform::deep_link(p.platform, &bot, &invite.code);
+                writeln!(stdout, "{link}")?;
             }
-            if config.platforms.iter().any(|p| p.username.is_none()) || config.platforms.is_empty()
-            {
+            if unknown {
                 writeln!(
                     stdout,
                     "{}",
@@ -430,6 +445,10 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     writeln!(stdout)?;
                 }
             }
+        }
+        Command::Members { unit, action } => {
+            let store = open(&config).await?;
+            members::run(&config, store, (unit, action), now, &mut stdout).await?;
         }
         Command::Backup { file } => {
             if file.exists() {

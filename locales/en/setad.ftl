@@ -60,6 +60,35 @@ invite-expiry-past = { $date } has already passed; give a later last day.
 invite-no-uses = An invite must allow at least one use.
 invite-unknown-unit = No unit is named “{ $query }”. Closest: { $suggestions }
 invite-ambiguous = Several units are named “{ $query }”; give one of these keys: { $keys }
+members-none = No members.
+members-line = #{ $id } { $name } · { $role } · { $unit } · { $platform }
+members-unreachable = {" "}· unreachable
+members-on-leave = {" "}· on leave { $from } to { $until }, deputy { $deputy }
+members-revoked = { $name } (#{ $id }) is revoked: they can no longer use the bot; their reports stay.
+members-moved = { $name } now belongs to { $unit } with the role { $role }.
+members-leave-recorded = Leave recorded: from { $from } to { $until } { $deputy } receives the reminders of { $name } and may report.
+members-bad-day = “{ $day }” is not a date (write 1405/09/10 or 2026-12-01).
+members-read-gregorian = Read { $day } as a Gregorian date: { $jalali }.
+members-refused-not-allowed = Only admins and staff manage members.
+members-refused-out-of-scope = There is no such member or unit among those you manage.
+members-refused-role = Only an admin can give the admin role.
+members-refused-revoked = That member was already revoked.
+members-refused-deputy = The deputy must be another active member of the same unit.
+members-refused-dates = The leave must end on or after its first day, and not in the past.
+members-refused-unchanged = The member already has that unit and role.
+members-refused-overlap = That member already has a leave on some of those days.
+members-title = Members ({ $count }):
+invite-usage = Write the unit and the role: /invite آمل governor (roles: governor, agency, staff, fund, admin).
+invite-made = Invite for { $unit } ({ $role }), one use, valid for a week. Code: { $code }
+    { $link }
+revoke-usage = Write the member's number from /members: /revoke 12
+revoke-choose = Whose access should be revoked?
+revoke-confirm = Revoke { $name } ({ $role }, { $unit })? They will no longer be able to use the bot; their reports stay.
+revoke-yes = Yes, revoke
+revoke-no = Cancel
+revoke-cancelled = Nothing was changed.
+join-move-confirm = You are already a member. This code would move you to { $unit } with the role { $role }. Move?
+join-move-yes = Yes, move me
 
 ## Schedule
 schedule-empty = Nothing is scheduled in this range.
@@ -136,6 +165,7 @@ escalation = ⚠️ Missing reports: { $title } ({ $key }) · { $period }
        *[other] { $count } units have
     } not reported:
 unreachable = 🚫 The bot can no longer reach { $name } ({ $unit }) on { $platform }: they blocked the bot or left. Please contact them another way.
+leave-ended = 🔔 Your leave from { $from } to { $until } has ended: you receive the reminders of { $unit } again, and your deputy { $deputy } no longer does.
 run-needs-token = To run, set at least one of SETAD_TELEGRAM_TOKEN or SETAD_BALE_TOKEN.
 
 ## The conversation
@@ -218,6 +248,11 @@ command-lang = Language
 command-whoami = About me
 command-help = Help
 command-start = Join with an invite code
+command-members = Members
+command-invite = Invite (UNIT ROLE)
+command-revoke = Revoke a member
+help-members = Members (within your scope):
+    /members [unit] the members · /invite UNIT ROLE an invite link · /revoke [number] revoke access
 milestone = 🎯 { $unit } reached { $level }% of this year's quota on { $key } “{ $title }”: { $achieved } of { $target } people.
 digest = 🗞 Reports received in the last 24 hours ({ $date }): { $count }
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }

@@ -58,6 +58,35 @@ invite-expiry-past = روز { $date } گذشته است؛ روز آخر دیرت
 invite-no-uses = دعوت دست‌کم باید یک بار قابل استفاده باشد.
 invite-unknown-unit = واحدی به نام «{ $query }» نیست. نزدیک‌ترین‌ها: { $suggestions }
 invite-ambiguous = چند واحد «{ $query }» نام دارند؛ یکی از این کلیدها را بدهید: { $keys }
+members-none = عضوی نیست.
+members-line = #{ $id } { $name } · { $role } · { $unit } · { $platform }
+members-unreachable = {" "}· در دسترس نیست
+members-on-leave = {" "}· در مرخصی از { $from } تا { $until }، جانشین: { $deputy }
+members-revoked = دسترسی { $name } (#{ $id }) لغو شد: دیگر نمی‌تواند از ربات استفاده کند؛ گزارش‌هایش می‌ماند.
+members-moved = { $name } اکنون عضو { $unit } با نقش { $role } است.
+members-leave-recorded = مرخصی ثبت شد: از { $from } تا { $until } یادآوری‌های { $name } برای { $deputy } فرستاده می‌شود و او می‌تواند گزارش بدهد.
+members-bad-day = «{ $day }» تاریخ نیست (مانند ۱۴۰۵/۰۹/۱۰ یا 2026-12-01 بنویسید).
+members-read-gregorian = { $day } به‌عنوان تاریخ میلادی خوانده شد: { $jalali }.
+members-refused-not-allowed = فقط مدیران و کارشناسان ستاد اعضا را مدیریت می‌کنند.
+members-refused-out-of-scope = چنین عضو یا واحدی در حوزهٔ مدیریت شما نیست.
+members-refused-role = فقط مدیر می‌تواند نقش مدیر بدهد.
+members-refused-revoked = دسترسی این عضو پیش‌تر لغو شده است.
+members-refused-deputy = جانشین باید عضو فعال دیگری از همان واحد باشد.
+members-refused-dates = پایان مرخصی باید همان روز آغاز یا پس از آن باشد و نه در گذشته.
+members-refused-unchanged = این عضو همین واحد و نقش را دارد.
+members-refused-overlap = این عضو در برخی از این روزها مرخصی ثبت‌شده دارد.
+members-title = اعضا ({ $count }):
+invite-usage = واحد و نقش را بنویسید: /invite آمل governor (نقش‌ها: governor، agency، staff، fund، admin).
+invite-made = دعوت برای { $unit } ({ $role })، یک‌بار مصرف و به مدت یک هفته. کد: { $code }
+    { $link }
+revoke-usage = شمارهٔ عضو را از /members بنویسید: /revoke 12
+revoke-choose = دسترسی کدام عضو لغو شود؟
+revoke-confirm = دسترسی { $name } ({ $role }، { $unit }) لغو شود؟ دیگر نمی‌تواند از ربات استفاده کند؛ گزارش‌هایش می‌ماند.
+revoke-yes = بله، لغو شود
+revoke-no = انصراف
+revoke-cancelled = چیزی تغییر نکرد.
+join-move-confirm = شما هم‌اکنون عضو هستید. با این کد به { $unit } با نقش { $role } منتقل می‌شوید. منتقل شوید؟
+join-move-yes = بله، منتقل شوم
 
 ## Schedule
 schedule-empty = در این بازه رویدادی نیست.
@@ -128,6 +157,7 @@ nudge = ⏰ هنوز گزارشی از { $unit } برای «{ $title }» ({ $key
 escalation = ⚠️ گزارش‌های نرسیده: { $title } ({ $key }) · { $period }
     مهلت { $due } گذشت و { $count } واحد گزارش نداده‌اند:
 unreachable = 🚫 ربات دیگر نمی‌تواند به { $name } ({ $unit }) در { $platform } پیام بدهد: ربات را مسدود کرده یا از دسترس خارج شده است. لطفاً از راه دیگری با ایشان تماس بگیرید.
+leave-ended = 🔔 مرخصی شما از { $from } تا { $until } به پایان رسید: یادآوری‌های { $unit } دوباره برای شما فرستاده می‌شود و جانشین شما، { $deputy }، دیگر آن‌ها را دریافت نمی‌کند.
 run-needs-token = برای اجرا دست‌کم یکی از SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN را تنظیم کنید.
 
 ## The conversation
@@ -207,6 +237,11 @@ command-lang = زبان
 command-whoami = مشخصات من
 command-help = راهنما
 command-start = عضویت با کد دعوت
+command-members = اعضا
+command-invite = دعوت (واحد نقش)
+command-revoke = لغو دسترسی عضو
+help-members = اعضا (در حوزهٔ شما):
+    /members [واحد] فهرست اعضا · /invite واحد نقش پیوند دعوت · /revoke [شماره] لغو دسترسی
 milestone = 🎯 { $unit } در { $key } «{ $title }» به { $level }٪ سهمیهٔ امسال رسید: { $achieved } از { $target } نفر.
 digest = 🗞 گزارش‌های رسیده در ۲۴ ساعت گذشته ({ $date }): { $count } گزارش
 digest-line = • { $key } · { $unit }: { $held }{ $insured }{ $late }

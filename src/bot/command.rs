@@ -23,18 +23,27 @@ pub enum Command {
     Lang(Option<String>),
     /// `/whoami`.
     Whoami,
+    /// `/members [UNIT]`: the members the sender administers (admins and staff).
+    Members(Option<String>),
+    /// `/invite UNIT ROLE`: a one-time invite and its deep link.
+    Invite(Option<String>),
+    /// `/revoke [ID]`: revoke a member, after a confirmation by button.
+    Revoke(Option<String>),
     /// Anything else that looks like a command.
     Unknown(String),
 }
 
 /// The commands of the menu, in order, with their message ids (for `setMyCommands`).
-pub const MENU: [(&str, &str); 9] = [
+pub const MENU: [(&str, &str); 12] = [
     ("tasks", "command-tasks"),
     ("report", "command-report"),
     ("summary", "command-summary"),
     ("overdue", "command-overdue"),
     ("export", "command-export"),
     ("lang", "command-lang"),
+    ("members", "command-members"),
+    ("invite", "command-invite"),
+    ("revoke", "command-revoke"),
     ("whoami", "command-whoami"),
     ("help", "command-help"),
     ("start", "command-start"),
@@ -71,6 +80,9 @@ pub fn parse(text: &str, bot_username: &str) -> Option<Command> {
         "chart" => Command::Chart(arg),
         "lang" => Command::Lang(arg),
         "whoami" => Command::Whoami,
+        "members" => Command::Members(arg),
+        "invite" => Command::Invite(arg),
+        "revoke" => Command::Revoke(arg),
         other => Command::Unknown(other.chars().take(64).collect()),
     })
 }
@@ -100,6 +112,12 @@ mod tests {
                 Some(Command::Export(Some("1404-02".into()))),
             ),
             ("/foo", Some(Command::Unknown("foo".into()))),
+            ("/members", Some(Command::Members(None))),
+            (
+                "/invite آمل governor",
+                Some(Command::Invite(Some("آمل governor".into()))),
+            ),
+            ("/revoke ۱۲", Some(Command::Revoke(Some("۱۲".into())))),
             ("hello /help", None),
             ("/", None),
             ("", None),

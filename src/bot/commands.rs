@@ -4,7 +4,10 @@
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::summary::Summary;
+use crate::domain::text::to_ascii_digits;
+use crate::render::members::refusal;
 use crate::render::{summary_text, summary_xlsx};
+use crate::service::membership::admin::{self, Actor};
 use crate::service::membership::{self, Joined, Person};
 use crate::service::notify::Answer;
 use crate::service::report::{self, Begun};
@@ -44,6 +47,9 @@ pub async fn on_command(
         Command::Overdue => overdue(ctx, m).await,
         Command::Chart(_) if !summary::allowed(m) => Ok(not_allowed(m.lang)),
         Command::Chart(_) => Ok(Effects::say(t!(m.lang, "chart-later"))),
+        Command::Members(arg) => members(ctx, m, arg).await,
+        Command::Invite(arg) => invite(ctx, m, arg).await,
+        Command::Revoke(arg) => revoke(ctx, m, arg).await,
         Command::Unknown(_) => Ok(Effects::say(t!(m.lang, "unknown-command"))),
     }
 }
@@ -73,8 +79,29 @@ async fn start(
         }));
     };
     let now = ctx.clock.now();
+    if let Some(m) = member
+        && let Some((unit, role)) = admin::join_would_move(&ctx.svc, m, &code, now).await?
+    {
+        return Ok(Effects {
+            answers: vec![text::join_confirm(lang, &code, &unit, role)],
+            ..Effects::default()
+        });
+    }
+    join(ctx, work, from, member, &code).await
+}
+
+/// Joins with `code` (or moves the member it already is), and welcomes.
+pub async fn join(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    from: &Person,
+    member: Option<&MemberRow>,
+    code: &str,
+) -> Result<Effects, StoreError> {
+    let lang = member.map(|m| m.lang).unwrap_or(from.lang);
+    let now = ctx.clock.now();
     Ok(
-        match membership::join(&ctx.svc, work, from, member, &code, now).await? {
+        match membership::join(&ctx.svc, work, from, member, code, now).await? {
             Joined::BadCode => Effects::say(t!(lang, "start-bad-code")),
             Joined::Joined {
                 unit, role, lang, ..
@@ -238,6 +265,80 @@ async fn overdue(ctx: &Context, m: &MemberRow) -> Result<Effects, StoreError> {
         match summary::overdue_for_member(&ctx.svc, m, ctx.clock.now()).await? {
             Ok(list) => Effects::say(text::overdue(m.lang, &list)),
             Err(NotAllowed) => not_allowed(m.lang),
+        },
+    )
+}
+
+/// `/members [UNIT]`: the members the sender administers (of one unit, when named).
+async fn members(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
+    let lang = m.lang;
+    let unit = match arg {
+        Some(q) => match crate::service::invite::find_unit(&ctx.svc.store, &q, None).await {
+            Ok(u) => Some(u.unit_id),
+            Err(e) => return Ok(Effects::say(text::unit_not_found(lang, e))),
+        },
+        None => None,
+    };
+    Ok(
+        match admin::list(&ctx.svc, Actor::Member(m), unit, ctx.clock.now()).await? {
+            Ok(listed) => Effects::say(text::members(lang, &listed)),
+            Err(r) => Effects::say(refusal(lang, r)),
+        },
+    )
+}
+
+/// `/invite UNIT ROLE`: a one-time invite, printed as a deep link for this messenger.
+async fn invite(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
+    let lang = m.lang;
+    let Some((unit, role)) = arg.as_deref().and_then(text::unit_and_role) else {
+        return Ok(Effects::say(t!(lang, "invite-usage")));
+    };
+    let now = ctx.clock.now();
+    // A seeded generator that may be held across the await (the thread's may not).
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_rng(&mut rand::rng());
+    let made = admin::invite(&ctx.svc, Actor::Member(m), (&unit, role), now, &mut rng);
+    Ok(Effects::say(match made.await {
+        Ok(Ok(invite)) => text::invite(ctx, lang, &invite),
+        Ok(Err(r)) => refusal(lang, r),
+        Err(crate::service::invite::InviteError::Store(e)) => return Err(e),
+        Err(e) => text::unit_not_found(lang, e),
+    }))
+}
+
+/// `/revoke [ID]`: the members to choose from, or the confirmation to revoke one (nothing
+/// changes before the button).
+async fn revoke(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Effects, StoreError> {
+    let lang = m.lang;
+    let now = ctx.clock.now();
+    let Some(arg) = arg else {
+        return Ok(
+            match admin::list(&ctx.svc, Actor::Member(m), None, now).await? {
+                Ok(listed) => Effects {
+                    answers: vec![text::revoke_choose(lang, &listed, m.member_id)],
+                    ..Effects::default()
+                },
+                Err(r) => Effects::say(refusal(lang, r)),
+            },
+        );
+    };
+    let Ok(id) = to_ascii_digits(arg.trim().trim_start_matches('#')).parse::<i64>() else {
+        return Ok(Effects::say(t!(lang, "revoke-usage")));
+    };
+    confirm_revoke(ctx, m, id).await
+}
+
+/// Asks to confirm revoking member `id`, if the sender may.
+pub async fn confirm_revoke(ctx: &Context, m: &MemberRow, id: i64) -> Result<Effects, StoreError> {
+    Ok(
+        match admin::may_revoke(&ctx.svc, Actor::Member(m), id).await? {
+            Ok(target) => {
+                let unit = ctx.svc.unit_name(target.unit_id).await?;
+                Effects {
+                    answers: vec![text::revoke_confirm(m.lang, &target, &unit)],
+                    ..Effects::default()
+                }
+            }
+            Err(r) => Effects::say(refusal(m.lang, r)),
         },
     )
 }

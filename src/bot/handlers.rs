@@ -5,6 +5,8 @@
 use teloxide::types::{CallbackQuery, Message, User};
 
 use crate::domain::Lang;
+use crate::render::members::refusal;
+use crate::service::membership::admin::{self, Actor};
 use crate::service::membership::{self, Known, Lookup, Person};
 use crate::service::notify::Answer;
 use crate::service::report::{self, Received, Replied, Text, Tied};
@@ -151,6 +153,9 @@ pub async fn on_callback(
     let data = q.data.clone().unwrap_or_default();
     let mut parts = data.splitn(3, ':');
     let (kind, a, b) = (parts.next().unwrap_or(""), parts.next(), parts.next());
+    if kind == "join" {
+        return on_join(ctx, work, q, &member, (a, b)).await;
+    }
     match (kind, a.and_then(|a| a.parse::<i64>().ok()), b) {
         ("rep", Some(occurrence_id), None) => {
             match report::choose(&ctx.svc, work, &member, occurrence_id, now).await? {
@@ -190,6 +195,27 @@ pub async fn on_callback(
                 Tied::Gone => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
             }
         }
+        ("revoke", Some(target), None) => {
+            fx = super::commands::confirm_revoke(ctx, &member, target).await?;
+            fx.callback = Some((id, None));
+        }
+        ("revoke", Some(target), Some("yes")) => {
+            let done = admin::revoke(&ctx.svc, work, Actor::Member(&member), target, now).await?;
+            let said = match done {
+                Ok(m) => t!(
+                    lang,
+                    "members-revoked",
+                    name = m.display_name,
+                    id = m.member_id
+                ),
+                Err(r) => refusal(lang, r),
+            };
+            fx.callback = Some((id, None));
+            fx.answers.push(Answer::text(said));
+        }
+        ("revoke", Some(_), Some("no")) => {
+            fx.callback = Some((id, Some(t!(lang, "revoke-cancelled"))));
+        }
         ("lang", _, _) => {
             let new = a.and_then(Lang::parse).unwrap_or(lang);
             membership::set_lang(work, &member, new, now).await?;
@@ -197,5 +223,25 @@ pub async fn on_callback(
         }
         _ => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
     }
+    Ok(fx)
+}
+
+/// A press on the question before a move by invite: join with the code (moving), or not.
+async fn on_join(
+    ctx: &Context,
+    work: &mut Work<'_>,
+    q: &CallbackQuery,
+    member: &crate::service::MemberRow,
+    (code, answer): (Option<&str>, Option<&str>),
+) -> Result<Effects, StoreError> {
+    let id = q.id.0.clone();
+    let mut fx = match (code, answer) {
+        (Some(code), Some("yes")) => {
+            let from = person(ctx, &q.from, member.chat_id);
+            super::commands::join(ctx, work, &from, Some(member), code).await?
+        }
+        _ => Effects::say(t!(member.lang, "revoke-cancelled")),
+    };
+    fx.callback = Some((id, None));
     Ok(fx)
 }

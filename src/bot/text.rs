@@ -13,6 +13,11 @@ use crate::service::report::Submitted;
 use crate::service::summary::Overdue;
 use crate::t;
 
+use crate::render::members::line;
+use crate::service::MemberRow;
+use crate::service::invite::{Invite, InviteError};
+use crate::service::membership::admin::Listed;
+
 use super::Context;
 
 /// A role's name.
@@ -31,7 +36,8 @@ pub fn help(lang: Lang, role: Option<Role>) -> String {
     match role {
         None => t!(lang, "help-guest"),
         Some(r) if r.reports() => t!(lang, "help-reporter"),
-        Some(Role::Staff) => t!(lang, "help-staff"),
+        Some(Role::Staff) => format!("{}\n{}", t!(lang, "help-staff"), t!(lang, "help-members")),
+        Some(Role::Admin) => format!("{}\n{}", t!(lang, "help-fund"), t!(lang, "help-members")),
         Some(_) => t!(lang, "help-fund"),
     }
 }
@@ -232,4 +238,129 @@ pub fn overdue(lang: Lang, list: &[Overdue]) -> String {
         lines.extend(o.missing.iter().map(|n| format!("• {n}")));
     }
     lines.join("\n")
+}
+
+/// The members listed, one line each.
+pub fn members(lang: Lang, listed: &[Listed]) -> String {
+    if listed.is_empty() {
+        return t!(lang, "members-none");
+    }
+    let lines: Vec<String> = listed.iter().map(|l| line(lang, &l.line())).collect();
+    format!(
+        "{}\n{}",
+        t!(lang, "members-title", count = listed.len()),
+        lines.join("\n")
+    )
+}
+
+/// `/invite`'s argument: a unit's name (several words) and a role (its last word: `governor`
+/// or the role's name in either language).
+pub fn unit_and_role(arg: &str) -> Option<(String, Role)> {
+    let (unit, role) = arg.trim().rsplit_once(char::is_whitespace)?;
+    let role = Role::parse(role).or_else(|| {
+        Role::ALL.into_iter().find(|r| {
+            Lang::ALL
+                .into_iter()
+                .any(|l| role_name(l, *r).eq_ignore_ascii_case(role.trim()))
+        })
+    })?;
+    let unit = unit.trim();
+    (!unit.is_empty()).then(|| (unit.to_owned(), role))
+}
+
+/// A created invite: the unit, the role, the code and the deep link of this messenger.
+pub fn invite(ctx: &Context, lang: Lang, invite: &Invite) -> String {
+    let link = crate::platform::deep_link(ctx.platform, &ctx.username, &invite.code);
+    t!(
+        lang,
+        "invite-made",
+        unit = invite.unit.name.clone(),
+        role = role_name(lang, invite.role),
+        code = invite.code.clone(),
+        link = link
+    )
+}
+
+/// A unit look-up that failed: unknown (with the closest names) or ambiguous.
+pub fn unit_not_found(lang: Lang, e: InviteError) -> String {
+    match e {
+        InviteError::UnknownUnit {
+            query, suggestions, ..
+        } => t!(
+            lang,
+            "invite-unknown-unit",
+            query = query,
+            suggestions = if suggestions.is_empty() {
+                "—".to_owned()
+            } else {
+                suggestions.join("، ")
+            }
+        ),
+        InviteError::Ambiguous { query, keys, .. } => {
+            t!(
+                lang,
+                "invite-ambiguous",
+                query = query,
+                keys = keys.join(", ")
+            )
+        }
+        _ => t!(lang, "error-internal"),
+    }
+}
+
+/// The members one may revoke, as buttons (not oneself; at most 30).
+pub fn revoke_choose(lang: Lang, listed: &[Listed], me: i64) -> Answer {
+    let buttons: Vec<Vec<(String, String)>> = listed
+        .iter()
+        .filter(|l| l.member.member_id != me)
+        .take(30)
+        .map(|l| {
+            let label = format!("{} · {}", l.member.display_name, l.unit);
+            vec![(label, format!("revoke:{}", l.member.member_id))]
+        })
+        .collect();
+    if buttons.is_empty() {
+        return Answer::text(t!(lang, "members-none"));
+    }
+    Answer {
+        buttons,
+        ..Answer::text(t!(lang, "revoke-choose"))
+    }
+}
+
+/// The question before revoking `target`, with the buttons to confirm or cancel.
+pub fn revoke_confirm(lang: Lang, target: &MemberRow, unit: &str) -> Answer {
+    Answer {
+        buttons: vec![vec![
+            (
+                t!(lang, "revoke-yes"),
+                format!("revoke:{}:yes", target.member_id),
+            ),
+            (t!(lang, "revoke-no"), "revoke:0:no".to_owned()),
+        ]],
+        ..Answer::text(t!(
+            lang,
+            "revoke-confirm",
+            name = target.display_name.clone(),
+            unit = unit,
+            role = role_name(lang, target.role)
+        ))
+    }
+}
+
+/// The question before moving a member who joins with another unit's or role's code.
+pub fn join_confirm(lang: Lang, code: &str, unit: &str, role: Role) -> Answer {
+    let code: String = code.trim().chars().take(40).collect();
+    Answer {
+        buttons: vec![vec![
+            (t!(lang, "join-move-yes"), format!("join:{code}:yes")),
+            (t!(lang, "revoke-no"), "join:-:no".to_owned()),
+        ]],
+        ..Answer::text(t!(
+            lang,
+            "join-move-confirm",
+            unit = unit,
+            role = role_name(lang, role)
+        ))
+    }
 }

@@ -99,6 +99,51 @@ impl fmt::Display for Role {
     }
 }
 
+/// Why a member administration (a list, an invite, a revocation, a move, a leave) was refused;
+/// nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The actor's role does not administer members.
+    NotAllowed,
+    /// The member or unit is outside the actor's scope (or does not exist).
+    OutOfScope,
+    /// Only an admin gives the admin role.
+    RoleTooHigh,
+    /// The member was already revoked.
+    AlreadyRevoked,
+    /// The deputy is not an active member of the same unit, or is the member itself.
+    BadDeputy,
+    /// The leave ends before it starts, or has already ended.
+    BadDates,
+    /// The move changes nothing.
+    Unchanged,
+    /// The member already has a leave on some of those days.
+    Overlaps,
+}
+
+/// A member as `/members` and `setad members` list it.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberLine<'a> {
+    /// The member's id.
+    pub id: i64,
+    /// Its name.
+    pub name: &'a str,
+    /// Its role.
+    pub role: Role,
+    /// Its unit's name.
+    pub unit: &'a str,
+    /// Its platform.
+    pub platform: Platform,
+    /// Whether the bot can reach it.
+    pub reachable: bool,
+    /// Its leave not yet over: the deputy's name, the first and last days.
+    pub leave: Option<(
+        &'a str,
+        super::calendar::JalaliDate,
+        super::calendar::JalaliDate,
+    )>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

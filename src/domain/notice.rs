@@ -165,6 +165,17 @@ pub enum Notice {
         /// The platform it was on.
         platform: Platform,
     },
+    /// A member's leave ended: it receives its unit's reminders again, and the deputy no more.
+    LeaveEnded {
+        /// The unit's name.
+        unit: String,
+        /// The deputy's name.
+        deputy: String,
+        /// The leave's first day.
+        from: JalaliDate,
+        /// The leave's last day.
+        until: JalaliDate,
+    },
 }
 
 impl Notice {
@@ -174,7 +185,9 @@ impl Notice {
             Notice::Reminder { .. } => MessageKind::Remind,
             Notice::Nudge { .. } => MessageKind::Nudge,
             Notice::Escalation { .. } => MessageKind::Escalate,
-            Notice::Milestone { .. } | Notice::Unreachable { .. } => MessageKind::Alert,
+            Notice::Milestone { .. } | Notice::Unreachable { .. } | Notice::LeaveEnded { .. } => {
+                MessageKind::Alert
+            }
             Notice::Digest { .. } => MessageKind::Digest,
         }
     }

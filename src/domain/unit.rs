@@ -101,6 +101,74 @@ impl fmt::Display for UnitKey {
 #[error("`{0}` is not a valid key (lowercase a-z, 0-9 and '-', at most 64 characters)")]
 pub struct KeyError(pub String);
 
+/// The units an administrator of unit `own` (of kind `kind`, with parent `parent`) looks
+/// after: its own unit and everything under it. A province-level directorate or office serves
+/// the province it belongs to, so its scope is its parent's subtree (the political affairs
+/// directorate looks after every county). `tree` is every unit as (id, parent).
+pub fn scope(
+    own: i64,
+    kind: UnitKind,
+    parent: Option<i64>,
+    tree: &[(i64, Option<i64>)],
+) -> std::collections::BTreeSet<i64> {
+    let root = match (kind, parent) {
+        (UnitKind::Directorate | UnitKind::Office, Some(p)) => p,
+        _ => own,
+    };
+    let mut children: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for (id, parent) in tree {
+        if let Some(p) = parent {
+            children.entry(*p).or_default().push(*id);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(children.get(&id).into_iter().flatten().copied());
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        // 1 province; 2, 3 counties; 4 a district of 2; 5 a directorate of 1; 6 an orphan.
+        let tree = [
+            (1, None),
+            (2, Some(1)),
+            (3, Some(1)),
+            (4, Some(2)),
+            (5, Some(1)),
+            (6, None),
+        ];
+        let ids = |v: &[i64]| {
+            v.iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<i64>>()
+        };
+        let cases: &[(i64, UnitKind, Option<i64>, &[i64])] = &[
+            (1, UnitKind::Province, None, &[1, 2, 3, 4, 5]),
+            (2, UnitKind::County, Some(1), &[2, 4]),
+            (4, UnitKind::District, Some(2), &[4]),
+            (5, UnitKind::Directorate, Some(1), &[1, 2, 3, 4, 5]),
+            (6, UnitKind::Office, None, &[6]),
+        ];
+        for (own, kind, parent, want) in cases {
+            assert_eq!(scope(*own, *kind, *parent, &tree), ids(want), "{own}");
+        }
+        // A cycle in corrupt data ends.
+        assert_eq!(
+            scope(7, UnitKind::County, None, &[(7, Some(8)), (8, Some(7))]),
+            ids(&[7, 8])
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! Every word comes from `locales/`; dates are Jalali, with Persian digits in Persian.
 
 mod import;
+pub mod members;
 mod notice;
 
 pub use import::{plan as import_plan, problem};

@@ -140,6 +140,19 @@ impl Compose for Catalogue {
                 unit = unit.clone(),
                 platform = platform.as_str()
             ),
+            Notice::LeaveEnded {
+                unit,
+                deputy,
+                from,
+                until,
+            } => t!(
+                lang,
+                "leave-ended",
+                unit = unit.clone(),
+                deputy = deputy.clone(),
+                from = from.format(digits),
+                until = until.format(digits)
+            ),
         }
     }
 }

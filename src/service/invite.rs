@@ -127,6 +127,23 @@ pub async fn create(
         return Err(InviteError::NoUses);
     }
     let unit = find_unit(store, unit_query, Some(role)).await?;
+    issue(store, unit, role, (uses, expires_in), now, rng, "cli").await
+}
+
+/// Makes an invite to `unit` with `role`, `uses` times until `expires_in`, created `by`
+/// (`cli` or `member:ID`), and audits it.
+pub async fn issue(
+    store: &Store,
+    unit: UnitRow,
+    role: Role,
+    (uses, expires_in): (u32, Option<Duration>),
+    now: DateTime<Utc>,
+    rng: &mut impl Rng,
+    by: &str,
+) -> Result<Invite, InviteError> {
+    if uses == 0 {
+        return Err(InviteError::NoUses);
+    }
     let code = new_code(rng);
     let expires_at = expires_in.map(|d| now + d);
     let row = InviteRow {
@@ -139,10 +156,10 @@ pub async fn create(
         created_at: now.timestamp(),
     };
     let mut tx = store.begin().await?;
-    tx.insert_invite(&row, "cli").await?;
+    tx.insert_invite(&row, by).await?;
     tx.audit(
         &crate::store::AuditEntry {
-            actor: "cli",
+            actor: by,
             action: "invite",
             entity: "invite",
             entity_key: &unit.key,

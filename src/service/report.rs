@@ -282,7 +282,7 @@ pub async fn tie_draft(
     let Some(occ) = svc.store.occurrence_info(occurrence_id).await? else {
         return Ok(Tied::Gone);
     };
-    if !may_report(member, &occ) {
+    if !may_report(svc, member, &occ, now).await? {
         return Ok(Tied::Report {
             submitted: Submitted::NotYours,
             message_id: draft.message_id,
@@ -351,7 +351,7 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<Submitted, StoreError> {
     let (member, occ, edit) = (s.member, s.occurrence, s.edit);
-    if !may_report(member, occ) {
+    if !may_report(svc, member, occ, now).await? {
         return Ok(Submitted::NotYours);
     }
     let body = match check_report_text(s.text) {
@@ -393,9 +393,23 @@ pub async fn submit(
     }))
 }
 
-/// Whether `member` may report on `occ`: a reporting role, on its own unit's occurrence.
-pub fn may_report(member: &MemberRow, occ: &OccurrenceInfo) -> bool {
-    member.role.reports() && occ.unit_id == member.unit_id
+/// Whether `member` may report on `occ`: a reporting role, on its own unit's occurrence, or the
+/// deputy of a member of the occurrence's unit on leave at `now`.
+pub async fn may_report(
+    svc: &Services,
+    member: &MemberRow,
+    occ: &OccurrenceInfo,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(occ.unit_id == member.unit_id
+        && (member.role.reports() || is_deputy(svc, member, now).await?))
+}
+
+/// Whether `member` stands in, at `now`, for a member of its unit on leave.
+async fn is_deputy(svc: &Services, m: &MemberRow, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    svc.store
+        .is_deputy(m.member_id, m.unit_id, now.timestamp())
+        .await
 }
 
 /// Sets whether the session of report `report_id` was held (a correction by button), in
@@ -413,7 +427,7 @@ pub async fn correct_held(
         None => None,
     };
     match occ {
-        Some(occ) if may_report(member, &occ) => {
+        Some(occ) if may_report(svc, member, &occ, now).await? => {
             work.tx()
                 .await?
                 .correct_held(report_id, member.member_id, held, now.timestamp())
@@ -431,7 +445,7 @@ pub async fn tasks(
     member: &MemberRow,
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<OccurrenceInfo>>, StoreError> {
-    if !member.role.reports() {
+    if !member.role.reports() && !is_deputy(svc, member, now).await? {
         return Ok(None);
     }
     let today = JalaliDate::today(now, svc.tz);
@@ -491,7 +505,7 @@ pub async fn choose(
     now: DateTime<Utc>,
 ) -> Result<Option<OccurrenceInfo>, StoreError> {
     match svc.store.occurrence_info(occurrence_id).await? {
-        Some(occ) if may_report(member, &occ) => {
+        Some(occ) if may_report(svc, member, &occ, now).await? => {
             await_report(work, member, occurrence_id, now).await?;
             Ok(Some(occ))
         }

@@ -48,6 +48,8 @@ pub struct TickReport {
     pub missed: u64,
     /// Daily digests enqueued.
     pub digests: u64,
+    /// Leaves whose end was noticed (their members told).
+    pub leaves_ended: u64,
 }
 
 struct Names {
@@ -188,9 +190,17 @@ pub async fn tick(
         &mut messages,
     )
     .await?;
+    // Leaves that ended: the member back is told, once (the notice's key), then the leave is
+    // marked noticed.
+    let (back, ended) =
+        super::membership::admin::ended_leaves(store, config.compose.as_ref(), config.tz, now)
+            .await?;
+    report.leaves_ended = ended.len() as u64;
+    messages.extend(back);
     if !messages.is_empty() {
         store.enqueue(&messages, ts).await?;
     }
+    super::membership::admin::mark_ended(store, &ended, now).await?;
     Ok(report)
 }
 

@@ -88,6 +88,22 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The audit trail of one row (`entity`, `entity_key`), oldest first: who did what, with
+    /// its JSON detail.
+    pub async fn audit_of(
+        &self,
+        entity: &str,
+        entity_key: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT actor, action, detail FROM audit WHERE entity = $1 AND entity_key = $2 \
+             ORDER BY audit_id",
+        )
+        .bind(entity).bind(entity_key).fetch_all(p).await?))
+    }
+}
+
 impl Tx {
     /// Appends to the audit trail.
     pub async fn audit(&mut self, entry: &AuditEntry<'_>, now: i64) -> Result<(), StoreError> {

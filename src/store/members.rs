@@ -163,6 +163,7 @@ impl Store {
                  o.due_at AS r_due_at, o.status AS r_status, a.unit_id AS r_unit_id, \
                  a.obligation_id AS r_obligation_id, b.key AS r_key, b.title AS r_title, \
                  b.shape AS r_shape FROM q JOIN member m ON m.platform = $1 AND m.user_id = q.user_id \
+                 AND m.revoked_at IS NULL \
                  LEFT JOIN member_state s ON s.member_id = m.member_id \
                  LEFT JOIN occurrence o ON o.occurrence_id = (SELECT x.occurrence_id FROM outbox x \
                       WHERE x.platform = $1 AND x.chat_id = q.chat_id AND x.message_id = q.message_id \
@@ -195,14 +196,16 @@ impl Store {
     ) -> Result<Option<MemberRow>, StoreError> {
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT member_id, platform, user_id, chat_id, unit_id, role, display_name, lang, reachable \
-             FROM member WHERE platform = $1 AND user_id = $2",
+             FROM member WHERE platform = $1 AND user_id = $2 AND revoked_at IS NULL",
         )
         .bind(platform.as_str()).bind(user_id).fetch_optional(p).await?))
     }
 
-    /// Every member.
+    /// Every member that is not revoked.
     pub async fn members(&self) -> Result<Vec<MemberRow>, StoreError> {
-        let sql = format!("SELECT {MEMBER_COLUMNS} FROM member ORDER BY member_id");
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM member WHERE revoked_at IS NULL ORDER BY member_id"
+        );
         Ok(with_pool!(self, p => sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(p).await?))
     }
 
@@ -233,7 +236,7 @@ impl Store {
     ) -> Result<Vec<MemberRow>, StoreError> {
         let sql = format!(
             "UPDATE member SET reachable = FALSE, updated_at = $3 \
-             WHERE platform = $1 AND chat_id = $2 AND reachable RETURNING {MEMBER_COLUMNS}"
+             WHERE platform = $1 AND chat_id = $2 AND reachable AND revoked_at IS NULL RETURNING {MEMBER_COLUMNS}"
         );
         let mut tx = self.begin().await?;
         let rows = with_tx!(&mut tx, c => sqlx::query_as(AssertSqlSafe(sql.as_str()))
@@ -250,7 +253,7 @@ impl Tx {
                    joined_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) \
                    ON CONFLICT (platform, user_id) DO UPDATE SET chat_id = excluded.chat_id, \
                    unit_id = excluded.unit_id, role = excluded.role, display_name = excluded.display_name, \
-                   reachable = TRUE, updated_at = excluded.updated_at RETURNING member_id";
+                   reachable = TRUE, revoked_at = NULL, updated_at = excluded.updated_at RETURNING member_id";
         let (id,): (i64,) = with_tx!(self, c => sqlx::query_as(sql)
             .bind(m.platform.as_str()).bind(m.user_id).bind(m.chat_id).bind(m.unit_id).bind(m.role.as_str())
             .bind(m.display_name).bind(m.lang.code()).bind(now)

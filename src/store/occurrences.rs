@@ -180,8 +180,9 @@ impl Store {
 
     /// The reminders ([`MessageKind::Remind`], comparing `remind_at`) or nudges (comparing
     /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
-    /// and have not been enqueued for the recipient: every reachable reporting member
-    /// (governor or agency) of the assigned unit. Occurrences the bot learnt of only after
+    /// and have not been enqueued for the recipient: every reachable, not revoked, reporting
+    /// member (governor or agency) of the assigned unit that is not on leave at `now`, and the
+    /// deputy of each member of the unit on leave at `now`, whatever its role. Occurrences the bot learnt of only after
     /// their due time (a month before the bot was installed) are left alone.
     ///
     /// In pages of `limit`, in (occurrence, member) order from after `after` (`(0, 0)` for the
@@ -210,7 +211,11 @@ impl Store {
                AND (o.occurrence_id > $4 OR (o.occurrence_id = $4 AND m.member_id > $5)) \
                AND o.created_at <= o.due_at \
                AND a.active AND a.involvement = 'responsible' \
-               AND m.reachable AND m.role IN ('governor', 'agency') \
+               AND m.reachable AND m.revoked_at IS NULL \
+               AND ((m.role IN ('governor', 'agency') AND NOT EXISTS (SELECT 1 FROM member_leave l \
+                       WHERE l.member_id = m.member_id AND l.starts_at <= $2 AND l.ends_at > $2)) \
+                    OR EXISTS (SELECT 1 FROM member_leave l WHERE l.deputy_id = m.member_id \
+                       AND l.unit_id = a.unit_id AND l.starts_at <= $2 AND l.ends_at > $2)) \
                AND NOT EXISTS (SELECT 1 FROM outbox x \
                    WHERE x.dedup_key = '{kind}:' || o.occurrence_id || ':' || m.member_id) \
              ORDER BY o.occurrence_id, m.member_id LIMIT $3"
@@ -268,17 +273,21 @@ impl Tx {
         from_period: i64,
         now: i64,
     ) -> Result<Vec<OpenReminder>, StoreError> {
-        let sql = "SELECT o.occurrence_id, o.period, o.due_at, b.key, b.title, u.name AS unit \
+        let sql = format!(
+            "SELECT o.occurrence_id, o.period, o.due_at, b.key, b.title, u.name AS unit \
                    FROM occurrence o JOIN assignment a ON a.assignment_id = o.assignment_id \
                    JOIN obligation b ON b.obligation_id = a.obligation_id \
                    JOIN unit u ON u.unit_id = a.unit_id \
                    WHERE a.unit_id = $1 AND o.period >= $2 AND o.status = 'open' \
                      AND o.remind_at IS NOT NULL AND o.remind_at <= $3 \
-                     AND o.created_at <= o.due_at \
+                     AND o.created_at <= o.due_at AND {IN_FORCE} \
                      AND a.active AND a.involvement = 'responsible' \
-                   ORDER BY o.period, b.key";
-        Ok(with_tx!(self, c => sqlx::query_as(sql)
-            .bind(unit_id).bind(from_period).bind(now).fetch_all(&mut *c).await?))
+                   ORDER BY o.period, b.key"
+        );
+        Ok(
+            with_tx!(self, c => sqlx::query_as(AssertSqlSafe(sql.as_str()))
+            .bind(unit_id).bind(from_period).bind(now).fetch_all(&mut *c).await?),
+        )
     }
 
     /// Creates the occurrences of every active responsible assignment of `obligation_id` in

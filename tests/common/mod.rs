@@ -177,6 +177,35 @@ pub fn second_meeting() -> String {
     )
 }
 
+/// Adds a member of unit `unit` (by key) with `role` on Telegram, chat = user = `user_id`;
+/// returns its id.
+pub async fn add_member(store: &Store, user_id: i64, unit: &str, role: Role, name: &str) -> i64 {
+    let unit_id = store.unit_by_key(unit).await.unwrap().unwrap().unit_id;
+    let mut tx = store.begin().await.unwrap();
+    let new = NewMember {
+        platform: Platform::Telegram,
+        user_id,
+        chat_id: user_id,
+        unit_id,
+        role,
+        display_name: name,
+        lang: Lang::Fa,
+    };
+    let member_id = tx.upsert_member(&new, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    member_id
+}
+
+/// The tick's settings of the tests: Tehran, Friday off, 48 hours' grace, the catalogue.
+pub fn tick_config() -> setad::service::tick::TickConfig {
+    setad::service::tick::TickConfig {
+        tz: chrono_tz::Asia::Tehran,
+        weekend: vec![chrono::Weekday::Fri],
+        grace: chrono::Duration::hours(48),
+        compose: setad::render::composer(),
+    }
+}
+
 /// A fixed instant.
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
@@ -301,16 +330,6 @@ impl Drop for Process {
 fn tail(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
-}
-
-/// The tick's configuration of the tests: Tehran, Fridays off, 48 hours of catching up.
-pub fn tick_config() -> setad::service::tick::TickConfig {
-    setad::service::tick::TickConfig {
-        tz: chrono_tz::Asia::Tehran,
-        weekend: vec![chrono::Weekday::Fri],
-        grace: chrono::Duration::hours(48),
-        compose: setad::render::composer(),
-    }
 }
 
 /// Imports the data file and joins `per_county` governors to every county (user and chat id

@@ -2,7 +2,7 @@
 -- no `/report` choice): kept until the member says, by a button, which obligation they report
 -- on (then `report_id` is the report they became) or that they are no report. Nothing a member
 -- typed is dropped, and a draft counts as a report only once tied. Kept in step with
--- ../postgres/0010_drafts.sql.
+-- ../postgres/0009_drafts.sql.
 CREATE TABLE draft (
     draft_id   INTEGER PRIMARY KEY,
     member_id  INTEGER NOT NULL REFERENCES member (member_id),

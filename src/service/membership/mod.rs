@@ -1,6 +1,6 @@
 //! Membership: who a person is to the bot (a member of a unit with a role), joining with an
-//! invite code, and a member's language. (Moving, revoking and leaving with a deputy come next,
-//! here.)
+//! invite code, and a member's language; in [`admin`], listing, revoking and moving members and
+//! leaves with a deputy.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,8 @@ pub use crate::store::Lookup;
 use crate::store::{AuditEntry, MemberRow, NewMember, NewMessage, OccurrenceInfo, StoreError};
 
 use super::notify::{Keying, Queued, Recipient, notice_key};
+
+pub mod admin;
 
 use super::report::State;
 use super::{Services, Work};
@@ -126,11 +128,7 @@ pub async fn join(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Joined, StoreError> {
-    let code: String = to_ascii_digits(code.trim())
-        .to_ascii_lowercase()
-        .chars()
-        .take(64)
-        .collect();
+    let code = code_key(code);
     let ts = now.timestamp();
     if work.is_idle() {
         // The month's occurrences exist before the reminders a member joining late is sent
@@ -238,6 +236,15 @@ async fn missed_reminders(
         messages.extend(queued.messages(svc.compose.as_ref()));
     }
     Ok(messages)
+}
+
+/// An invite code as stored: ASCII digits, lower case, at most 64 characters.
+fn code_key(code: &str) -> String {
+    to_ascii_digits(code.trim())
+        .to_ascii_lowercase()
+        .chars()
+        .take(64)
+        .collect()
 }
 
 /// Sets a member's language, in `work`.
