@@ -281,30 +281,22 @@ pub fn invite(ctx: &Context, lang: Lang, invite: &Invite) -> String {
     )
 }
 
-/// A unit look-up that failed: unknown (with the closest names) or ambiguous.
+/// A unit look-up that failed: unknown (with the closest units) or ambiguous (worded as the
+/// CLI words it, [`crate::render::units`]).
 pub fn unit_not_found(lang: Lang, e: InviteError) -> String {
-    match e {
-        InviteError::UnknownUnit {
-            query, suggestions, ..
-        } => t!(
-            lang,
-            "invite-unknown-unit",
-            query = query,
-            suggestions = if suggestions.is_empty() {
-                "—".to_owned()
-            } else {
-                suggestions.join("، ")
-            }
-        ),
-        InviteError::Ambiguous { query, keys, .. } => {
-            t!(
-                lang,
-                "invite-ambiguous",
-                query = query,
-                keys = keys.join(", ")
-            )
-        }
-        _ => t!(lang, "error-internal"),
+    let (query, units, unknown) = match &e {
+        InviteError::UnknownUnit { query, closest, .. } => (query, closest, true),
+        InviteError::Ambiguous { query, units, .. } => (query, units, false),
+        _ => return t!(lang, "error-internal"),
+    };
+    let listed: Vec<(&str, &str)> = units
+        .iter()
+        .map(|u| (u.name.as_str(), u.key.as_str()))
+        .collect();
+    if unknown {
+        crate::render::units::unknown_unit(lang, query, &listed)
+    } else {
+        crate::render::units::ambiguous_unit(lang, query, &listed)
     }
 }
 

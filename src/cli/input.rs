@@ -13,7 +13,7 @@ use crate::domain::written_date::{WrittenDate, WrittenDateError, parse_period};
 use crate::service::invite::InviteError;
 use crate::service::units;
 use crate::store::{Store, UnitRow};
-use crate::t;
+use crate::{render, t};
 
 /// Reads a Jalali or Gregorian date and says on standard error which it read and the day in
 /// the other calendar.
@@ -96,46 +96,22 @@ pub(super) fn period(lang: Lang, input: &str) -> anyhow::Result<Period> {
     }
 }
 
-/// How many units a message lists.
-const LISTED: usize = 20;
-
-/// Units as a list for a message: `name (key)`, comma-separated.
-fn unit_list(lang: Lang, units: &[UnitRow]) -> String {
-    if units.is_empty() {
-        return "—".to_owned();
-    }
-    // A name shared across a country («بخش مرکزی») fits hundreds of units: the first few say
-    // enough to refine it.
-    let mut list = units
-        .iter()
-        .take(LISTED)
-        .map(|u| format!("{} ({})", u.name, u.key))
-        .collect::<Vec<_>>()
-        .join(&t!(lang, "list-comma"));
-    if units.len() > LISTED {
-        let more = units.len() - LISTED;
-        list.push_str(&t!(lang, "list-more", count = more));
-    }
-    list
-}
-
 /// The operator's message for a unit that was not found, or `None` for another error.
 pub(super) fn unit_error(lang: Lang, e: &InviteError) -> Option<String> {
-    match e {
-        InviteError::UnknownUnit { query, closest, .. } => Some(t!(
-            lang,
-            "invite-unknown-unit",
-            query = query.clone(),
-            suggestions = unit_list(lang, closest)
-        )),
-        InviteError::Ambiguous { query, units, .. } => Some(t!(
-            lang,
-            "invite-ambiguous",
-            query = query.clone(),
-            keys = unit_list(lang, units)
-        )),
-        _ => None,
-    }
+    let (query, units, unknown) = match e {
+        InviteError::UnknownUnit { query, closest, .. } => (query, closest, true),
+        InviteError::Ambiguous { query, units, .. } => (query, units, false),
+        _ => return None,
+    };
+    let listed: Vec<(&str, &str)> = units
+        .iter()
+        .map(|u| (u.name.as_str(), u.key.as_str()))
+        .collect();
+    Some(if unknown {
+        render::units::unknown_unit(lang, query, &listed)
+    } else {
+        render::units::ambiguous_unit(lang, query, &listed)
+    })
 }
 
 /// Finds the unit the operator named, or says why not.
@@ -147,30 +123,4 @@ pub(super) async fn unit(
 ) -> anyhow::Result<UnitRow> {
     InviteError::one_unit(query, units::find(store, query, role).await?)
         .map_err(|e| anyhow::anyhow!(unit_error(lang, &e).unwrap_or_else(|| e.to_string())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::unit::UnitKind;
-
-    #[test]
-    fn long_lists_are_cut() {
-        let unit = |i: i64| UnitRow {
-            unit_id: i,
-            key: format!("d{i}"),
-            kind: UnitKind::District,
-            name: "بخش مرکزی".to_owned(),
-            name_key: String::new(),
-            parent_id: None,
-            population: None,
-        };
-        let units: Vec<UnitRow> = (0..25).map(unit).collect();
-        let list = unit_list(Lang::En, &units);
-        assert!(list.starts_with("بخش مرکزی (d0), بخش مرکزی (d1)"), "{list}");
-        assert!(list.contains("(d19)") && !list.contains("(d20)"), "{list}");
-        assert!(list.ends_with(" and 5 more"), "{list}");
-        assert_eq!(unit_list(Lang::En, &units[..2]).matches("بخش").count(), 2);
-        assert_eq!(unit_list(Lang::En, &[]), "—");
-    }
 }

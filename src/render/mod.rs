@@ -7,6 +7,7 @@
 mod import;
 pub mod members;
 mod notice;
+pub mod units;
 
 pub use import::{plan as import_plan, problem};
 pub use notice::{Catalogue, composer, held};
