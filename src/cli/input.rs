@@ -4,11 +4,12 @@
 use std::io::Write;
 
 use anyhow::bail;
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Role;
+use crate::domain::schedule::day_start;
 use crate::domain::written_date::{WrittenDate, WrittenDateError, parse_period};
 use crate::service::invite::InviteError;
 use crate::service::units;
@@ -57,9 +58,7 @@ pub(super) fn expiry(
     let end = last
         .checked_add_days(1)
         .ok()
-        .and_then(|next| next.to_gregorian().and_hms_opt(0, 0, 0))
-        .and_then(|midnight| tz.from_local_datetime(&midnight).earliest())
-        .map(|end| end.with_timezone(&Utc) - now)
+        .map(|next| day_start(next, tz) - now)
         .filter(|left| *left > Duration::zero());
     match end {
         Some(left) => Ok(left),

@@ -125,6 +125,8 @@ pub struct TimeOfDay(u16);
 impl TimeOfDay {
     /// 09:00, the default reminder time.
     pub const NINE: TimeOfDay = TimeOfDay(9 * 60);
+    /// 00:00, the start of a day.
+    pub const MIDNIGHT: TimeOfDay = TimeOfDay(0);
 
     /// Builds a time from hours and minutes.
     pub fn new(hour: u8, minute: u8) -> Option<Self> {

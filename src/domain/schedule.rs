@@ -248,6 +248,11 @@ pub fn instant(date: JalaliDate, time: TimeOfDay, tz: Tz) -> DateTime<Utc> {
     }
 }
 
+/// The first instant of `date` in `tz`.
+pub fn day_start(date: JalaliDate, tz: Tz) -> DateTime<Utc> {
+    instant(date, TimeOfDay::MIDNIGHT, tz)
+}
+
 /// The end of `date` in `tz`: the first instant of the next day. A report is on time when it
 /// arrives before this.
 pub fn end_of_day(date: JalaliDate, tz: Tz) -> DateTime<Utc> {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 
@@ -13,6 +13,7 @@ use crate::domain::calendar::JalaliDate;
 pub use crate::domain::member::Refused;
 use crate::domain::member::{MemberLine, Role};
 use crate::domain::notice::{Compose, Notice};
+use crate::domain::schedule::day_start;
 use crate::domain::unit::scope;
 use crate::store::{AuditEntry, LeaveRow, MemberRow, NewLeave, NewMessage, Store, StoreError};
 
@@ -296,11 +297,11 @@ pub async fn leave(
         Some(d) if d.unit_id == m.unit_id && d.member_id != m.member_id => d,
         _ => return Ok(Err(Refused::BadDeputy)),
     };
-    let (Some(starts_at), Some(last_day)) = (day_start(svc.tz, from), day_start(svc.tz, until))
-    else {
+    let Ok(after) = until.checked_add_days(1) else {
         return Ok(Err(Refused::BadDates));
     };
-    let ends_at = last_day + 86_400;
+    let starts_at = day_start(from, svc.tz).timestamp();
+    let ends_at = day_start(after, svc.tz).timestamp();
     if ends_at <= starts_at || ends_at <= now.timestamp() {
         return Ok(Err(Refused::BadDates));
     }
@@ -330,14 +331,6 @@ pub async fn leave(
         member: m,
         deputy,
     }))
-}
-
-/// The first second of `day` in `tz`.
-fn day_start(tz: Tz, day: JalaliDate) -> Option<i64> {
-    let midnight = day.to_gregorian().and_hms_opt(0, 0, 0)?;
-    tz.from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.timestamp())
 }
 
 /// The leaves that ended by `now` and were not yet noticed: the notices telling each member
