@@ -180,7 +180,10 @@ pub async fn on_callback(
                 fx.callback = Some((id, Some(t!(lang, "report-not-yours"))));
             }
         }
-        ("draft", Some(draft_id), Some(choice)) => {
+        // `draft:ID:0` is "none"; anything but a positive occurrence id otherwise is stale.
+        ("draft", Some(draft_id), Some(choice))
+            if choice == "0" || choice.parse::<i64>().is_ok_and(|id| id > 0) =>
+        {
             let occurrence = choice.parse::<i64>().ok().filter(|id| *id > 0);
             match report::tie_draft(&ctx.svc, work, &member, draft_id, occurrence, now).await? {
                 Tied::Report {
