@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::member::Platform;
+use crate::platform::Refusals;
 use crate::scheduler::Scheduler;
 use crate::sender::{Sender, SenderConfig};
 use crate::service::Services;
@@ -17,15 +19,19 @@ use crate::store::Store;
 /// The running parts.
 pub struct App {
     store: Store,
-    senders: Vec<Sender>,
+    senders: Vec<(Platform, Sender)>,
     scheduler: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
+    refused: mpsc::UnboundedReceiver<(Platform, String)>,
+    refusals: Refusals,
 }
 
 impl App {
     /// Starts everything. Returns early (with an error) only for a configuration that cannot
-    /// work; a messenger that cannot be reached yet is retried until `stop` turns true.
+    /// work: every platform's token refused. A messenger that cannot be reached yet is asked
+    /// again until it answers or `stop` turns true; with long polling each platform starts on
+    /// its own, so one that is away does not hold up the others.
     pub async fn start(
         config: &Config,
         store: Store,
@@ -34,7 +40,7 @@ impl App {
     ) -> anyhow::Result<App> {
         // On SQLite this process is the only one on the file: claims left by a previous run
         // are its own. On PostgreSQL other processes may hold live claims; only lapsed ones
-        // return.
+        // return (and the sender that takes over returns those of the one it replaces).
         let released = match store {
             Store::Sqlite(_) => store.release_all_claims().await?,
             Store::Postgres(_) => store.release_claims(None, clock.now_ms()).await?,
@@ -52,8 +58,40 @@ impl App {
             config.weekend.clone(),
             compose.clone(),
         );
+        let (refusals, mut refused) = mpsc::unbounded_channel();
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let webhook = config.webhook_url.is_some();
+        // With a webhook, one server serves every platform: each must be known first.
+        let mut known = Vec::new();
+        if webhook {
+            let asked = config
+                .platforms
+                .iter()
+                .map(|p| identify(p, config.poll_timeout, stop.clone()));
+            for (p, answer) in config
+                .platforms
+                .iter()
+                .zip(futures_util::future::join_all(asked).await)
+            {
+                match answer {
+                    Identified::Known(bot, username) => known.push((p, bot, username)),
+                    Identified::Refused(why) => {
+                        let _ = refusals.send((p.platform, why));
+                    }
+                    Identified::Stopped => anyhow::bail!("stopped before the messenger answered"),
+                }
+            }
+            if known.is_empty() {
+                return Err(none_left(&mut refused, config.platforms.len()));
+            }
+        }
         let mut senders = Vec::new();
+        let mut webhook_contexts = Vec::new();
         for p in &config.platforms {
+            if webhook && !known.iter().any(|(k, ..)| k.platform == p.platform) {
+                continue;
+            }
             let bot = crate::platform::bot(&p.token, &p.api_url, Duration::from_secs(10))?;
             let mut sender_config = SenderConfig::new(
                 p.platform,
@@ -62,63 +100,36 @@ impl App {
                 compose.clone(),
             );
             sender_config.concurrency = config.send_concurrency;
-            senders.push(Sender::start(
+            let sender = Sender::start(
                 store.clone(),
                 bot,
                 sender_config,
                 clock.clone(),
-            ));
+                refusals.clone(),
+            );
             tracing::info!(platform = %p.platform, rate = p.rates.overall, "sending");
-        }
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let mut tasks = Vec::new();
-        let mut webhook_contexts = Vec::new();
-        for (p, sender) in config.platforms.iter().zip(&senders) {
-            let bot = crate::platform::bot(
-                &p.token,
-                &p.api_url,
-                config.poll_timeout + Duration::from_secs(15),
-            )?;
-            let me = loop {
-                match crate::bot::get_me(&bot, p.platform).await {
-                    Ok(me) => break me,
-                    Err(e) => {
-                        tracing::warn!(platform = %p.platform, error = %e, "cannot reach the messenger yet; retrying");
-                        tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_secs(3)) => {}
-                            _ = stop.changed() => anyhow::bail!("stopped before the messenger answered"),
-                        }
-                    }
-                }
-            };
-            tracing::info!(platform = %p.platform, username = %me.username(), "connected");
-            crate::bot::set_commands(&bot, p.platform).await;
-            let ctx = crate::bot::Context {
+            let parts = Parts {
                 svc: svc.clone(),
-                platform: p.platform,
-                bot,
-                username: me.username().to_owned(),
+                config: p.clone(),
                 default_lang: config.locale,
                 clock: clock.clone(),
                 outbox: sender.waker(),
                 direct: sender.direct(),
-                unreadable: crate::bot::unreadable_counter(),
+                stop: stop_rx.clone(),
             };
-            let (arrivals, arrived) = tokio::sync::mpsc::unbounded_channel();
-            tasks.push(tokio::spawn(crate::bot::process(
-                ctx.clone(),
-                arrived,
-                stop_rx.clone(),
-            )));
-            if config.webhook_url.is_some() {
-                webhook_contexts.push((ctx, arrivals));
-            } else {
-                tasks.push(tokio::spawn(crate::bot::poll(
-                    ctx,
-                    config.poll_timeout,
-                    arrivals,
-                    stop_rx.clone(),
-                )));
+            senders.push((p.platform, sender));
+            match known.iter().find(|(k, ..)| k.platform == p.platform) {
+                Some((_, bot, username)) => {
+                    let (ctx, arrivals) = parts
+                        .receive(bot.clone(), username.clone(), &mut tasks)
+                        .await;
+                    webhook_contexts.push((ctx, arrivals));
+                }
+                None => {
+                    let poll_timeout = config.poll_timeout;
+                    let refusals = refusals.clone();
+                    tasks.push(tokio::spawn(parts.poll(poll_timeout, refusals)));
+                }
             }
         }
         if let (Some(url), false) = (&config.webhook_url, webhook_contexts.is_empty()) {
@@ -138,18 +149,13 @@ impl App {
         let tick_config = TickConfig {
             tz: config.tz,
             weekend: config.weekend.clone(),
-            grace: config.grace,
             compose,
         };
-        let wakers = senders.iter().map(Sender::waker).collect();
-        let scheduler = Scheduler::start(
-            store.clone(),
-            tick_config,
-            clock,
-            wakers,
-            config.tick_interval,
-        )
-        .await?;
+        let wakers = senders.iter().map(|(_, s)| s.waker()).collect();
+        let scheduler = tokio::select! {
+            s = Scheduler::start(store.clone(), tick_config, clock, wakers, config.tick_interval) => s?,
+            _ = stop.changed() => anyhow::bail!("stopped while starting"),
+        };
         tracing::info!(backend = store.backend(), "setad is running");
         Ok(App {
             store,
@@ -157,12 +163,45 @@ impl App {
             scheduler,
             tasks,
             stop: stop_tx,
+            refused,
+            refusals,
         })
     }
 
     /// Wakes the send queues (after something was enqueued from outside the app).
     pub fn wake_senders(&self) {
-        self.senders.iter().for_each(Sender::wake);
+        self.senders.iter().for_each(|(_, s)| s.wake());
+    }
+
+    /// Resolves when the messenger has refused the token of every platform that was started
+    /// (each refused platform's sender is stopped as it is refused; the others keep running),
+    /// with what they answered. `setad run` then stops and exits with an error.
+    pub async fn refused(&mut self) -> anyhow::Error {
+        let mut stopped: Vec<(Platform, String)> = Vec::new();
+        loop {
+            let Some((platform, why)) = self.refused.recv().await else {
+                return anyhow::anyhow!("the platforms' supervision ended");
+            };
+            if stopped.iter().any(|(p, _)| *p == platform) {
+                continue;
+            }
+            tracing::error!(%platform, error = %why, "the messenger refused the token: this platform is stopped; check SETAD_{}_TOKEN", platform.as_str().to_ascii_uppercase());
+            if let Some(i) = self.senders.iter().position(|(p, _)| *p == platform) {
+                let (_, sender) = self.senders.swap_remove(i);
+                if let Err(e) = sender.stop().await {
+                    tracing::error!(error = %e, "stopping the refused platform's sender");
+                }
+            }
+            stopped.push((platform, why));
+            if self.senders.is_empty() {
+                return refused_error(&stopped);
+            }
+        }
+    }
+
+    /// A handle that tells the app a platform's token was refused (as its parts do).
+    pub fn refusals(&self) -> Refusals {
+        self.refusals.clone()
     }
 
     /// Stops receiving, lets the handlers finish, stops the scheduler, lets the send queues
@@ -174,12 +213,149 @@ impl App {
             let _ = task.await;
         }
         self.scheduler.stop().await;
-        for sender in self.senders {
+        for (_, sender) in self.senders {
             sender.stop().await?;
         }
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// The error of a process whose every platform was refused.
+fn refused_error(stopped: &[(Platform, String)]) -> anyhow::Error {
+    let list: Vec<String> = stopped
+        .iter()
+        .map(|(p, why)| {
+            format!(
+                "{p}: the messenger refused the token ({why}); check SETAD_{}_TOKEN",
+                p.as_str().to_ascii_uppercase()
+            )
+        })
+        .collect();
+    anyhow::anyhow!("no platform is left to serve: {}", list.join("; "))
+}
+
+/// The refusals already told, as the error of a start that has no platform left.
+fn none_left(
+    refused: &mut mpsc::UnboundedReceiver<(Platform, String)>,
+    _n: usize,
+) -> anyhow::Error {
+    let mut stopped = Vec::new();
+    while let Ok(r) = refused.try_recv() {
+        stopped.push(r);
+    }
+    refused_error(&stopped)
+}
+
+/// What `getMe` said of a platform's token.
+enum Identified {
+    /// The bot and its username.
+    Known(teloxide::Bot, String),
+    /// The messenger refused the token.
+    Refused(String),
+    /// Told to stop before the messenger answered.
+    Stopped,
+}
+
+/// Asks the messenger who the bot is until it answers (a messenger that is away is asked again,
+/// 1 s doubling to 60 s, with jitter), or refuses the token, or `stop` turns true.
+async fn identify(
+    p: &crate::config::PlatformConfig,
+    poll_timeout: Duration,
+    mut stop: watch::Receiver<bool>,
+) -> Identified {
+    let bot =
+        match crate::platform::bot(&p.token, &p.api_url, poll_timeout + Duration::from_secs(15)) {
+            Ok(bot) => bot,
+            Err(e) => return Identified::Refused(format!("cannot build a client: {e:#}")),
+        };
+    let mut attempts = 0;
+    loop {
+        match crate::bot::get_me(&bot, p.platform).await {
+            Ok(me) => {
+                tracing::info!(platform = %p.platform, username = %me.username(), "connected");
+                return Identified::Known(bot, me.username().to_owned());
+            }
+            Err(crate::bot::MeError::Rejected(why)) => return Identified::Refused(why),
+            Err(crate::bot::MeError::Unavailable(why)) => {
+                let wait = crate::platform::backoff(
+                    Duration::from_secs(1),
+                    Duration::from_secs(60),
+                    attempts,
+                    rand::random::<f64>(),
+                );
+                attempts += 1;
+                tracing::warn!(platform = %p.platform, error = %why, retry_in = ?wait, "cannot reach the messenger yet; asking again");
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => return Identified::Stopped,
+                }
+            }
+        }
+    }
+}
+
+/// What a platform's receiving side is made of.
+struct Parts {
+    svc: Services,
+    config: crate::config::PlatformConfig,
+    default_lang: crate::domain::Lang,
+    clock: Clock,
+    outbox: std::sync::Arc<tokio::sync::Notify>,
+    direct: crate::service::notify::Direct,
+    stop: watch::Receiver<bool>,
+}
+
+impl Parts {
+    /// Sets the command menu and starts the handlers; returns their context and where updates
+    /// are handed to them.
+    async fn receive(
+        self,
+        bot: teloxide::Bot,
+        username: String,
+        tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+    ) -> (crate::bot::Context, crate::bot::Arrivals) {
+        crate::bot::set_commands(&bot, self.config.platform).await;
+        let ctx = crate::bot::Context {
+            svc: self.svc,
+            platform: self.config.platform,
+            bot,
+            username,
+            default_lang: self.default_lang,
+            clock: self.clock,
+            outbox: self.outbox,
+            direct: self.direct,
+            unreadable: crate::bot::unreadable_counter(),
+        };
+        let (arrivals, arrived) = mpsc::unbounded_channel();
+        tasks.push(tokio::spawn(crate::bot::process(
+            ctx.clone(),
+            arrived,
+            self.stop,
+        )));
+        (ctx, arrivals)
+    }
+
+    /// Long polling of one platform: asks who the bot is, then receives until stopped or
+    /// refused.
+    async fn poll(self, poll_timeout: Duration, refusals: Refusals) {
+        let platform = self.config.platform;
+        let stop = self.stop.clone();
+        let (bot, username) = match identify(&self.config, poll_timeout, stop.clone()).await {
+            Identified::Known(bot, username) => (bot, username),
+            Identified::Refused(why) => {
+                let _ = refusals.send((platform, why));
+                return;
+            }
+            Identified::Stopped => return,
+        };
+        let mut tasks = Vec::new();
+        let (ctx, arrivals) = self.receive(bot, username, &mut tasks).await;
+        crate::bot::poll(ctx, poll_timeout, arrivals, refusals, stop).await;
+        for task in tasks {
+            let _ = task.await;
+        }
     }
 }
 

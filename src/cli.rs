@@ -475,13 +475,28 @@ async fn serve(config: &Config, store: Store, clock: Clock) -> anyhow::Result<()
     }
     let mut signals = Signals::listen()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let app = tokio::select! {
+    for variable in &config.obsolete {
+        tracing::warn!(
+            variable,
+            "this variable is no longer used (README, Configuration)"
+        );
+    }
+    let mut app = tokio::select! {
         app = App::start(config, store, clock, stop_rx) => app?,
         _ = signals.recv() => return Ok(()),
     };
-    signals.recv().await;
+    // Until a signal, or until the messenger has refused every platform's token: then the
+    // process stops and exits with an error, for the service manager and the operator to see.
+    let refused = tokio::select! {
+        _ = signals.recv() => None,
+        why = app.refused() => Some(why),
+    };
     let _ = stop_tx.send(true);
-    app.stop().await
+    app.stop().await?;
+    match refused {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
 }
 
 /// SIGINT and SIGTERM, listened for from the moment this is made (so a signal during start-up

@@ -63,9 +63,9 @@ pub struct Config {
     pub listen: Option<SocketAddr>,
     /// Log format.
     pub log_format: LogFormat,
-    /// How late a reminder may still be sent after it fell due (`SETAD_CATCH_UP_HOURS`);
-    /// older ones are recorded as missed.
-    pub grace: chrono::Duration,
+    /// Variables that are set but no longer read (`SETAD_CATCH_UP_HOURS`: a message is now
+    /// sent while it is useful, whatever delayed it); `setad run` warns of them.
+    pub obsolete: Vec<&'static str>,
     /// Sends in flight at once per platform (`SETAD_SEND_CONCURRENCY`).
     pub send_concurrency: usize,
     /// Run the scheduler's tick at this interval instead of every minute on the minute
@@ -235,7 +235,10 @@ impl Config {
                 });
             }
         };
-        let grace_hours = number("SETAD_CATCH_UP_HOURS", 0.0, 24.0 * 366.0)?.unwrap_or(48.0);
+        let obsolete: Vec<&'static str> = ["SETAD_CATCH_UP_HOURS"]
+            .into_iter()
+            .filter(|v| get(v).is_some())
+            .collect();
         let send_concurrency =
             number("SETAD_SEND_CONCURRENCY", 1.0, 1024.0)?.unwrap_or(32.0) as usize;
         let tick_interval =
@@ -256,7 +259,7 @@ impl Config {
         Ok(Config {
             poll_timeout,
             worker_threads,
-            grace: chrono::Duration::seconds((grace_hours * 3600.0) as i64),
+            obsolete,
             send_concurrency,
             tick_interval,
             platforms,
@@ -346,7 +349,11 @@ mod tests {
                 .variable,
             "SETAD_SEND_CONCURRENCY"
         );
-        assert_eq!(config(&[]).unwrap().grace, chrono::Duration::hours(48));
+        assert!(config(&[]).unwrap().obsolete.is_empty());
+        assert_eq!(
+            config(&[("SETAD_CATCH_UP_HOURS", "48")]).unwrap().obsolete,
+            ["SETAD_CATCH_UP_HOURS"]
+        );
     }
 
     #[test]

@@ -186,7 +186,6 @@ async fn run_in(
     let tick_config = TickConfig {
         tz,
         weekend: vec![chrono::Weekday::Fri],
-        grace: chrono::Duration::hours(48),
         compose: crate::render::composer(),
     };
     let clock = Clock::manual(Utc::now());

@@ -30,9 +30,37 @@ pub enum Delivery {
     Transient(String),
     /// 403: the member blocked the bot or left.
     Unreachable(String),
+    /// 401: the messenger refuses the bot's token (revoked, or another bot's): nothing on this
+    /// platform can work until an operator gives a right one.
+    Rejected(String),
     /// Anything else (400 …): sending again will not help.
     Failed(String),
 }
+
+impl std::fmt::Display for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Delivery::Sent(_) => f.write_str("sent"),
+            Delivery::RateLimited(wait) => write!(f, "429, retry after {} s", wait.as_secs()),
+            Delivery::Transient(e) => write!(f, "not answered: {e}"),
+            Delivery::Unreachable(e) => write!(f, "chat unreachable: {e}"),
+            Delivery::Rejected(e) => write!(f, "token refused: {e}"),
+            Delivery::Failed(e) => write!(f, "refused: {e}"),
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1` of something that failed: `base · 2^attempts`,
+/// capped at `max`, times a jitter in [0.5, 1.5) (`jitter` in [0, 1)), so that many waiters
+/// do not come back at the same instant.
+pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Duration {
+    let exp = base.as_secs_f64() * 2f64.powi(attempts.clamp(0, 30) as i32);
+    Duration::from_secs_f64(exp.min(max.as_secs_f64()) * (0.5 + jitter.clamp(0.0, 1.0)))
+}
+
+/// Where a platform's parts say that the messenger refused the token (the platform, and what
+/// it answered): the app stops that platform, and the process when none is left.
+pub type Refusals = tokio::sync::mpsc::UnboundedSender<(Platform, String)>;
 
 /// A message to send.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,6 +157,7 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
                 .unwrap_or(1)
                 .max(1),
         )),
+        401 => Delivery::Rejected(format!("{code} {description}")),
         403 => Delivery::Unreachable(description),
         500..=599 => Delivery::Transient(format!("{code} {description}")),
         _ if envelope.is_null() => Delivery::Transient(format!("{status}: unreadable answer")),
@@ -190,6 +219,7 @@ pub fn classify(result: Result<i64, RequestError>) -> Delivery {
                 | ApiError::UserDeactivated
                 | ApiError::CantInitiateConversation
                 | ApiError::CantTalkWithBots => Delivery::Unreachable(text),
+                ApiError::InvalidToken => Delivery::Rejected(text),
                 _ if text.starts_with("Forbidden") => Delivery::Unreachable(text),
                 ApiError::Unknown(ref s) if looks_transient(s) => Delivery::Transient(text),
                 _ => Delivery::Failed(text),
@@ -439,6 +469,18 @@ mod tests {
             raw: "<html>502 Bad Gateway</html>".into(),
         };
         assert!(matches!(classify(Err(html)), Delivery::Transient(_)));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let base = Duration::from_secs(2);
+        let max = Duration::from_secs(60);
+        assert_eq!(backoff(base, max, 0, 0.5), Duration::from_secs(2));
+        assert_eq!(backoff(base, max, 3, 0.5), Duration::from_secs(16));
+        assert_eq!(backoff(base, max, 10, 0.5), Duration::from_secs(60));
+        assert_eq!(backoff(base, max, 1, 0.0), Duration::from_secs(2));
+        assert_eq!(backoff(base, max, 1, 1.0), Duration::from_secs(6));
+        assert_eq!(backoff(base, max, 400, 0.5), Duration::from_secs(60));
     }
 
     #[test]

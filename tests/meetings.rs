@@ -42,7 +42,7 @@ async fn snapshot(store: &Store) -> String {
 /// The kinds and bodies of the messages queued and not yet sent (put back after reading).
 async fn queued(store: &Store) -> Vec<(String, String)> {
     let rows = store
-        .claim(Platform::Telegram, "test", i64::MAX / 2, 1000, 10_000)
+        .claim_waiting(Platform::Telegram, "test", 10_000)
         .await
         .unwrap();
     store.release_claims(Some("test"), 0).await.unwrap();
@@ -55,7 +55,7 @@ async fn queued(store: &Store) -> Vec<(String, String)> {
 /// Marks every queued message sent.
 async fn send_all(store: &Store) {
     let claimed = store
-        .claim(Platform::Telegram, "sender", i64::MAX / 2, 1000, 10_000)
+        .claim_waiting(Platform::Telegram, "sender", 10_000)
         .await
         .unwrap();
     let sent_at = at("2026-11-22T05:31:00Z").timestamp_millis();

@@ -65,7 +65,7 @@ impl World {
     async fn drain(&self) -> Vec<(i64, MessageKind)> {
         let mut out: Vec<(i64, MessageKind)> = self
             .store()
-            .claim(Platform::Telegram, "test", i64::MAX / 2, 1000, 10_000)
+            .claim_waiting(Platform::Telegram, "test", 10_000)
             .await
             .unwrap()
             .into_iter()

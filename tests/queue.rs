@@ -80,11 +80,11 @@ async fn setup(store: &Store) {
 
 async fn pending_chats(store: &Store, kind: &str) -> BTreeSet<i64> {
     let rows = store
-        .claim(Platform::Telegram, "test", i64::MAX / 2, 1000, 10_000)
+        .claim_waiting(Platform::Telegram, "test", 10_000)
         .await
         .unwrap();
     let bale = store
-        .claim(Platform::Bale, "test", i64::MAX / 2, 1000, 10_000)
+        .claim_waiting(Platform::Bale, "test", 10_000)
         .await
         .unwrap();
     let chats = rows
@@ -123,7 +123,7 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once(backend: B
     let reminded = pending_chats(store, "remind").await;
     assert_eq!(reminded, (1000..1022).collect());
     let body = store
-        .claim(Platform::Telegram, "peek", i64::MAX / 2, 1, 1)
+        .claim_waiting(Platform::Telegram, "peek", 1)
         .await
         .unwrap()
         .remove(0)
@@ -176,13 +176,10 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once(backend: B
         .unwrap();
     assert_eq!(r.escalations, 3, "{r:?}");
     let claimed = store
-        .claim(Platform::Telegram, "t", i64::MAX / 2, 1000, 100)
+        .claim_waiting(Platform::Telegram, "t", 100)
         .await
         .unwrap();
-    let claimed_bale = store
-        .claim(Platform::Bale, "t", i64::MAX / 2, 1000, 100)
-        .await
-        .unwrap();
+    let claimed_bale = store.claim_waiting(Platform::Bale, "t", 100).await.unwrap();
     let escalations: Vec<_> = claimed
         .iter()
         .chain(&claimed_bale)
@@ -220,11 +217,14 @@ async fn reminders_nudges_and_escalations_go_to_the_right_people_once(backend: B
     assert_eq!(r.escalations, 0);
 }
 
-backend_tests!(what_fell_due_while_down_is_caught_up_within_the_grace_and_missed_after);
-async fn what_fell_due_while_down_is_caught_up_within_the_grace_and_missed_after(backend: Backend) {
-    for (back, within) in [
+backend_tests!(what_fell_due_while_down_is_sent_while_useful_and_missed_after);
+async fn what_fell_due_while_down_is_sent_while_useful_and_missed_after(backend: Backend) {
+    // Back on 1405/09/02 noon (the 1st's reminder is 27 h old), 09/04 (75 h), or 09/26, after
+    // Azar's reports fell due: a reminder is useful until its due time, whatever delayed it.
+    for (back, useful) in [
         ("2026-11-23T08:30:00Z", true),
-        ("2026-11-25T08:30:00Z", false),
+        ("2026-11-25T08:30:00Z", true),
+        ("2026-12-17T08:30:00Z", false),
     ] {
         let db = backend.open().await;
         let store = &db.store;
@@ -236,15 +236,10 @@ async fn what_fell_due_while_down_is_caught_up_within_the_grace_and_missed_after
         store.record(&[], 0).await.unwrap();
         let before = store.queue_counts().await.unwrap();
         assert_eq!(before.pending, r.reminders as i64);
-        // Down until `back`: 1405/09/02 noon (the 1st's reminder is 27 h old) or 09/04 (75 h).
         let r = tick(store, &config(), at(back)).await.unwrap();
         let counts = store.queue_counts().await.unwrap();
-        if within {
-            assert_eq!(r.reminders, 22, "{r:?}");
-        } else {
-            assert_eq!(r.reminders, 0, "{r:?}");
-        }
-        // Aban's nudges (08/22) and escalations (08/26) are older than the grace: missed.
+        assert_eq!(r.reminders, if useful { 22 } else { 0 }, "{back}: {r:?}");
+        // Aban's nudges (08/22) and escalations (08/26, useful for a day) are past: missed.
         assert!(r.missed >= 20, "{r:?}");
         assert_eq!(counts.missed, before.missed + r.missed as i64);
         let sendable = store
@@ -257,11 +252,21 @@ async fn what_fell_due_while_down_is_caught_up_within_the_grace_and_missed_after
             )
             .await
             .unwrap();
-        let azar: Vec<_> = sendable.iter().filter(|m| m.body.contains("آذر")).collect();
-        assert_eq!(azar.len(), if within { 22 } else { 0 });
+        let azar: Vec<_> = sendable
+            .iter()
+            .filter(|m| m.kind == MessageKind::Remind && m.body.contains("آذر"))
+            .collect();
+        assert_eq!(azar.len(), if useful { 22 } else { 0 }, "{back}");
         assert!(
-            sendable.iter().all(|m| m.kind == MessageKind::Remind),
-            "nothing old is sent late"
+            sendable.iter().all(|m| !m.body.contains("آبان")),
+            "nothing of Aban is sent late"
+        );
+        // Each sendable reminder is given up at its occurrence's due time, not before.
+        assert!(
+            sendable.iter().all(|m| m
+                .expires_at
+                .is_some_and(|e| e > at(back).timestamp_millis())),
+            "{back}"
         );
         // Nothing is enqueued twice, missed or not.
         let again = tick(store, &config(), at(back)).await.unwrap();
@@ -395,7 +400,7 @@ async fn the_fund_gets_a_daily_digest_of_new_reports_once(backend: Backend) {
         0
     );
     let digests: Vec<_> = store
-        .claim(Platform::Bale, "t", i64::MAX / 2, 1000, 100)
+        .claim_waiting(Platform::Bale, "t", 100)
         .await
         .unwrap()
         .into_iter()

@@ -68,7 +68,6 @@ impl World {
         setad::service::tick::TickConfig {
             tz: self.svc.tz,
             weekend: self.svc.weekend.clone(),
-            grace: chrono::Duration::hours(48),
             compose: self.notices.clone(),
         }
     }
@@ -270,6 +269,7 @@ async fn a_reply_to_a_reminder_is_a_report_on_its_occurrence_and_only_its_report
         occurrence_id: Some(r3.occurrence_id),
         body: "reminder".into(),
         not_before: 0,
+        expires_at: i64::MAX,
         missed: false,
         payload: None,
     };
@@ -545,7 +545,7 @@ async fn a_quota_report_crossing_a_level_alerts_the_fund_once() {
     assert_eq!(counts.pending, 1, "one alert, to the fund manager");
     let rows = w
         .store()
-        .claim(Platform::Telegram, "t", i64::MAX / 2, 1000, 10)
+        .claim_waiting(Platform::Telegram, "t", 10)
         .await
         .unwrap();
     assert_eq!(
@@ -607,16 +607,9 @@ async fn the_digest_lists_the_days_reports_for_the_fund_only_after_its_hour() {
         let compose = w.notices.clone();
         async move {
             let mut messages = Vec::new();
-            let n = alerts::digest(
-                &svc.store,
-                compose.as_ref(),
-                svc.tz,
-                chrono::Duration::hours(48),
-                when,
-                &mut messages,
-            )
-            .await
-            .unwrap();
+            let n = alerts::digest(&svc.store, compose.as_ref(), svc.tz, when, &mut messages)
+                .await
+                .unwrap();
             (n, messages)
         }
     };

@@ -521,7 +521,6 @@ async fn members_are_read_many_at_once_with_the_reminder_each_replies_to(backend
     let config = setad::service::tick::TickConfig {
         tz: chrono_tz::Asia::Tehran,
         weekend: vec![Weekday::Fri],
-        grace: chrono::Duration::hours(48),
         compose: setad::render::composer(),
     };
     // 1405/09/01 09:30: the month's reminders are queued, then sent with message ids.

@@ -166,6 +166,14 @@ escalation = ⚠️ Missing reports: { $title } ({ $key }) · { $period }
     } not reported:
 unreachable = 🚫 The bot can no longer reach { $name } ({ $unit }) on { $platform }: they blocked the bot or left. Please contact them another way.
 leave-ended = 🔔 Your leave from { $from } to { $until } has ended: you receive the reminders of { $unit } again, and your deputy { $deputy } no longer does.
+given-up = 📭 { $count } messages on { $platform } could not be sent while they were useful and were given up: { $kinds }.
+given-up-error = Last error: { $error }
+queued-kind-remind = { $count } reminders
+queued-kind-nudge = { $count } nudges
+queued-kind-escalate = { $count } escalations
+queued-kind-alert = { $count } alerts
+queued-kind-digest = { $count } digests
+queued-kind-notice = { $count } answers
 run-needs-token = To run, set at least one of SETAD_TELEGRAM_TOKEN or SETAD_BALE_TOKEN.
 
 ## The conversation

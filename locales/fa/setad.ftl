@@ -158,6 +158,14 @@ escalation = ⚠️ گزارش‌های نرسیده: { $title } ({ $key }) · {
     مهلت { $due } گذشت و { $count } واحد گزارش نداده‌اند:
 unreachable = 🚫 ربات دیگر نمی‌تواند به { $name } ({ $unit }) در { $platform } پیام بدهد: ربات را مسدود کرده یا از دسترس خارج شده است. لطفاً از راه دیگری با ایشان تماس بگیرید.
 leave-ended = 🔔 مرخصی شما از { $from } تا { $until } به پایان رسید: یادآوری‌های { $unit } دوباره برای شما فرستاده می‌شود و جانشین شما، { $deputy }، دیگر آن‌ها را دریافت نمی‌کند.
+given-up = 📭 { $count } پیام در { $platform } تا وقتی به کار می‌آمد فرستاده نشد و کنار گذاشته شد: { $kinds }.
+given-up-error = آخرین خطا: { $error }
+queued-kind-remind = { $count } یادآوری
+queued-kind-nudge = { $count } یادآوری دوباره
+queued-kind-escalate = { $count } گزارش جاماندگان
+queued-kind-alert = { $count } هشدار
+queued-kind-digest = { $count } گزارش روزانه
+queued-kind-notice = { $count } پاسخ
 run-needs-token = برای اجرا دست‌کم یکی از SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN را تنظیم کنید.
 
 ## The conversation

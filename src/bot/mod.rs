@@ -33,7 +33,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use crate::clock::Clock;
 use crate::domain::Lang;
 use crate::domain::member::Platform;
-use crate::platform::{Delivery, call, complete_me};
+use crate::platform::{Delivery, Refusals, call, complete_me};
 use crate::service::inbox::{self, Arrival};
 use crate::service::notify::Direct;
 use crate::service::{InboxRow, Services, StoreError};
@@ -67,18 +67,38 @@ pub struct Context {
 /// How many workers handle updates at once.
 pub const WORKERS: usize = 4;
 
+/// Why `getMe` did not say who the bot is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MeError {
+    /// The messenger refuses the token (401, or 404: there is no bot with this token).
+    #[error("the messenger refused the token ({0})")]
+    Rejected(String),
+    /// The messenger could not be asked, or answered something unreadable: ask again later.
+    #[error("getMe: {0}")]
+    Unavailable(String),
+}
+
 /// Asks the messenger who the bot is (`getMe`, completed for Bale).
 pub async fn get_me(
     bot: &teloxide::Bot,
     platform: Platform,
-) -> Result<teloxide::types::Me, String> {
-    let mut me = call(bot, "getMe", &json!({}))
-        .await
-        .map_err(|d| format!("getMe: {d:?}"))?;
+) -> Result<teloxide::types::Me, MeError> {
+    let mut me = call(bot, "getMe", &json!({})).await.map_err(refused)?;
     if platform == Platform::Bale {
         complete_me(&mut me);
     }
-    serde_json::from_value(me).map_err(|e| format!("getMe answered something unreadable: {e}"))
+    serde_json::from_value(me)
+        .map_err(|e| MeError::Unavailable(format!("an unreadable answer: {e}")))
+}
+
+/// The error of a failed `getMe` or `getUpdates`: on methods every bot has, a 401 or a 404
+/// means the token is refused.
+fn refused(d: Delivery) -> MeError {
+    match d {
+        Delivery::Rejected(e) => MeError::Rejected(e),
+        Delivery::Failed(e) if e.starts_with("404") => MeError::Rejected(e),
+        other => MeError::Unavailable(other.to_string()),
+    }
 }
 
 /// Sets the command menus in Persian and English. Bale may refuse: that is logged, not fatal.
@@ -144,11 +164,16 @@ pub async fn store_raw(
 }
 
 /// Long polling: fetches updates, stores them, acknowledges them with the next request's
-/// offset, and hands them to the handlers. Runs until `stop` turns true.
+/// offset, and hands them to the handlers. Runs until `stop` turns true, or until the
+/// messenger refuses the token (told to `refusals`).
+///
+/// Every way a fetch can go wrong waits before the next one, longer each time in a row (with
+/// jitter, up to 30 s): no error, and no answer that is not a list of updates, can make it spin.
 pub async fn poll(
     ctx: Context,
     poll_timeout: Duration,
     arrivals: Arrivals,
+    refusals: Refusals,
     mut stop: watch::Receiver<bool>,
 ) {
     let platform = ctx.platform;
@@ -162,7 +187,7 @@ pub async fn poll(
             Err(e) => tracing::warn!(%platform, error = %e, "cannot take the polling lock"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = tokio::time::sleep(jittered(Duration::from_secs(2))) => {}
             _ = stop.changed() => return,
         }
     };
@@ -170,7 +195,7 @@ pub async fn poll(
         Ok(Some(id)) => id + 1,
         _ => 0,
     };
-    let mut delay = Duration::from_millis(200);
+    let mut failures = Failures::default();
     // Another bot instance may have a webhook set: polling and webhooks exclude each other.
     let _ = call(&ctx.bot, "deleteWebhook", &json!({})).await;
     loop {
@@ -182,44 +207,95 @@ pub async fn poll(
             r = call(&ctx.bot, "getUpdates", &body) => r,
             _ = stop.changed() => break,
         };
-        match fetched {
-            Ok(Value::Array(updates)) => {
-                delay = Duration::from_millis(200);
-                if updates.is_empty() {
+        let wait = match fetched {
+            Ok(Value::Array(updates)) if updates.is_empty() => {
+                failures.clear();
+                continue;
+            }
+            Ok(Value::Array(updates)) => match store_updates(&ctx, &updates, &arrivals).await {
+                Ok(Some(next)) => {
+                    offset = offset.max(next);
+                    failures.clear();
                     continue;
                 }
-                loop {
-                    match store_raw(&ctx.svc, platform, &updates, ctx.clock.now_ms()).await {
-                        Ok((next, stored)) => {
-                            if let Some(next) = next {
-                                offset = offset.max(next);
-                            }
-                            if !stored.is_empty() {
-                                let _ = arrivals.send(stored);
-                            }
-                            break;
-                        }
-                        Err(e) => {
-                            tracing::error!(error = %e, "could not store updates; not acknowledging them");
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
-                    }
+                Ok(None) => {
+                    tracing::error!(%platform, answer = %truncated(&updates), "getUpdates answered updates without an update_id");
+                    failures.next()
                 }
-            }
+                Err(e) => {
+                    tracing::error!(%platform, error = %e, "could not store updates; not acknowledging them");
+                    failures.next()
+                }
+            },
             Ok(other) => {
-                tracing::error!(%platform, answer = %other, "getUpdates answered something else than a list")
+                tracing::error!(%platform, answer = %truncated(&other), "getUpdates answered something else than a list");
+                failures.next()
             }
-            Err(Delivery::RateLimited(wait)) => tokio::time::sleep(wait).await,
-            Err(e) => {
-                tracing::warn!(%platform, error = ?e, retry_in = ?delay, "getUpdates failed");
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
-                    _ = stop.changed() => break,
+            Err(Delivery::RateLimited(wait)) => wait,
+            Err(e) => match refused(e) {
+                MeError::Rejected(why) => {
+                    tracing::error!(%platform, error = %why, "the messenger refused the token; this platform stops");
+                    let _ = refusals.send((platform, why));
+                    break;
                 }
-                delay = (delay * 2).min(Duration::from_secs(30));
-            }
+                MeError::Unavailable(why) => {
+                    let wait = failures.next();
+                    tracing::warn!(%platform, error = %why, retry_in = ?wait, "getUpdates failed");
+                    wait
+                }
+            },
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => break,
         }
     }
+}
+
+/// Stores a fetched batch and hands what was new to the handlers. Returns the next offset, or
+/// `None` when no update of the batch had an `update_id` (nothing can be acknowledged).
+async fn store_updates(
+    ctx: &Context,
+    updates: &[Value],
+    arrivals: &Arrivals,
+) -> Result<Option<i64>, StoreError> {
+    let (next, stored) = store_raw(&ctx.svc, ctx.platform, updates, ctx.clock.now_ms()).await?;
+    if !stored.is_empty() {
+        let _ = arrivals.send(stored);
+    }
+    Ok(next)
+}
+
+/// The start of a JSON value, for a log line.
+fn truncated(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    text.chars().take(300).collect()
+}
+
+/// Failures in a row, and the wait before the next try: 200 ms doubling to 30 s, with jitter.
+#[derive(Default)]
+struct Failures(u32);
+
+impl Failures {
+    fn next(&mut self) -> Duration {
+        let wait = crate::platform::backoff(
+            Duration::from_millis(200),
+            Duration::from_secs(30),
+            i64::from(self.0),
+            rand::random::<f64>(),
+        );
+        self.0 = self.0.saturating_add(1);
+        wait
+    }
+
+    fn clear(&mut self) {
+        self.0 = 0;
+    }
+}
+
+/// `base` times a jitter in [0.5, 1.5).
+fn jittered(base: Duration) -> Duration {
+    base.mul_f64(0.5 + rand::random::<f64>())
 }
 
 /// Handles stored updates: takes them as they arrive (and reads the inbox at start, every

@@ -70,6 +70,20 @@ impl MessageKind {
     }
 }
 
+/// How long a message other than a reminder or a nudge stays worth sending after it fell due.
+pub const USEFUL_FOR_MS: i64 = 24 * 3600 * 1000;
+
+/// Until when a message is worth sending (UTC milliseconds), by one rule whatever delayed it
+/// (the messenger away, the bot down, a member joining late): a reminder or a nudge until its
+/// occurrence's due time (`due_at`, UTC seconds), anything else for a day after it fell due
+/// (`fell_due`, UTC milliseconds). A message still unsent then is given up.
+pub fn useful_until(kind: MessageKind, fell_due: i64, due_at: Option<i64>) -> i64 {
+    match (kind, due_at) {
+        (MessageKind::Remind | MessageKind::Nudge, Some(due)) => due * 1000,
+        _ => fell_due + USEFUL_FOR_MS,
+    }
+}
+
 impl std::fmt::Display for MessageKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -176,6 +190,15 @@ pub enum Notice {
         /// The leave's last day.
         until: JalaliDate,
     },
+    /// Messages that could not be sent while they were useful were given up (to the admins).
+    GivenUp {
+        /// The platform they were for.
+        platform: Platform,
+        /// How many of each kind.
+        counts: Vec<(MessageKind, u64)>,
+        /// The last error their sends met, if any was tried.
+        last_error: Option<String>,
+    },
 }
 
 impl Notice {
@@ -185,9 +208,10 @@ impl Notice {
             Notice::Reminder { .. } => MessageKind::Remind,
             Notice::Nudge { .. } => MessageKind::Nudge,
             Notice::Escalation { .. } => MessageKind::Escalate,
-            Notice::Milestone { .. } | Notice::Unreachable { .. } | Notice::LeaveEnded { .. } => {
-                MessageKind::Alert
-            }
+            Notice::Milestone { .. }
+            | Notice::Unreachable { .. }
+            | Notice::LeaveEnded { .. }
+            | Notice::GivenUp { .. } => MessageKind::Alert,
             Notice::Digest { .. } => MessageKind::Digest,
         }
     }

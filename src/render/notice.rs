@@ -2,7 +2,7 @@
 //! [`Compose`], with the message catalogue.
 
 use crate::domain::Lang;
-use crate::domain::notice::{Compose, Notice};
+use crate::domain::notice::{Compose, MessageKind, Notice};
 use crate::t;
 
 /// Words notices with the message catalogue (Persian and English).
@@ -20,6 +20,18 @@ pub fn held(lang: Lang, held: Option<bool>) -> String {
         Some(true) => t!(lang, "held-yes"),
         Some(false) => t!(lang, "held-no"),
         None => "—".to_owned(),
+    }
+}
+
+/// A count of queued messages of a kind ("3 reminders").
+fn kind_count(lang: Lang, kind: MessageKind, count: u64) -> String {
+    match kind {
+        MessageKind::Remind => t!(lang, "queued-kind-remind", count = count),
+        MessageKind::Nudge => t!(lang, "queued-kind-nudge", count = count),
+        MessageKind::Escalate => t!(lang, "queued-kind-escalate", count = count),
+        MessageKind::Alert => t!(lang, "queued-kind-alert", count = count),
+        MessageKind::Digest => t!(lang, "queued-kind-digest", count = count),
+        MessageKind::Notice => t!(lang, "queued-kind-notice", count = count),
     }
 }
 
@@ -153,6 +165,33 @@ impl Compose for Catalogue {
                 from = from.format(digits),
                 until = until.format(digits)
             ),
+            Notice::GivenUp {
+                platform,
+                counts,
+                last_error,
+            } => {
+                let kinds: Vec<String> = counts
+                    .iter()
+                    .map(|(kind, n)| kind_count(lang, *kind, *n))
+                    .collect();
+                let separator = match lang {
+                    Lang::Fa => "، ",
+                    Lang::En => ", ",
+                };
+                let total: u64 = counts.iter().map(|(_, n)| n).sum();
+                let mut text = t!(
+                    lang,
+                    "given-up",
+                    count = total,
+                    platform = platform.as_str(),
+                    kinds = kinds.join(separator)
+                );
+                if let Some(error) = last_error {
+                    text.push('\n');
+                    text.push_str(&t!(lang, "given-up-error", error = error.clone()));
+                }
+                text
+            }
         }
     }
 }

@@ -15,7 +15,12 @@ use crate::store::Store;
 
 /// The running timer.
 pub struct Scheduler {
-    inner: JobScheduler,
+    inner: Option<JobScheduler>,
+    /// The loop of a fixed interval (`SETAD_TICK_SECONDS`), and its stop.
+    every: Option<(
+        tokio::task::JoinHandle<()>,
+        tokio::sync::watch::Sender<bool>,
+    )>,
 }
 
 /// Runs one tick now, unless one is running here or (PostgreSQL) in another process; then
@@ -56,6 +61,28 @@ impl Scheduler {
         let guard = Arc::new(Mutex::new(()));
         run_tick(&store, &config, &clock, &guard, &wakers).await;
         let shared = Arc::new((store, config, clock, wakers, guard));
+        if let Some(every) = interval {
+            // A plain timer for a fixed interval: the cron scheduler's repeated jobs stopped
+            // firing after a few sub-second runs in one process with the rest of the bot.
+            let (stop, mut stopped) = tokio::sync::watch::channel(false);
+            let task = tokio::spawn(async move {
+                let mut timer = tokio::time::interval(every);
+                timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                timer.tick().await;
+                loop {
+                    tokio::select! {
+                        _ = timer.tick() => {}
+                        _ = stopped.changed() => break,
+                    }
+                    let (store, config, clock, wakers, guard) = &*shared;
+                    run_tick(store, config, clock, guard, wakers).await;
+                }
+            });
+            return Ok(Scheduler {
+                inner: None,
+                every: Some((task, stop)),
+            });
+        }
         let run = move |_, _| {
             let shared = shared.clone();
             Box::pin(async move {
@@ -63,19 +90,25 @@ impl Scheduler {
                 run_tick(store, config, clock, guard, wakers).await;
             }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
         };
-        let job = match interval {
-            Some(every) => Job::new_repeated_async(every, run)?,
-            None => Job::new_async("0 * * * * *", run)?,
-        };
+        let job = Job::new_async("0 * * * * *", run)?;
         let inner = JobScheduler::new().await?;
         inner.add(job).await?;
         inner.start().await?;
-        Ok(Scheduler { inner })
+        Ok(Scheduler {
+            inner: Some(inner),
+            every: None,
+        })
     }
 
     /// Stops the timer (a tick in progress finishes).
     pub async fn stop(mut self) {
-        if let Err(e) = self.inner.shutdown().await {
+        if let Some((task, stop)) = self.every.take() {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
+        if let Some(inner) = &mut self.inner
+            && let Err(e) = inner.shutdown().await
+        {
             tracing::warn!(error = %e, "stopping the timer");
         }
     }

@@ -1,15 +1,28 @@
 //! The send queue's worker: claims due messages from the outbox, sends them through teloxide
 //! at a paced global rate and a per-chat rate, and records what happened.
 //!
+//! - **One sender per bot.** Processes that share a PostgreSQL database each run a worker per
+//!   platform, but only the one holding the platform's sending lock sends; the others stand by
+//!   and take over within seconds when it dies (its session ends, and with it the lock). So the
+//!   bot's rate is one budget however many processes run, with no 429s to find it. On SQLite
+//!   the one process always holds it.
 //! - **Pacing.** A [`Governor`] hands out send slots; a chat gets its next message no sooner
 //!   than its interval after the last one. Sends run concurrently (up to `concurrency` in
 //!   flight), because teloxide sleeps 10 s inside every request answered 5xx: a slow send holds
 //!   one slot, never the queue.
 //! - **Outcomes.** 429: the message waits its `retry_after`, the whole queue pauses as long,
 //!   and the governor lowers the rate (and adapts back up). 5xx and network errors: retried
-//!   with exponential backoff and jitter, up to `max_attempts`. 403: the member is marked
-//!   unreachable and the fund managers and admins are alerted; the message fails. An answer
-//!   teloxide cannot read but that says `"ok":true` was delivered, and is not sent again.
+//!   with exponential backoff and jitter. 403: the member is marked unreachable and the fund
+//!   managers and admins are alerted; the message fails. 401: the token is refused; the
+//!   platform stops. An answer teloxide cannot read but that says `"ok":true` was delivered,
+//!   and is not sent again.
+//! - **Outages.** A few failures in a row mean the messenger is away: the worker stops
+//!   sending, returns its claims, and asks `getMe` now and then (jittered backoff, at most
+//!   every 10 s). When it answers, everything that waited is due at once, so it goes within
+//!   seconds, within the limits, not at each message's own backoff.
+//! - **Useful or given up.** A message is never given up while it is useful, and always after
+//!   ([`crate::domain::notice::useful_until`]: a reminder until its due time, anything else for
+//!   a day), whatever delayed it. What is given up is counted, and the admins are told.
 //! - **Durability.** Outcomes are written in small batches. A claim is a lease: a worker that
 //!   dies leaves its claims to lapse and be taken again. A send whose answer was lost to a crash
 //!   is sent again on restart (the Bot API has no idempotency key): at least once, never lost.
@@ -21,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
+use serde_json::json;
 use teloxide::Bot;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 use tokio::time::Instant;
@@ -28,13 +42,16 @@ use tokio::time::Instant;
 use crate::clock::Clock;
 use crate::domain::member::Platform;
 use crate::domain::notice::Compose;
-use crate::platform::Outgoing;
-use crate::platform::{Delivery, send};
+use crate::platform::{Delivery, Outgoing, Refusals, call, send};
 use crate::service::alerts;
 use crate::service::notify::Direct;
-use crate::store::{Claimed, Outcome, Payload, Store, StoreError};
+use crate::store::{Claimed, GivenUp, Outcome, Payload, Store, StoreError};
 
+pub use crate::platform::backoff;
 pub use governor::Governor;
+
+/// The advisory lock of a platform's one sender (PostgreSQL; see the module's documentation).
+const SEND_LOCK: i64 = 0x5e7a_d800;
 
 /// How the worker of one platform sends.
 #[derive(Debug, Clone)]
@@ -51,14 +68,22 @@ pub struct SenderConfig {
     pub concurrency: usize,
     /// How long a claim holds.
     pub lease: Duration,
-    /// Attempts before a message is given up (429s do not count).
-    pub max_attempts: i64,
-    /// First retry delay; doubles each attempt, with jitter.
+    /// First retry delay of a message; doubles each attempt, with jitter.
     pub backoff: Duration,
-    /// Longest retry delay.
+    /// Longest retry delay of a message.
     pub max_backoff: Duration,
     /// How often an idle worker looks for new messages.
     pub poll: Duration,
+    /// Failed sends in a row (network errors, 5xx) that mean the messenger is away.
+    pub outage_after: u32,
+    /// First wait before asking an absent messenger again; doubles, with jitter.
+    pub probe: Duration,
+    /// Longest wait between two questions to an absent messenger.
+    pub max_probe: Duration,
+    /// How often waiting messages that are no longer useful are given up.
+    pub sweep: Duration,
+    /// How often a standing-by worker tries to become the platform's sender.
+    pub standby: Duration,
     /// The wording of the alerts the worker raises (a member it can no longer reach).
     pub compose: Arc<dyn Compose>,
 }
@@ -78,20 +103,17 @@ impl SenderConfig {
             adaptive: true,
             concurrency: 32,
             lease: Duration::from_secs(600),
-            max_attempts: 12,
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(15 * 60),
             poll: Duration::from_millis(500),
+            outage_after: 3,
+            probe: Duration::from_secs(1),
+            max_probe: Duration::from_secs(10),
+            sweep: Duration::from_secs(5),
+            standby: Duration::from_secs(1),
             compose,
         }
     }
-}
-
-/// The delay before attempt `attempts + 1`: `base · 2^attempts`, capped, times a jitter in
-/// [0.5, 1.5).
-pub fn backoff(base: Duration, max: Duration, attempts: i64, jitter: f64) -> Duration {
-    let exp = base.as_secs_f64() * 2f64.powi(attempts.clamp(0, 30) as i32);
-    Duration::from_secs_f64(exp.min(max.as_secs_f64()) * (0.5 + jitter.clamp(0.0, 1.0)))
 }
 
 /// A finished send, back at the dispatcher.
@@ -109,8 +131,15 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Starts the worker of `config.platform`.
-    pub fn start(store: Store, bot: Bot, config: SenderConfig, clock: Clock) -> Sender {
+    /// Starts the worker of `config.platform`. A refused token is told to `refusals`, and the
+    /// worker stops.
+    pub fn start(
+        store: Store,
+        bot: Bot,
+        config: SenderConfig,
+        clock: Clock,
+        refusals: Refusals,
+    ) -> Sender {
         let wake = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
         let worker = format!(
@@ -121,11 +150,15 @@ impl Sender {
         );
         let (direct, direct_rx) = Direct::new(worker.clone(), config.lease);
         let task = tokio::spawn(run(
-            store,
-            bot,
-            config,
-            clock,
-            worker,
+            Worker {
+                store,
+                bot,
+                config,
+                clock,
+                worker,
+                direct: direct.clone(),
+                refusals,
+            },
             (wake.clone(), direct_rx),
             stopped,
         ));
@@ -137,7 +170,8 @@ impl Sender {
         }
     }
 
-    /// A handle that gives this worker messages claimed for it.
+    /// A handle that gives this worker messages claimed for it (while it is the platform's
+    /// sender; otherwise the handle's writers queue them for whichever process sends).
     pub fn direct(&self) -> Direct {
         self.direct.clone()
     }
@@ -150,6 +184,11 @@ impl Sender {
     /// A handle that wakes the worker.
     pub fn waker(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+
+    /// Whether the worker has stopped by itself (its platform's token was refused).
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
     }
 
     /// Stops claiming, waits for the sends in flight, records them, and returns unsent claims.
@@ -166,16 +205,141 @@ impl Sender {
     }
 }
 
-#[tracing::instrument(skip_all, fields(platform = %config.platform, worker = %worker))]
-async fn run(
+/// What a worker works with.
+struct Worker {
     store: Store,
     bot: Bot,
     config: SenderConfig,
     clock: Clock,
     worker: String,
+    direct: Direct,
+    refusals: Refusals,
+}
+
+/// Why a turn as the platform's sender ended.
+enum Turn {
+    /// Told to stop.
+    Stopped,
+    /// The messenger refused the token.
+    Refused,
+    /// The sending lock was lost (its connection broke): stand by again.
+    LockLost,
+}
+
+#[tracing::instrument(skip_all, fields(platform = %w.config.platform, worker = %w.worker))]
+async fn run(
+    w: Worker,
     (wake, mut direct): (Arc<Notify>, mpsc::UnboundedReceiver<Claimed>),
     mut stopped: watch::Receiver<bool>,
 ) -> Result<(), StoreError> {
+    let platform = w.config.platform;
+    let (record_tx, record_rx) = mpsc::unbounded_channel::<(Outcome, Option<(i64, String)>)>();
+    let recorder = tokio::spawn(record(
+        w.store.clone(),
+        record_rx,
+        w.clock.clone(),
+        platform,
+        w.config.compose.clone(),
+    ));
+    let mut said_standby = false;
+    loop {
+        // Stand by until this process is the platform's sender.
+        let lock = loop {
+            if *stopped.borrow() {
+                break None;
+            }
+            match w.store.try_hold_lock(SEND_LOCK + platform as i64).await {
+                Ok(Some(lock)) => break Some(lock),
+                Ok(None) if !said_standby => {
+                    tracing::info!("another process sends for this bot; standing by");
+                    said_standby = true;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot take the sending lock; trying again"),
+            }
+            // Rows handed over before this worker knew it was not the sender go back.
+            while let Ok(row) = direct.try_recv() {
+                let _ = record_tx.send((put_back(&row, w.clock.now_ms()), None));
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(w.config.standby.mul_f64(0.5 + rand::random::<f64>())) => {}
+                _ = stopped.changed() => {}
+            }
+        };
+        let Some(lock) = lock else { break };
+        if said_standby {
+            tracing::info!("this process sends for this bot now");
+        }
+        said_standby = false;
+        // Claims of a sender that died go back to the queue at once, not when they lapse.
+        match w.store.release_others(platform, &w.worker).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                released = n,
+                "claims of the previous sender went back to the queue"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "could not take over the previous sender's claims; they lapse with their lease")
+            }
+        }
+        w.direct.set_active(true);
+        let turn = serve(&w, lock, (&wake, &mut direct), &record_tx, &mut stopped).await;
+        w.direct.set_active(false);
+        match turn {
+            Turn::Stopped => break,
+            Turn::Refused => {
+                let _ = w.refusals.send((platform, "401".into()));
+                break;
+            }
+            Turn::LockLost => {
+                tracing::warn!(
+                    "the sending lock was lost (the database connection broke); standing by"
+                );
+            }
+        }
+    }
+    while let Ok(row) = direct.try_recv() {
+        let _ = record_tx.send((put_back(&row, w.clock.now_ms()), None));
+    }
+    drop(record_tx);
+    match recorder.await {
+        Ok(r) => r?,
+        Err(e) => tracing::error!(error = %e, "the recorder panicked"),
+    }
+    let released = w
+        .store
+        .release_claims(Some(&w.worker), w.clock.now_ms())
+        .await?;
+    tracing::info!(released, "send worker stopped");
+    Ok(())
+}
+
+/// A claimed row going back to the queue untried, due at once.
+fn put_back(row: &Claimed, now_ms: i64) -> Outcome {
+    Outcome::Retry {
+        outbox_id: row.outbox_id,
+        not_before: now_ms,
+        error: "returned unsent".into(),
+        counts: false,
+    }
+}
+
+/// The messenger is away since `since`; ask it again at `next`.
+struct Outage {
+    since: Instant,
+    next: Instant,
+    asked: i64,
+}
+
+/// One turn as the platform's sender: until stopped, refused, or the lock is lost.
+async fn serve(
+    w: &Worker,
+    mut lock: crate::store::HeldLock,
+    (wake, direct): (&Arc<Notify>, &mut mpsc::UnboundedReceiver<Claimed>),
+    record_tx: &mpsc::UnboundedSender<(Outcome, Option<(i64, String)>)>,
+    stopped: &mut watch::Receiver<bool>,
+) -> Turn {
+    let (store, config, clock, worker) = (&w.store, &w.config, &w.clock, w.worker.as_str());
     let platform = config.platform;
     let start = Instant::now();
     let secs = |t: Instant| t.duration_since(start).as_secs_f64();
@@ -188,14 +352,6 @@ async fn run(
     };
     let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
-    let (record_tx, record_rx) = mpsc::unbounded_channel::<(Outcome, Option<(i64, String)>)>();
-    let recorder = tokio::spawn(record(
-        store.clone(),
-        record_rx,
-        clock.clone(),
-        platform,
-        config.compose.clone(),
-    ));
 
     let mut buffer: VecDeque<Claimed> = VecDeque::new();
     // How many messages at the front of `buffer` were handed over directly.
@@ -206,7 +362,17 @@ async fn run(
     let mut sent = 0u64;
     let mut last_claim_empty: Option<Instant> = None;
     let mut last_renew = Instant::now();
+    let mut last_sweep: Option<Instant> = None;
     let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
+    // Failed sends in a row, and the outage they mean.
+    let mut failing = 0u32;
+    let mut outage: Option<Outage> = None;
+    // Outages ended since the last delivered message: a messenger that answers `getMe` but
+    // fails every send is asked less and less often.
+    let mut relapses = 0i64;
+    // Given up when about to be sent, told with the next sweep's.
+    let mut given_at_send = GivenUp::default();
+    let mut turn = Turn::Stopped;
 
     loop {
         let stopping = *stopped.borrow();
@@ -214,19 +380,24 @@ async fn run(
         while let Ok(done) = done_rx.try_recv() {
             in_flight -= 1;
             sent += u64::from(matches!(done.result, Delivery::Sent(_)));
-            handle(
+            let health = handle(
                 &done,
                 &mut governor,
                 &mut next_for_chat,
-                &config,
+                config,
                 secs(Instant::now()),
-                &record_tx,
-                &clock,
+                record_tx,
+                clock,
                 &mut rng,
             );
+            note(health, &mut failing, &mut relapses);
             busy.remove(&done.row.chat_id);
         }
         if stopping {
+            break;
+        }
+        if failing == u32::MAX {
+            turn = Turn::Refused;
             break;
         }
         // Replies handed over go first, in the order they came.
@@ -234,16 +405,70 @@ async fn run(
             buffer.insert(urgent, row);
             urgent += 1;
         }
-        // Refill.
         let now = Instant::now();
-        let may_claim = last_claim_empty.is_none_or(|t| now.duration_since(t) >= config.poll);
+        // A few failures in a row: the messenger is away. Hold nothing while it is.
+        if outage.is_none() && failing >= config.outage_after {
+            tracing::warn!(
+                failures = failing,
+                "the messenger does not answer; messages wait in the queue until it does"
+            );
+            let wait = backoff(
+                config.probe,
+                config.max_probe,
+                relapses,
+                rng.random::<f64>(),
+            );
+            outage = Some(Outage {
+                since: now,
+                next: now + wait,
+                asked: relapses,
+            });
+        }
+        if let Some(o) = &mut outage {
+            for row in buffer.drain(..) {
+                let _ = record_tx.send((put_back(&row, clock.now_ms()), None));
+            }
+            urgent = 0;
+            if now >= o.next {
+                match ask(&w.bot, platform).await {
+                    Ok(()) => {
+                        let waited = o.since.elapsed();
+                        let due = store.send_delayed_now(platform, clock.now_ms()).await.unwrap_or_else(|e| {
+                            tracing::error!(error = %e, "could not make the waiting messages due");
+                            0
+                        });
+                        tracing::info!(after = ?waited, due, "the messenger answers again; what waited is sent now");
+                        outage = None;
+                        failing = 0;
+                        relapses += 1;
+                        last_claim_empty = None;
+                        continue;
+                    }
+                    Err(Delivery::Rejected(e)) => {
+                        tracing::error!(error = %e, "the messenger refused the token; this platform stops");
+                        turn = Turn::Refused;
+                        break;
+                    }
+                    Err(e) => {
+                        o.asked += 1;
+                        let wait =
+                            backoff(config.probe, config.max_probe, o.asked, rng.random::<f64>());
+                        tracing::debug!(error = %e, retry_in = ?wait, "the messenger is still away");
+                        o.next = Instant::now() + wait;
+                    }
+                }
+            }
+        }
+        // Refill (not while the messenger is away).
+        let may_claim = outage.is_none()
+            && last_claim_empty.is_none_or(|t| now.duration_since(t) >= config.poll);
         // The database may be away for a while: the worker waits for it, it does not stop
         // (replies handed over are claimed for it).
         if buffer.len() < capacity / 2 && may_claim {
             let claimed = store
                 .claim(
                     platform,
-                    &worker,
+                    worker,
                     clock.now_ms(),
                     config.lease.as_millis() as i64,
                     (capacity - buffer.len()) as i64,
@@ -260,11 +485,18 @@ async fn run(
                 }
             }
         }
+        if last_sweep.is_none_or(|t| now.duration_since(t) >= config.sweep) {
+            last_sweep = Some(now);
+            sweep(w, std::mem::take(&mut given_at_send)).await;
+        }
         if now.duration_since(last_renew) >= config.lease / 3 {
-            // Renew this worker's claims, and return to the queue those of workers that died
-            // (another process on PostgreSQL, or this one's before a restart).
+            if !lock.alive().await {
+                turn = Turn::LockLost;
+                break;
+            }
+            // Renew this worker's claims, and return to the queue those that lapsed.
             let renewed = store
-                .renew_claims(&worker, clock.now_ms() + config.lease.as_millis() as i64)
+                .renew_claims(worker, clock.now_ms() + config.lease.as_millis() as i64)
                 .await;
             let released = store.release_claims(None, clock.now_ms()).await;
             match (renewed, released) {
@@ -294,12 +526,16 @@ async fn run(
                 .filter_map(|r| next_for_chat.get(&r.chat_id))
                 .min()
                 .copied();
-            let idle_until = soonest.unwrap_or(now + config.poll).min(now + config.poll);
+            let mut idle_until = soonest.unwrap_or(now + config.poll).min(now + config.poll);
+            if let Some(o) = &outage {
+                idle_until = o.next.max(now);
+            }
             tokio::select! {
                 Some(done) = done_rx.recv() => {
                     in_flight -= 1;
                     sent += u64::from(matches!(done.result, Delivery::Sent(_)));
-                    handle(&done, &mut governor, &mut next_for_chat, &config, secs(Instant::now()), &record_tx, &clock, &mut rng);
+                    let health = handle(&done, &mut governor, &mut next_for_chat, config, secs(Instant::now()), record_tx, clock, &mut rng);
+                    note(health, &mut failing, &mut relapses);
                     busy.remove(&done.row.chat_id);
                 }
                 _ = wake.notified() => { last_claim_empty = None; }
@@ -332,10 +568,21 @@ async fn run(
         if index < urgent {
             urgent -= 1;
         }
+        if row.expires_at.is_some_and(|at| clock.now_ms() >= at) {
+            // Waited too long in the buffer: no longer useful.
+            let _ = record_tx.send((
+                Outcome::GivenUp {
+                    outbox_id: row.outbox_id,
+                },
+                None,
+            ));
+            add_given(&mut given_at_send, row.kind);
+            continue;
+        }
         busy.insert(row.chat_id);
         next_for_chat.insert(row.chat_id, Instant::now() + chat_interval);
         in_flight += 1;
-        let bot = bot.clone();
+        let bot = w.bot.clone();
         let done_tx = done_tx.clone();
         tokio::spawn(async move {
             let result = send(&bot, platform, &outgoing(&row)).await;
@@ -348,7 +595,7 @@ async fn run(
         }
     }
 
-    // Stopping: wait for what is in flight (bounded), record it, return unsent claims.
+    // Ending the turn: wait for what is in flight (bounded), record it, return unsent claims.
     let deadline = Instant::now() + Duration::from_secs(20);
     while in_flight > 0 {
         match tokio::time::timeout_at(deadline, done_rx.recv()).await {
@@ -359,29 +606,95 @@ async fn run(
                     &done,
                     &mut governor,
                     &mut next_for_chat,
-                    &config,
+                    config,
                     secs(Instant::now()),
-                    &record_tx,
-                    &clock,
+                    record_tx,
+                    clock,
                     &mut rng,
                 );
             }
             _ => break,
         }
     }
-    drop(record_tx);
-    match recorder.await {
-        Ok(r) => r?,
-        Err(e) => tracing::error!(error = %e, "the recorder panicked"),
+    for row in buffer.drain(..) {
+        let _ = record_tx.send((put_back(&row, clock.now_ms()), None));
     }
-    let released = store.release_claims(Some(&worker), clock.now_ms()).await?;
-    tracing::info!(
-        sent,
-        released,
-        rate = governor.rate(),
-        "send worker stopped"
-    );
-    Ok(())
+    while let Ok(row) = direct.try_recv() {
+        let _ = record_tx.send((put_back(&row, clock.now_ms()), None));
+    }
+    tracing::info!(sent, rate = governor.rate(), "sending turn ended");
+    turn
+}
+
+/// What one send says of the messenger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Health {
+    /// It answered (whatever it said).
+    Answered,
+    /// It delivered.
+    Delivered,
+    /// No answer, or a 5xx.
+    Away,
+    /// It refused the token.
+    Refused,
+}
+
+/// Counts failures in a row (`u32::MAX`: the token was refused).
+fn note(health: Health, failing: &mut u32, relapses: &mut i64) {
+    match health {
+        Health::Delivered => {
+            *failing = 0;
+            *relapses = 0;
+        }
+        Health::Answered => *failing = 0,
+        Health::Away => *failing = failing.saturating_add(1).min(u32::MAX - 1),
+        Health::Refused => *failing = u32::MAX,
+    }
+}
+
+/// Asks the messenger whether it is there (`getMe`).
+async fn ask(bot: &Bot, platform: Platform) -> Result<(), Delivery> {
+    let _ = platform;
+    call(bot, "getMe", &json!({})).await.map(|_| ())
+}
+
+fn add_given(given: &mut GivenUp, kind: crate::domain::notice::MessageKind) {
+    match given.counts.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, n)) => *n += 1,
+        None => given.counts.push((kind, 1)),
+    }
+}
+
+/// Gives up what is no longer useful, and tells the admins.
+async fn sweep(w: &Worker, mut given: GivenUp) {
+    let platform = w.config.platform;
+    match w.store.give_up_expired(platform, w.clock.now_ms()).await {
+        Ok(swept) => {
+            for (kind, n) in swept.counts {
+                for _ in 0..n {
+                    add_given(&mut given, kind);
+                }
+            }
+            given.last_error = swept.last_error.or(given.last_error);
+        }
+        Err(e) => tracing::error!(error = %e, "could not give up the messages no longer useful"),
+    }
+    if given.total() == 0 {
+        return;
+    }
+    given.counts.sort_by_key(|(k, _)| k.priority());
+    tracing::warn!(given_up = given.total(), counts = ?given.counts, "messages no longer useful were given up");
+    if let Err(e) = alerts::given_up(
+        &w.store,
+        w.config.compose.as_ref(),
+        platform,
+        &given,
+        w.clock.now(),
+    )
+    .await
+    {
+        tracing::error!(error = %e, "could not tell the admins of the messages given up");
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -394,10 +707,10 @@ fn handle(
     record_tx: &mpsc::UnboundedSender<(Outcome, Option<(i64, String)>)>,
     clock: &Clock,
     rng: &mut impl Rng,
-) {
+) -> Health {
     let id = done.row.outbox_id;
     let now_ms = clock.now_ms();
-    let (outcome, unreachable) = match &done.result {
+    let (outcome, unreachable, health) = match &done.result {
         Delivery::Sent(message_id) => {
             governor.on_success(now_s);
             (
@@ -407,6 +720,7 @@ fn handle(
                     sent_at: now_ms,
                 },
                 None,
+                Health::Delivered,
             )
         }
         Delivery::RateLimited(wait) => {
@@ -422,9 +736,10 @@ fn handle(
                     counts: false,
                 },
                 None,
+                Health::Answered,
             )
         }
-        Delivery::Transient(e) if done.row.attempts + 1 < config.max_attempts => {
+        Delivery::Transient(e) => {
             let delay = backoff(
                 config.backoff,
                 config.max_backoff,
@@ -440,9 +755,20 @@ fn handle(
                     counts: true,
                 },
                 None,
+                Health::Away,
             )
         }
-        Delivery::Transient(e) | Delivery::Failed(e) => {
+        Delivery::Rejected(e) => (
+            Outcome::Retry {
+                outbox_id: id,
+                not_before: now_ms,
+                error: e.clone(),
+                counts: false,
+            },
+            None,
+            Health::Refused,
+        ),
+        Delivery::Failed(e) => {
             tracing::error!(outbox_id = id, error = %e, "send failed for good");
             (
                 Outcome::Failed {
@@ -450,6 +776,7 @@ fn handle(
                     error: e.clone(),
                 },
                 None,
+                Health::Answered,
             )
         }
         Delivery::Unreachable(e) => {
@@ -460,10 +787,12 @@ fn handle(
                     error: e.clone(),
                 },
                 Some((done.row.chat_id, e.clone())),
+                Health::Answered,
             )
         }
     };
     let _ = record_tx.send((outcome, unreachable));
+    health
 }
 
 /// Writes outcomes in batches (what has arrived, up to 256), and turns 403s into
@@ -538,22 +867,5 @@ fn outgoing(row: &Claimed) -> Outgoing {
         text: row.body.clone(),
         reply_to: payload.reply_to,
         buttons: payload.buttons,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_a_cap() {
-        let base = Duration::from_secs(2);
-        let max = Duration::from_secs(60);
-        assert_eq!(backoff(base, max, 0, 0.5), Duration::from_secs(2));
-        assert_eq!(backoff(base, max, 3, 0.5), Duration::from_secs(16));
-        assert_eq!(backoff(base, max, 10, 0.5), Duration::from_secs(60));
-        assert_eq!(backoff(base, max, 1, 0.0), Duration::from_secs(2));
-        assert_eq!(backoff(base, max, 1, 1.0), Duration::from_secs(6));
-        assert_eq!(backoff(base, max, 400, 0.5), Duration::from_secs(60));
     }
 }

@@ -1,5 +1,5 @@
 //! Alerts to fund managers and admins: quota milestones after a report, members the bot can no
-//! longer reach, and the fund's daily digest of new reports. Each is decided here as a typed
+//! longer reach, messages given up, and the fund's daily digest of new reports. Each is decided here as a typed
 //! [`Notice`] and queued once (its key says so); the wording is the adapters' [`Compose`].
 
 use chrono::{DateTime, Duration, Utc};
@@ -7,9 +7,11 @@ use chrono_tz::Tz;
 
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::{Platform, Role};
-use crate::domain::notice::{Compose, DigestLine, Notice, ObligationName};
+use crate::domain::notice::{
+    Compose, DigestLine, MessageKind, Notice, ObligationName, USEFUL_FOR_MS,
+};
 use crate::domain::obligation::TimeOfDay;
-use crate::store::{NewMessage, OccurrenceInfo, Store, StoreError};
+use crate::store::{GivenUp, NewMessage, OccurrenceInfo, Store, StoreError};
 
 use super::Work;
 use super::notify::{Keying, Queued, Recipient};
@@ -106,6 +108,40 @@ pub async fn unreachable(
     Ok(changed.len())
 }
 
+/// Messages of `platform` were given up (no longer useful, still unsent): the admins are told
+/// once per sweep that gave something up, unless all that was given up were alerts (an alert
+/// about alerts that could not be sent would not be sent either). Returns the alerts queued.
+pub async fn given_up(
+    store: &Store,
+    compose: &dyn Compose,
+    platform: Platform,
+    given: &GivenUp,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    if given
+        .counts
+        .iter()
+        .all(|(kind, _)| *kind == MessageKind::Alert)
+    {
+        return Ok(0);
+    }
+    let notice = Notice::GivenUp {
+        platform,
+        counts: given.counts.clone(),
+        last_error: given.last_error.clone(),
+    };
+    let mut messages = Vec::new();
+    for admin in store.members_with_roles(&[Role::Admin]).await? {
+        let key = format!(
+            "given-up:{platform}:{}:{}",
+            now.timestamp_millis(),
+            admin.member_id
+        );
+        messages.extend(alert(&notice, Recipient::from(&admin), key, now).messages(compose));
+    }
+    store.enqueue(&messages, now.timestamp()).await
+}
+
 /// An alert of `notice` to `to`, once (by `key`), to be sent now.
 fn alert<'n>(notice: &'n Notice, to: Recipient, key: String, now: DateTime<Utc>) -> Queued<'n> {
     Queued {
@@ -115,6 +151,7 @@ fn alert<'n>(notice: &'n Notice, to: Recipient, key: String, now: DateTime<Utc>)
         keying: Keying::Whole,
         occurrence_id: None,
         not_before: now.timestamp_millis(),
+        expires_at: now.timestamp_millis() + USEFUL_FOR_MS,
         missed: false,
     }
 }
@@ -126,14 +163,15 @@ pub async fn digest(
     store: &Store,
     compose: &dyn Compose,
     tz: Tz,
-    grace: Duration,
     now: DateTime<Utc>,
     messages: &mut Vec<NewMessage>,
 ) -> Result<u64, StoreError> {
     let today = JalaliDate::today(now, tz);
     let at = TimeOfDay::new(DIGEST_AT.0, DIGEST_AT.1).unwrap_or(TimeOfDay::NINE);
     let end = crate::domain::schedule::instant(today, at, tz);
-    if now < end || now - end > grace {
+    // Worth sending for a day, as every message but the reminders (after that, the next
+    // evening's digest covers the next day).
+    if now < end || (now - end).num_milliseconds() >= USEFUL_FOR_MS {
         return Ok(0);
     }
     let recipients = store.members_with_roles(&[Role::Fund]).await?;
@@ -177,6 +215,7 @@ pub async fn digest(
             keying: Keying::Parts,
             occurrence_id: None,
             not_before: now.timestamp_millis(),
+            expires_at: end.timestamp_millis() + USEFUL_FOR_MS,
             missed: false,
         };
         messages.extend(queued.messages(compose));

@@ -84,9 +84,14 @@ pub async fn finish_run(
     let ids: Vec<i64> = run.iter().map(|(row, _)| row.inbox_id).collect();
     let tx = work.tx().await?;
     let until = now_ms + direct.lease.as_millis() as i64;
-    let claimed = tx
-        .enqueue_claimed(&messages, now_ms / 1000, &direct.worker, until)
-        .await?;
+    let claimed = if direct.is_active() {
+        tx.enqueue_claimed(&messages, now_ms / 1000, &direct.worker, until)
+            .await?
+    } else {
+        // Another process sends: it takes them from the queue.
+        tx.enqueue(&messages, now_ms / 1000).await?;
+        Vec::new()
+    };
     if tx.finish_updates(&ids, now_ms).await? < ids.len() as u64 {
         return Ok(None);
     }

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use crate::domain::Lang;
 use crate::domain::member::Platform;
-use crate::domain::notice::{Compose, MessageKind, Notice};
+use crate::domain::notice::{Compose, MessageKind, Notice, useful_until};
 use crate::domain::text::{MESSAGE_LIMIT, split_message};
 use crate::store::{Claimed, MemberRow, NewMessage, Payload};
 
@@ -65,6 +65,9 @@ pub struct Queued<'a> {
     pub occurrence_id: Option<i64>,
     /// UTC milliseconds before which it is not sent.
     pub not_before: i64,
+    /// UTC milliseconds after which it is no longer worth sending
+    /// ([`crate::domain::notice::useful_until`]).
+    pub expires_at: i64,
     /// Fell due too long ago: recorded, never sent.
     pub missed: bool,
 }
@@ -88,6 +91,7 @@ impl Queued<'_> {
                 occurrence_id: self.occurrence_id,
                 body,
                 not_before: self.not_before,
+                expires_at: self.expires_at,
                 missed: self.missed,
                 payload: None,
             })
@@ -140,6 +144,7 @@ pub fn answers(
                 occurrence_id: None,
                 body,
                 not_before: now_ms,
+                expires_at: useful_until(MessageKind::Notice, now_ms, None),
                 missed: false,
                 payload: Payload {
                     reply_to: if j == 0 { a.reply_to } else { None },
@@ -160,6 +165,8 @@ pub fn answers(
 /// queues them already claimed by the worker (in the transaction of its other effects) and
 /// gives them over after the commit. If the process dies in between, the claim lapses and the
 /// queue sends them. Answers to people travel this way, so a confirmation is sent at once.
+/// While the worker is not its platform's sender (another process on the database is), they
+/// are queued for whichever process sends instead.
 #[derive(Clone, Debug)]
 pub struct Direct {
     /// The worker the messages are claimed for.
@@ -167,6 +174,7 @@ pub struct Direct {
     /// How long such a claim holds.
     pub lease: std::time::Duration,
     rows: mpsc::UnboundedSender<Claimed>,
+    active: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Direct {
@@ -181,9 +189,21 @@ impl Direct {
                 worker,
                 lease,
                 rows,
+                active: Default::default(),
             },
             received,
         )
+    }
+
+    /// Whether the worker sends now (it is its platform's sender).
+    pub fn is_active(&self) -> bool {
+        self.active.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Says whether the worker sends now.
+    pub fn set_active(&self, active: bool) {
+        self.active
+            .store(active, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Gives claimed messages to the worker (messages it will not take any more, because it

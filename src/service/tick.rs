@@ -1,18 +1,19 @@
 //! The scheduler's tick: from the database alone, create the occurrences of the previous,
 //! current and next month (idempotently), and enqueue the reminders, nudges and escalations
-//! that are due. What fell due while the bot was down is caught up within the grace; older
+//! that are due. What fell due while the bot was down is sent while it is still useful (a
+//! reminder or a nudge until its due time, an escalation for a day: [`useful_until`]); older
 //! notices are recorded as missed, not sent late. Every notice has a unique key, so a tick run
 //! twice, or by two processes, enqueues nothing twice.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc, Weekday};
+use chrono::{DateTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Role;
-use crate::domain::notice::{Compose, MessageKind, Notice, ObligationName};
+use crate::domain::notice::{Compose, MessageKind, Notice, ObligationName, useful_until};
 use crate::domain::schedule::due_day;
 use crate::store::{DueNotice, MemberRow, NewMessage, Store, StoreError};
 
@@ -27,8 +28,6 @@ pub struct TickConfig {
     pub tz: Tz,
     /// Days off.
     pub weekend: Vec<Weekday>,
-    /// How late a notice may still be sent after it fell due.
-    pub grace: Duration,
     /// The wording of notices.
     pub compose: Arc<dyn Compose>,
 }
@@ -44,7 +43,7 @@ pub struct TickReport {
     pub nudges: u64,
     /// Escalation messages enqueued.
     pub escalations: u64,
-    /// Notices recorded as missed (fell due longer ago than the grace).
+    /// Notices recorded as missed (no longer useful when they would have been enqueued).
     pub missed: u64,
     /// Daily digests enqueued.
     pub digests: u64,
@@ -100,7 +99,6 @@ pub async fn tick(
             .map(|u| (u.unit_id, u.name))
             .collect(),
     };
-    let grace = config.grace.num_seconds();
     let mut messages = Vec::new();
 
     // Notices in pages: a national fan-out is tens of thousands of rows.
@@ -114,7 +112,7 @@ pub async fn tick(
             after = (last.occurrence_id, last.member_id);
             let mut chunk: Vec<NewMessage> = Vec::with_capacity(notices.len());
             for notice in &notices {
-                let missed = ts - notice.due_notice_at > grace;
+                let missed = ts >= notice.due_at;
                 match (kind, missed) {
                     (_, true) => report.missed += 1,
                     (MessageKind::Remind, false) => report.reminders += 1,
@@ -151,7 +149,8 @@ pub async fn tick(
             let recipients = members
                 .iter()
                 .filter(|m| m.reachable && (m.unit_id == *follow_up || m.role == Role::Fund));
-            let missed = ts - escalate_at > grace;
+            let expires_at = useful_until(MessageKind::Escalate, escalate_at * 1000, None);
+            let missed = now.timestamp_millis() >= expires_at;
             let notice = Notice::Escalation {
                 obligation: obligation.clone(),
                 period: period_of(period)?,
@@ -170,6 +169,7 @@ pub async fn tick(
                     keying: Keying::Parts,
                     occurrence_id: None,
                     not_before: now.timestamp_millis(),
+                    expires_at,
                     missed,
                 };
                 messages.extend(queued.messages(config.compose.as_ref()));
@@ -185,7 +185,6 @@ pub async fn tick(
         store,
         config.compose.as_ref(),
         config.tz,
-        config.grace,
         now,
         &mut messages,
     )
@@ -252,6 +251,7 @@ fn notice_messages(
         keying: Keying::Whole,
         occurrence_id: Some(n.occurrence_id),
         not_before: n.due_notice_at * 1000,
+        expires_at: useful_until(kind, n.due_notice_at * 1000, Some(n.due_at)),
         missed,
     };
     Ok(queued.messages(config.compose.as_ref()))

@@ -340,6 +340,17 @@ pub struct HeldLock {
     _conn: Option<sqlx::pool::PoolConnection<Postgres>>,
 }
 
+impl HeldLock {
+    /// Whether the lock is still held: its connection answers (a lock whose connection broke
+    /// was released by the server, and another process may hold it now).
+    pub async fn alive(&mut self) -> bool {
+        match &mut self._conn {
+            None => true,
+            Some(conn) => sqlx::query("SELECT 1").execute(&mut **conn).await.is_ok(),
+        }
+    }
+}
+
 impl Store {
     /// Takes the named lock if no other process holds it; `None` if one does. The lock is
     /// released when the returned value is dropped, or when the process dies.

@@ -27,6 +27,9 @@ pub struct NewMessage {
     pub body: String,
     /// UTC milliseconds before which it is not sent.
     pub not_before: i64,
+    /// UTC milliseconds after which it is no longer worth sending: given up if still unsent
+    /// ([`crate::domain::notice::useful_until`]).
+    pub expires_at: i64,
     /// Fell due too long ago to be sent: recorded as `missed`, never sent.
     pub missed: bool,
     /// Buttons and the message replied to ([`Payload`] as JSON).
@@ -68,7 +71,12 @@ pub struct Claimed {
     pub attempts: i64,
     /// [`Payload`] as JSON.
     pub payload: Option<String>,
+    /// UTC milliseconds after which it is given up rather than sent (`None`: never).
+    pub expires_at: Option<i64>,
 }
+
+/// The columns a claim returns, in [`Claimed`]'s order.
+const CLAIMED: &str = "outbox_id, chat_id, member_id, kind, body, attempts, payload, expires_at";
 
 /// What became of one send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +108,11 @@ pub enum Outcome {
         /// Why.
         error: String,
     },
+    /// No longer worth sending: given up (state `expired`).
+    GivenUp {
+        /// The row.
+        outbox_id: i64,
+    },
 }
 
 /// Counts of the queue by state.
@@ -115,6 +128,8 @@ pub struct QueueCounts {
     pub failed: i64,
     /// Fell due too long ago; not sent.
     pub missed: i64,
+    /// Given up: still unsent when it was no longer useful.
+    pub expired: i64,
 }
 
 /// Rows per multi-row statement. Small on purpose: SQLite finds each `$N` parameter by a
@@ -151,10 +166,7 @@ pub(super) async fn enqueue_claimed_in(
     use sqlx::FromRow;
     let mut added = Vec::with_capacity(messages.len());
     for chunk in messages.chunks(CHUNK) {
-        let sql = insert_messages(
-            chunk.len(),
-            " RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload",
-        );
+        let sql = insert_messages(chunk.len(), &format!(" RETURNING {CLAIMED}"));
         let claim = Some((worker, until_ms));
         let rows: Vec<Claimed> = with_tx!(tx, c => {
             let q = bind_messages(sqlx::query(AssertSqlSafe(sql.as_str())), chunk, now, claim);
@@ -167,19 +179,24 @@ pub(super) async fn enqueue_claimed_in(
 }
 
 /// `INSERT` of `n` messages: `$1` the time, `$2` and `$3` the claim (worker, until; NULL for
-/// none), then eleven parameters a message ([`bind_messages`]); a key already queued is
+/// none), then twelve parameters a message ([`bind_messages`]); a key already queued is
 /// skipped.
 fn insert_messages(n: usize, returning: &str) -> String {
     let values: Vec<String> = (0..n)
         .map(|i| {
-            let p: Vec<String> = (0..11).map(|k| format!("${}", 4 + i * 11 + k)).collect();
-            format!("({}, 0, {}, $1, $1, $2, $3)", p[..10].join(", "), p[10])
+            let p: Vec<String> = (0..12).map(|k| format!("${}", 4 + i * 12 + k)).collect();
+            format!(
+                "({}, 0, {}, $1, $1, $2, $3, {})",
+                p[..10].join(", "),
+                p[10],
+                p[11]
+            )
         })
         .collect();
     format!(
         "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
          priority, state, payload, attempts, not_before, created_at, updated_at, claimed_by, \
-         claimed_until) VALUES {} ON CONFLICT (dedup_key) DO NOTHING{returning}",
+         claimed_until, expires_at) VALUES {} ON CONFLICT (dedup_key) DO NOTHING{returning}",
         values.join(", ")
     )
 }
@@ -220,7 +237,8 @@ where
             .bind(m.kind.priority())
             .bind(state)
             .bind(&m.payload)
-            .bind(m.not_before);
+            .bind(m.not_before)
+            .bind(m.expires_at);
     }
     q
 }
@@ -245,51 +263,76 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let returning = "RETURNING outbox_id, chat_id, member_id, kind, body, attempts, payload";
-        Ok(match self {
+        self.claim_rows(platform, worker, Some(now_ms), now_ms + lease_ms, limit)
+            .await
+    }
+
+    /// Claims up to `limit` waiting messages of `platform` whatever their times (due later,
+    /// or no longer useful), for `worker`: what an operator's tool or a test looks at.
+    pub async fn claim_waiting(
+        &self,
+        platform: Platform,
+        worker: &str,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        self.claim_rows(platform, worker, None, i64::MAX / 2, limit)
+            .await
+    }
+
+    /// [`Store::claim`], due at `now_ms` or (`None`) whatever the times.
+    async fn claim_rows(
+        &self,
+        platform: Platform,
+        worker: &str,
+        now_ms: Option<i64>,
+        until_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let due = match now_ms {
+            Some(_) => "AND not_before <= $5 AND (expires_at IS NULL OR expires_at > $5)",
+            None => "",
+        };
+        // PostgreSQL only: several `setad run` processes share the queue. SKIP LOCKED lets
+        // each claim rows the others are not claiming at that moment, without waiting; the
+        // state change makes the claim visible to later claims. On SQLite one writer at a
+        // time makes the UPDATE atomic: no row can be claimed twice.
+        let lock = match self {
+            Store::Sqlite(_) => "",
+            Store::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        };
+        let sql = format!(
+            "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
+             WHERE outbox_id IN (SELECT outbox_id FROM outbox \
+               WHERE platform = $3 AND state = 'pending' {due} \
+               ORDER BY priority, outbox_id LIMIT $4{lock}) RETURNING {CLAIMED}"
+        );
+        let mut rows: Vec<Claimed> = match self {
             Store::Sqlite(sqlite) => {
-                // One writer at a time: the UPDATE is atomic, no row can be claimed twice.
                 let _turn = sqlite.write_turn().await;
-                let p = sqlite.pool();
-                let sql = format!(
-                    "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
-                     WHERE outbox_id IN (SELECT outbox_id FROM outbox \
-                       WHERE platform = $3 AND state = 'pending' AND not_before <= $4 \
-                       ORDER BY priority, outbox_id LIMIT $5) {returning}"
-                );
-                let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
+                let mut q = sqlx::query_as(AssertSqlSafe(sql))
                     .bind(worker)
-                    .bind(now_ms + lease_ms)
+                    .bind(until_ms)
                     .bind(platform.as_str())
-                    .bind(now_ms)
-                    .bind(limit)
-                    .fetch_all(p)
-                    .await?;
-                rows.sort_by_key(|r| r.outbox_id);
-                rows
+                    .bind(limit);
+                if let Some(now) = now_ms {
+                    q = q.bind(now);
+                }
+                q.fetch_all(sqlite.pool()).await?
             }
             Store::Postgres(p) => {
-                // PostgreSQL only: several `setad run` processes share the queue. SKIP LOCKED
-                // lets each claim rows the others are not claiming at that moment, without
-                // waiting; the state change makes the claim visible to later claims.
-                let sql = format!(
-                    "UPDATE outbox SET state = 'sending', claimed_by = $1, claimed_until = $2 \
-                     WHERE outbox_id IN (SELECT outbox_id FROM outbox \
-                       WHERE platform = $3 AND state = 'pending' AND not_before <= $4 \
-                       ORDER BY priority, outbox_id LIMIT $5 FOR UPDATE SKIP LOCKED) {returning}"
-                );
-                let mut rows: Vec<Claimed> = sqlx::query_as(AssertSqlSafe(sql))
+                let mut q = sqlx::query_as(AssertSqlSafe(sql))
                     .bind(worker)
-                    .bind(now_ms + lease_ms)
+                    .bind(until_ms)
                     .bind(platform.as_str())
-                    .bind(now_ms)
-                    .bind(limit)
-                    .fetch_all(p)
-                    .await?;
-                rows.sort_by_key(|r| r.outbox_id);
-                rows
+                    .bind(limit);
+                if let Some(now) = now_ms {
+                    q = q.bind(now);
+                }
+                q.fetch_all(p).await?
             }
-        })
+        };
+        rows.sort_by_key(|r| r.outbox_id);
+        Ok(rows)
     }
 
     /// `UPDATE` of `n` deliveries: `$1` the time, then (outbox id, message id, sent at) each.
@@ -326,6 +369,8 @@ impl Store {
                      WHERE outbox_id = $1";
         let failed = "UPDATE outbox SET state = 'failed', last_error = $2, attempts = attempts + 1, \
                       claimed_by = NULL, claimed_until = NULL, updated_at = $3 WHERE outbox_id = $1";
+        let given_up = "UPDATE outbox SET state = 'expired', claimed_by = NULL, claimed_until = NULL, \
+                        updated_at = $2 WHERE outbox_id = $1";
         // Deliveries, the bulk, in one statement per chunk: UPDATE … FROM (VALUES …), which
         // both databases accept (their VALUES columns are both named column1, column2, …).
         let delivered: Vec<(i64, Option<i64>, i64)> = outcomes
@@ -380,6 +425,9 @@ impl Store {
                     .execute(&mut *c).await.map(|_| ())?,
                 Outcome::Failed { outbox_id, error } => sqlx::query(failed)
                     .bind(outbox_id).bind(error).bind(now)
+                    .execute(&mut *c).await.map(|_| ())?,
+                Outcome::GivenUp { outbox_id } => sqlx::query(given_up)
+                    .bind(outbox_id).bind(now)
                     .execute(&mut *c).await.map(|_| ())?,
             });
         }
@@ -447,6 +495,7 @@ impl Store {
                 "sent" => c.sent = n,
                 "failed" => c.failed = n,
                 "missed" => c.missed = n,
+                "expired" => c.expired = n,
                 _ => {}
             }
         }
@@ -513,5 +562,99 @@ impl super::Tx {
         until_ms: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
         enqueue_claimed_in(self, messages, now, worker, until_ms).await
+    }
+}
+
+/// What a sweep of expired messages gave up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GivenUp {
+    /// How many of each kind, by kind.
+    pub counts: Vec<(MessageKind, u64)>,
+    /// The last error one of them met when it was tried, if any was.
+    pub last_error: Option<String>,
+}
+
+impl GivenUp {
+    /// How many in all.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl Store {
+    /// Gives up the waiting messages of `platform` that were no longer worth sending at
+    /// `now_ms` (state `expired`), and says how many of each kind.
+    pub async fn give_up_expired(
+        &self,
+        platform: Platform,
+        now_ms: i64,
+    ) -> Result<GivenUp, StoreError> {
+        let mut tx = self.begin().await?;
+        let rows: Vec<(MessageKind, Option<String>)> = with_tx!(&mut tx, c => sqlx::query_as(
+            "UPDATE outbox SET state = 'expired', updated_at = $3 \
+             WHERE platform = $1 AND state = 'pending' AND expires_at <= $2 \
+             RETURNING kind, last_error",
+        )
+        .bind(platform.as_str())
+        .bind(now_ms)
+        .bind(now_ms / 1000)
+        .fetch_all(&mut *c)
+        .await?);
+        tx.commit().await?;
+        let mut given = GivenUp::default();
+        for (kind, error) in rows {
+            match given.counts.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => given.counts.push((kind, 1)),
+            }
+            if error.is_some() {
+                given.last_error = error;
+            }
+        }
+        given.counts.sort_by_key(|(k, _)| k.priority());
+        Ok(given)
+    }
+
+    /// Makes the waiting messages of `platform` that were put off after a failed send due at
+    /// `now_ms` (the messenger answers again: what waited goes now, not at its own backoff).
+    /// Returns how many.
+    pub async fn send_delayed_now(
+        &self,
+        platform: Platform,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET not_before = $2 \
+             WHERE platform = $1 AND state = 'pending' AND not_before > $2 AND attempts > 0",
+        )
+        .bind(platform.as_str())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Returns to the queue every claim on `platform` not held by `worker` (a worker that
+    /// just became the platform's one sender takes over from one that died). Returns how many.
+    pub async fn release_others(
+        &self,
+        platform: Platform,
+        worker: &str,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, c => sqlx::query(
+            "UPDATE outbox SET state = 'pending', claimed_by = NULL, claimed_until = NULL \
+             WHERE platform = $1 AND state = 'sending' AND claimed_by <> $2",
+        )
+        .bind(platform.as_str())
+        .bind(worker)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        tx.commit().await?;
+        Ok(n)
     }
 }

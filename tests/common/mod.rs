@@ -196,12 +196,11 @@ pub async fn add_member(store: &Store, user_id: i64, unit: &str, role: Role, nam
     member_id
 }
 
-/// The tick's settings of the tests: Tehran, Friday off, 48 hours' grace, the catalogue.
+/// The tick's settings of the tests: Tehran, Friday off, the catalogue.
 pub fn tick_config() -> setad::service::tick::TickConfig {
     setad::service::tick::TickConfig {
         tz: chrono_tz::Asia::Tehran,
         weekend: vec![chrono::Weekday::Fri],
-        grace: chrono::Duration::hours(48),
         compose: setad::render::composer(),
     }
 }
@@ -339,6 +338,15 @@ pub async fn populate(
     store: &Store,
     per_county: usize,
 ) -> std::collections::BTreeMap<String, Vec<i64>> {
+    populate_on(store, per_county, Platform::Telegram).await
+}
+
+/// [`populate`] with every member on `platform`.
+pub async fn populate_on(
+    store: &Store,
+    per_county: usize,
+    platform: Platform,
+) -> std::collections::BTreeMap<String, Vec<i64>> {
     setad::service::import::import(store, &mazandaran_source(), 0)
         .await
         .unwrap();
@@ -356,7 +364,7 @@ pub async fn populate(
             let chat = 100_000 + c as i64 * 1000 + n as i64;
             tx.upsert_member(
                 &NewMember {
-                    platform: Platform::Telegram,
+                    platform,
                     user_id: chat,
                     chat_id: chat,
                     unit_id: unit.unit_id,
@@ -374,7 +382,7 @@ pub async fn populate(
     }
     tx.upsert_member(
         &NewMember {
-            platform: Platform::Telegram,
+            platform,
             user_id: 2000,
             chat_id: 2000,
             unit_id: id("dg-political"),
@@ -388,7 +396,7 @@ pub async fn populate(
     .unwrap();
     tx.upsert_member(
         &NewMember {
-            platform: Platform::Telegram,
+            platform,
             user_id: 3000,
             chat_id: 3000,
             unit_id: id("fund"),

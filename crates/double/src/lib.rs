@@ -193,6 +193,24 @@ impl Double {
         self.with_state(|state| state.faults.drop_delivers = drop_delivers);
     }
 
+    /// Takes the messenger away (`true`: every request's connection breaks, nothing is
+    /// delivered, updates stay queued) or brings it back.
+    pub fn set_outage(&self, away: bool) {
+        self.with_state(|state| state.outage = away);
+    }
+
+    /// Refuses the bot's token (`true`: every request is answered `401 Unauthorized`, as the
+    /// Bot API answers a revoked token) or accepts it again.
+    pub fn set_token_rejected(&self, rejected: bool) {
+        self.with_state(|state| state.token_rejected = rejected);
+    }
+
+    /// Makes `getUpdates` answer `result` instead of the queued updates (a malformed answer:
+    /// an object, items without `update_id`), or with `None` answer normally again.
+    pub fn set_updates_answer(&self, result: Option<Value>) {
+        self.with_state(|state| state.updates_answer = result);
+    }
+
     /// Forgets the recorded calls, messages and webhook attempts (counters, chats and
     /// updates stay), e.g. between the phases of a benchmark.
     pub fn clear_records(&self) {

@@ -202,6 +202,12 @@ pub(crate) struct State {
     pub files: HashMap<String, FileMeta>,
     pub next_file: u64,
     pub next_group: i64,
+    /// The messenger is away: every request's connection breaks and nothing is delivered.
+    pub outage: bool,
+    /// The token is refused: every request is answered 401.
+    pub token_rejected: bool,
+    /// What `getUpdates` answers instead of the queued updates (a malformed answer), if set.
+    pub updates_answer: Option<Value>,
     /// Set when the update queue or the webhook changed: pollers and the webhook worker
     /// must look again. The server clears it and wakes them.
     pub wake_updates: bool,
@@ -249,6 +255,9 @@ impl State {
             files: HashMap::new(),
             next_file: 1,
             next_group: 1,
+            outage: false,
+            token_rejected: false,
+            updates_answer: None,
             wake_updates: false,
         }
     }

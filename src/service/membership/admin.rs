@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::domain::calendar::JalaliDate;
 pub use crate::domain::member::Refused;
 use crate::domain::member::{MemberLine, Role};
-use crate::domain::notice::{Compose, Notice};
+use crate::domain::notice::{Compose, MessageKind, Notice, useful_until};
 use crate::domain::schedule::day_start;
 use crate::domain::unit::scope;
 use crate::store::{AuditEntry, LeaveRow, MemberRow, NewLeave, NewMessage, Store, StoreError};
@@ -372,6 +372,7 @@ pub async fn ended_leaves(
             keying: Keying::Whole,
             occurrence_id: None,
             not_before: now.timestamp_millis(),
+            expires_at: useful_until(MessageKind::Alert, now.timestamp_millis(), None),
             missed: false,
         };
         messages.extend(queued.messages(compose));

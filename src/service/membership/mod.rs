@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::{Platform, Role};
-use crate::domain::notice::{MessageKind, Notice, ObligationName};
+use crate::domain::notice::{MessageKind, Notice, ObligationName, useful_until};
 use crate::domain::schedule::due_day;
 use crate::domain::text::to_ascii_digits;
 pub use crate::store::Lookup;
@@ -231,6 +231,7 @@ async fn missed_reminders(
             keying: Keying::Whole,
             occurrence_id: Some(o.occurrence_id),
             not_before: now.timestamp_millis(),
+            expires_at: useful_until(MessageKind::Remind, now.timestamp_millis(), Some(o.due_at)),
             missed: false,
         };
         messages.extend(queued.messages(svc.compose.as_ref()));

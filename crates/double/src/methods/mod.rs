@@ -99,6 +99,17 @@ impl State {
         now: Instant,
         at: Duration,
     ) -> Action {
+        if self.outage {
+            return Action::Drop { delivered: false };
+        }
+        if self.token_rejected {
+            return Action::Reply(Err(ApiFailure::new(401, "Unauthorized")));
+        }
+        if method == "getupdates"
+            && let Some(answer) = &self.updates_answer
+        {
+            return Action::Reply(Ok(answer.clone()));
+        }
         let delivery = match method {
             "sendmessage" => Some(Delivery::Message),
             "senddocument" => Some(Delivery::Document),
