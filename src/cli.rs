@@ -422,6 +422,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 None => JalaliDate::today(now, config.tz).period(),
             };
             let store = open(&config).await?;
+            let span = service::summary::span(&store, config.tz, now).await?;
+            if let Err(out) = span.check(period) {
+                let covered = (out.span.first, out.span.last);
+                bail!(render::out_of_span(lang, period, covered));
+            }
             let cal = work_calendar(&store, &config.weekend).await?;
             let summary = service::summary::build(&store, period, &cal, config.tz, now).await?;
             let bytes = match format {
