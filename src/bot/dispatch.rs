@@ -23,7 +23,10 @@ use super::handlers::{Effects, lookup, on_callback, on_message};
 /// How many updates share one transaction at most.
 pub const BATCH: usize = 64;
 
-/// The chat id an update concerns, read from its raw JSON (for storing it).
+/// The chat id an update concerns, read from its raw JSON (for storing it; the answers to the
+/// update go there). For a button press, the chat of the presser: the group its message is
+/// in, or else the presser's own private chat, never the private chat of someone else whose
+/// message it claims to be on.
 pub fn chat_of(update: &Value) -> Option<i64> {
     for kind in [
         "message",
@@ -35,9 +38,12 @@ pub fn chat_of(update: &Value) -> Option<i64> {
             return Some(id);
         }
     }
-    update["callback_query"]["message"]["chat"]["id"]
-        .as_i64()
-        .or_else(|| update["callback_query"]["from"]["id"].as_i64())
+    let press = &update["callback_query"];
+    let chat = &press["message"]["chat"];
+    match chat["id"].as_i64() {
+        Some(group) if chat["type"].as_str().is_some_and(|t| t != "private") => Some(group),
+        _ => press["from"]["id"].as_i64(),
+    }
 }
 
 /// Handles stored updates in the order given and returns the inbox ids of those given up on
@@ -226,4 +232,50 @@ fn read(platform: Platform, payload: &str) -> Result<Update, String> {
         return Err("an update kind teloxide cannot read".into());
     }
     Ok(update)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::chat_of;
+
+    #[test]
+    fn a_press_concerns_the_chat_of_the_presser() {
+        let press = |chat: serde_json::Value| {
+            json!({"update_id": 1, "callback_query": {"id": "q", "from": {"id": 5001},
+                   "message": {"message_id": 9, "chat": chat}, "data": "x"}})
+        };
+        for (name, update, chat) in [
+            (
+                "a message",
+                json!({"message": {"chat": {"id": 7, "type": "private"}}}),
+                Some(7),
+            ),
+            (
+                "own private chat",
+                press(json!({"id": 5001, "type": "private"})),
+                Some(5001),
+            ),
+            (
+                "another's private chat",
+                press(json!({"id": 5002, "type": "private"})),
+                Some(5001),
+            ),
+            ("a chat of no type", press(json!({"id": 5002})), Some(5001)),
+            (
+                "a group",
+                press(json!({"id": -100, "type": "group"})),
+                Some(-100),
+            ),
+            (
+                "no message",
+                json!({"callback_query": {"id": "q", "from": {"id": 5001}}}),
+                Some(5001),
+            ),
+            ("nothing", json!({"poll": {}}), None),
+        ] {
+            assert_eq!(chat_of(&update), chat, "{name}");
+        }
+    }
 }
