@@ -504,6 +504,24 @@ fn a_summary_outside_the_data_is_refused_and_no_summary_writes() {
 }
 
 #[test]
+fn a_database_error_says_its_cause_once() {
+    let setad = Setad::new();
+    let out = setad.run(
+        "en",
+        &["summary"],
+        &[("DATABASE_URL", "sqlite:///nonexistent-setad-dir/setad.db")],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert_eq!(
+        stderr.matches("unable to open database file").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn backup_copies_the_database() {
     let setad = Setad::imported();
     setad.ok("en", &["backup", "copy.db"]);

@@ -3,6 +3,7 @@
 
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::error::Chain;
 use crate::domain::summary::Summary;
 use crate::domain::text::to_ascii_digits;
 use crate::render::members::refusal;
@@ -258,7 +259,7 @@ async fn export(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Eff
             ..Effects::default()
         },
         Err(e) => {
-            tracing::error!(error = %e, "building the workbook");
+            tracing::error!(error = %Chain(&e), "building the workbook");
             Effects::say(t!(m.lang, "error-internal"))
         }
     })

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use serde_json::Value;
 use teloxide::types::{Message, Update, UpdateKind};
 
+use crate::domain::error::Chain;
 use crate::domain::member::Platform;
 use crate::platform::{Delivery, answer_callback, complete_update, send_document};
 use crate::service::membership::{self, Lookup};
@@ -64,7 +65,7 @@ pub async fn handle_all(ctx: &Context, rows: Vec<InboxRow>) -> Vec<i64> {
             Err(reason) => {
                 flush(ctx, &mut run, &mut chats, &mut given_up).await;
                 if let Err(e) = unreadable(ctx, &row, &reason).await {
-                    tracing::error!(error = %e, update_id = row.update_id, "could not mark an update unreadable");
+                    tracing::error!(error = %Chain(&e), update_id = row.update_id, "could not mark an update unreadable");
                     given_up.push(row.inbox_id);
                 }
                 continue;
@@ -113,7 +114,7 @@ async fn flush(
                 return;
             }
             Ok(false) => tracing::debug!("an update of a run was handled elsewhere; one by one"),
-            Err(e) => tracing::warn!(error = %e, "handling a run failed; one by one"),
+            Err(e) => tracing::warn!(error = %Chain(&e), "handling a run failed; one by one"),
         }
     }
     for one in run.drain(..) {
@@ -128,19 +129,19 @@ async fn flush(
                 Err(e @ StoreError::Corrupt { .. }) => {
                     let reason = format!("corrupt data: {e}");
                     if let Err(e) = unreadable(ctx, &one[0].0, &reason).await {
-                        tracing::error!(error = %e, "could not mark an update failed");
+                        tracing::error!(error = %Chain(&e), "could not mark an update failed");
                         given_up.push(one[0].0.inbox_id);
                     }
                     break;
                 }
                 Err(e) if attempt < 5 => {
-                    tracing::error!(error = %e, update_id = one[0].0.update_id, attempt, "handling failed");
+                    tracing::error!(error = %Chain(&e), update_id = one[0].0.update_id, attempt, "handling failed");
                     tokio::time::sleep(delay).await;
                     delay *= 4;
                     attempt += 1;
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, update_id = one[0].0.update_id, "handling failed; giving up for now");
+                    tracing::error!(error = %Chain(&e), update_id = one[0].0.update_id, "handling failed; giving up for now");
                     given_up.push(one[0].0.inbox_id);
                     break;
                 }

@@ -10,6 +10,7 @@ use tokio::sync::{Mutex, Notify};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::Clock;
+use crate::domain::error::Chain;
 use crate::service::tick::{TickConfig, tick};
 use crate::store::Store;
 
@@ -40,7 +41,7 @@ pub async fn run_tick(
             wakers.iter().for_each(|w| w.notify_one());
         }
         Ok(None) => tracing::debug!("another process is running the tick"),
-        Err(e) => tracing::error!(error = %e, "tick failed"),
+        Err(e) => tracing::error!(error = %Chain(&e), "tick failed"),
     }
 }
 
@@ -76,7 +77,7 @@ impl Scheduler {
     /// Stops the timer (a tick in progress finishes).
     pub async fn stop(mut self) {
         if let Err(e) = self.inner.shutdown().await {
-            tracing::warn!(error = %e, "stopping the timer");
+            tracing::warn!(error = %Chain(&e), "stopping the timer");
         }
     }
 }
