@@ -619,22 +619,26 @@ async fn every_count(store: &Store) -> Vec<(&'static str, i64)> {
     out
 }
 
+/// A database of `backend` with the data file imported on 1405/09/01 (when its obligations
+/// without a start came into the bot), and no occurrence created.
+async fn imported_on_azar_1st(backend: Backend) -> common::TestDb {
+    let db = backend.open().await;
+    let imported = at("2026-11-22T05:00:00Z").timestamp();
+    import(&db.store, &mazandaran_source(), imported)
+        .await
+        .unwrap();
+    db
+}
+
 backend_tests!(summaries_and_exports_of_any_period_write_nothing);
 /// Summaries and their exports only read: a sweep of 11 years of months, on a fresh import
 /// with no occurrence created, leaves every table as it was. The months before the data's
 /// first obligation (R9's start, 1397/05/03) and after next month are outside the span; the
 /// next month, which the tick has not created, shows every county as due, as it will be.
 async fn summaries_and_exports_of_any_period_write_nothing(backend: Backend) {
-    let db = backend.open().await;
+    let db = imported_on_azar_1st(backend).await;
     let store = &db.store;
-    // Imported on 1405/09/01; today is 1405/09/10.
-    import(
-        store,
-        &mazandaran_source(),
-        at("2026-11-22T05:00:00Z").timestamp(),
-    )
-    .await
-    .unwrap();
+    // Today is 1405/09/10.
     let tz = chrono_tz::Asia::Tehran;
     let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
     let now = at("2026-12-01T08:00:00Z");
@@ -707,4 +711,59 @@ async fn summaries_and_exports_of_any_period_write_nothing(backend: Backend) {
         assert_eq!(planned, created, "{when}");
     }
     assert!(store.count("occurrence").await.unwrap() > 0);
+}
+
+backend_tests!(a_member_is_refused_a_summary_outside_the_span_and_nothing_is_written);
+/// The service the bot calls: a period outside the span is withheld (nothing read into a
+/// summary, nothing written); `/overdue` in the data's first month leaves out the month
+/// before it rather than refusing.
+async fn a_member_is_refused_a_summary_outside_the_span_and_nothing_is_written(backend: Backend) {
+    let db = imported_on_azar_1st(backend).await;
+    let store = &db.store;
+    common::add_member(store, 2000, "dg-political", Role::Staff, "کارشناس").await;
+    let staff = store
+        .member_by_user(setad::domain::member::Platform::Telegram, 2000)
+        .await
+        .unwrap()
+        .unwrap();
+    let svc = setad::service::Services::new(
+        store.clone(),
+        chrono_tz::Asia::Tehran,
+        vec![Weekday::Fri],
+        setad::render::composer(),
+    );
+    let now = at("2026-12-01T08:00:00Z");
+    let before = every_count(store).await;
+    let p = |y, m| Period::new(y, m).unwrap();
+    for (period, shown) in [
+        (p(1300, 1), false),
+        (p(1397, 4), false),
+        (p(1397, 5), true),
+        (p(1405, 10), true),
+        (p(1405, 11), false),
+    ] {
+        match summary::for_member(&svc, &staff, period, now)
+            .await
+            .unwrap()
+        {
+            Ok(s) => assert!(shown && s.period == period, "{period}"),
+            Err(summary::Withheld::OutOfSpan(out)) => {
+                assert!(!shown, "{period}");
+                assert_eq!(out.period, period);
+                assert_eq!((out.span.first, out.span.last), (p(1397, 5), p(1405, 10)));
+            }
+            Err(other) => panic!("{period}: {other:?}"),
+        }
+    }
+    // In Mordad 1397, the data's first month, Tir is not in the span: left out.
+    let mordad = at("2018-08-01T08:00:00Z");
+    let overdue = summary::overdue_for_member(&svc, &staff, mordad)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        overdue.iter().all(|o| o.period == p(1397, 5)),
+        "{overdue:?}"
+    );
+    assert_eq!(every_count(store).await, before, "a read wrote");
 }
