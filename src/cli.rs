@@ -177,6 +177,13 @@ fn mark_reader_gone(e: std::io::Error) -> std::io::Error {
     }
 }
 
+/// A command's error as the operator reads it: the error and every cause it does not already
+/// say (anyhow's `{:#}` without the repetitions of errors that say their cause, as
+/// `StoreError` and sqlx's do).
+pub fn error_text(e: &anyhow::Error) -> String {
+    crate::domain::error::Chain(e.as_ref()).to_string()
+}
+
 /// Whether `e` is (or was caused by) a write to standard output after its reader went away.
 fn reader_gone(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
@@ -422,6 +429,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 None => JalaliDate::today(now, config.tz).period(),
             };
             let store = open(&config).await?;
+            let span = service::summary::span(&store, config.tz, now).await?;
+            if let Err(out) = span.check(period) {
+                let covered = (out.span.first, out.span.last);
+                bail!(render::out_of_span(lang, period, covered));
+            }
             let cal = work_calendar(&store, &config.weekend).await?;
             let summary = service::summary::build(&store, period, &cal, config.tz, now).await?;
             let bytes = match format {

@@ -15,6 +15,7 @@ use intl_memoizer::concurrent::IntlLangMemoizer;
 use rust_embed::RustEmbed;
 
 use crate::domain::Lang;
+use crate::domain::error::Chain;
 use crate::domain::text::{Digits, localize_digits};
 
 #[derive(RustEmbed)]
@@ -40,7 +41,7 @@ fn build(lang: Lang) -> FluentLanguageLoader {
     // The files are embedded and checked by the `locales` test, so a failure here is a build
     // defect; the loader then falls back to showing message ids rather than panicking.
     if let Err(e) = loader.load_languages(&Localizations, &[language(lang)]) {
-        tracing::error!(error = %e, lang = lang.code(), "could not load the messages");
+        tracing::error!(error = %Chain(&e), lang = lang.code(), "could not load the messages");
     }
     loader.set_use_isolating(false);
     if lang == Lang::Fa {

@@ -2,7 +2,7 @@ fn main() -> std::process::ExitCode {
     match setad::cli::main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("setad: {e:#}");
+            eprintln!("setad: {}", setad::cli::error_text(&e));
             std::process::ExitCode::FAILURE
         }
     }

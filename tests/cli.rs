@@ -417,6 +417,110 @@ fn summary_writes_a_workbook_with_a_row_per_county() {
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("1405-13"));
 }
 
+/// The rows of every table of the database at `url`.
+fn every_count(url: &str) -> Vec<i64> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = setad::store::Store::connect(url).await.unwrap();
+        let mut counts = Vec::new();
+        for table in setad::store::Store::TABLES {
+            counts.push(store.count(table).await.unwrap());
+        }
+        store.close().await;
+        counts
+    })
+}
+
+#[test]
+fn a_summary_outside_the_data_is_refused_and_no_summary_writes() {
+    let setad = Setad::imported();
+    let before = every_count(&setad.url());
+    let now = "2026-12-01T08:00:00Z"; // 1405/09/10
+    // Before the data's first obligation (R9's start, 1397/05/03), and after next month.
+    for (lang, period, expected) in [
+        (
+            "en",
+            "1300-01",
+            "There is no summary of Farvardin 1300: it is before the data's first obligation (Mordad 1397). Summaries cover Mordad 1397 to Dey 1405.",
+        ),
+        (
+            "en",
+            "1397-04",
+            "it is before the data's first obligation (Mordad 1397)",
+        ),
+        (
+            "en",
+            "1405-11",
+            "There is no summary of Bahman 1405 yet: summaries cover Mordad 1397 to Dey 1405 (up to next month).",
+        ),
+        (
+            "fa",
+            "۱۳۰۰-۰۱",
+            "برای فروردین ۱۳۰۰ خلاصه‌ای نیست: پیش از نخستین تکلیف داده‌ها (مرداد ۱۳۹۷) است.",
+        ),
+        (
+            "fa",
+            "1600-12",
+            "برای اسفند ۱۶۰۰ هنوز خلاصه‌ای نیست: خلاصه‌ها از مرداد ۱۳۹۷ تا دی ۱۴۰۵",
+        ),
+    ] {
+        for format in ["text", "csv", "xlsx"] {
+            let out = setad.run(
+                lang,
+                &[
+                    "summary", "--period", period, "--format", format, "--out", "s.out", "--now",
+                    now,
+                ],
+                &[],
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{period} {format}: {stderr}");
+            assert!(stderr.contains(expected), "{period} {format}: {stderr}");
+            assert!(!setad.dir.path().join("s.out").exists());
+        }
+    }
+    // The months in the span are summarised in every format, and nothing is written: not even
+    // the occurrences of the months the tick has not created.
+    for period in [
+        "1397-05", "1397-06", "1400-01", "1405-08", "1405-09", "1405-10",
+    ] {
+        for format in ["text", "csv", "xlsx"] {
+            let file = format!("{period}.{format}");
+            let args = [
+                "summary", "--period", period, "--format", format, "--out", &file, "--now", now,
+            ];
+            setad.ok("en", &args);
+        }
+    }
+    let dey = std::fs::read_to_string(setad.dir.path().join("1405-10.csv")).unwrap();
+    assert_eq!(
+        dey.lines()
+            .filter(|l| l.contains(",R3,") && l.contains(",pending"))
+            .count(),
+        22,
+        "{dey}"
+    );
+    assert_eq!(every_count(&setad.url()), before, "a summary wrote");
+}
+
+#[test]
+fn a_database_error_says_its_cause_once() {
+    let setad = Setad::new();
+    let out = setad.run(
+        "en",
+        &["summary"],
+        &[("DATABASE_URL", "sqlite:///nonexistent-setad-dir/setad.db")],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert_eq!(
+        stderr.matches("unable to open database file").count(),
+        1,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn backup_copies_the_database() {
     let setad = Setad::imported();

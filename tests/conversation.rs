@@ -749,3 +749,213 @@ async fn webhooks_work_with_and_without_the_secret_header() {
         bot.stop();
     }
 }
+
+/// What a bot's answers may have changed: every table but the inbox and the outbox (which
+/// record the updates and the answers themselves).
+async fn changeable(store: &Store) -> Vec<(&'static str, i64)> {
+    let mut out = Vec::new();
+    for table in Store::TABLES {
+        if !["inbox", "outbox"].contains(&table) {
+            out.push((table, store.count(table).await.unwrap()));
+        }
+    }
+    out
+}
+
+/// Presses `data` as `from` on message `message_id` of the private chat `chat` (crafted: a
+/// messenger sends presses only on the presser's own chats), and waits until the press is
+/// answered; returns the answer's text.
+async fn press_on_chat(
+    double: &Double,
+    flavour: Flavour,
+    from: &User,
+    chat: i64,
+    (message_id, id, data): (i64, &str, &str),
+) -> String {
+    let mut query = serde_json::json!({
+        "id": id,
+        "from": {"id": from.id, "is_bot": false, "first_name": "علی", "language_code": "fa"},
+        "message": {
+            "message_id": message_id, "date": 1_764_000_000,
+            "chat": {"id": chat, "type": "private", "first_name": "x"},
+            "from": {"id": 123_456, "is_bot": true, "first_name": "Setad"},
+            "text": "📌"
+        },
+        "data": data,
+    });
+    if matches!(flavour, Flavour::Telegram) {
+        query["chat_instance"] = serde_json::json!("17");
+    }
+    double.push_raw_update(serde_json::json!({ "callback_query": query }));
+    let answered = |v: &setad_double::DoubleView<'_>| {
+        v.calls_to("answerCallbackQuery")
+            .find(|c| c.params["callback_query_id"] == id)
+            .map(|c| c.params["text"].as_str().unwrap_or("").to_owned())
+    };
+    assert!(
+        double
+            .wait_for(|v| answered(v).is_some(), Duration::from_secs(20))
+            .await,
+        "the press {id} was not answered"
+    );
+    double.view(answered).unwrap()
+}
+
+/// Summaries of months outside the data are refused in words, and a press on a message of
+/// another member's chat answers nothing there and changes nothing: on each messenger.
+async fn refusals_and_presses_from_another_chat(flavour: Flavour) {
+    let db = common::sqlite().await;
+    import(
+        &db.store,
+        &common::mazandaran_source(),
+        at(FIRST).timestamp(),
+    )
+    .await
+    .unwrap();
+    let governor_code = invite_code(&db.store, "amol", Role::Governor, 1).await;
+    let staff_code = invite_code(&db.store, "dg-political", Role::Staff, 1).await;
+    let double = Double::start(DoubleConfig::flavoured(flavour))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = run_env_for(platform_var(flavour), &db.url, &double.url(), FIRST);
+    let bot = spawn(dir.path(), "bot", &env);
+    let governor = double.user(5001, "علی").with_language("fa");
+    let staff = double.user(5002, "مریم").with_language("fa");
+    double.send_text(&governor, &format!("/start {governor_code}"));
+    wait_for_text(&double, governor.chat_id(), "خوش آمدید").await;
+    double.send_text(&staff, &format!("/start {staff_code}"));
+    wait_for_text(&double, staff.chat_id(), "خوش آمدید").await;
+    // The tick has created last, this and next month's occurrences.
+    for code in [140508, 140509, 140510] {
+        let mut waited = 0;
+        while db.store.period_rows(code).await.unwrap().is_empty() {
+            assert!(waited < 100, "the tick did not create {code}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            waited += 1;
+        }
+    }
+    // And is idle: a tick creates nothing more.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let before = changeable(&db.store).await;
+
+    // Before the data's first obligation (1397/05/03), after next month: refused in words,
+    // for the summary and the export alike; the months in the span answer.
+    for (command, expected) in [
+        (
+            "/summary 1300-01",
+            "برای فروردین ۱۳۰۰ خلاصه‌ای نیست: پیش از نخستین تکلیف داده‌ها (مرداد ۱۳۹۷) است.",
+        ),
+        ("/export ۱۳۹۷-۰۴", "برای تیر ۱۳۹۷ خلاصه‌ای نیست"),
+        (
+            "/summary 1405-11",
+            "برای بهمن ۱۴۰۵ هنوز خلاصه‌ای نیست: خلاصه‌ها از مرداد ۱۳۹۷ تا دی ۱۴۰۵",
+        ),
+        ("/export 1600-12", "برای اسفند ۱۶۰۰ هنوز خلاصه‌ای نیست"),
+        ("/summary 1397-06", "شهریور ۱۳۹۷"),
+        ("/summary 1405-10", "دی ۱۴۰۵"),
+    ] {
+        let seen = double.messages_to(staff.chat_id()).len();
+        double.send_text(&staff, command);
+        let answer = next_to(&double, staff.chat_id(), seen).await;
+        assert!(
+            text(&answer).contains(expected),
+            "{command}: {}",
+            text(&answer)
+        );
+    }
+    assert!(
+        !double.calls().iter().any(|c| c.is("sendDocument")),
+        "a refused export sent a document"
+    );
+    assert_eq!(changeable(&db.store).await, before, "a summary wrote");
+    for code in [130001, 139704, 139706, 140511, 160012] {
+        assert!(
+            db.store.period_rows(code).await.unwrap().is_empty(),
+            "{code}"
+        );
+    }
+
+    // The governor's press, crafted on a message of the staff member's chat: a stale button,
+    // nothing sent to either chat, nothing changed.
+    let amol = db.store.unit_by_key("amol").await.unwrap().unwrap().unit_id;
+    let occurrence = db
+        .store
+        .period_rows(140509)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.unit_id == amol)
+        .unwrap()
+        .occurrence_id;
+    let to_staff = double.messages_to(staff.chat_id()).len();
+    let to_governor = double.messages_to(governor.chat_id()).len();
+    let staff_message = double.messages_to(staff.chat_id())[0].message_id;
+    let members = db.store.members().await.unwrap();
+    for (n, data) in [format!("rep:{occurrence}"), "lang:en".to_owned()]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("forged-{n}");
+        let said = press_on_chat(
+            &double,
+            flavour,
+            &governor,
+            staff.chat_id(),
+            (staff_message, &id, data),
+        )
+        .await;
+        assert!(said.contains("این دکمه دیگر کار نمی‌کند"), "{data}: {said}");
+    }
+    // A message after the presses, to be sure they were handled before it.
+    double.send_text(&governor, "/whoami");
+    next_to(&double, governor.chat_id(), to_governor).await;
+    assert_eq!(
+        double.messages_to(staff.chat_id()).len(),
+        to_staff,
+        "sent into B's chat"
+    );
+    assert_eq!(
+        double.messages_to(governor.chat_id()).len(),
+        to_governor + 1,
+        "{:#?}",
+        double.messages_to(governor.chat_id())
+    );
+    assert_eq!(
+        db.store.members().await.unwrap(),
+        members,
+        "a forged press changed a member"
+    );
+    assert_eq!(changeable(&db.store).await, before, "a forged press wrote");
+
+    // The same press on the governor's own chat works: the prompt comes to the governor.
+    let own = double.messages_to(governor.chat_id())[0].message_id;
+    let seen = double.messages_to(governor.chat_id()).len();
+    press_on_chat(
+        &double,
+        flavour,
+        &governor,
+        governor.chat_id(),
+        (own, "own-0", &format!("rep:{occurrence}")),
+    )
+    .await;
+    let prompt = next_to(&double, governor.chat_id(), seen).await;
+    assert!(
+        text(&prompt).contains("آمل") || text(&prompt).contains("R3"),
+        "{}",
+        text(&prompt)
+    );
+    assert_eq!(double.messages_to(staff.chat_id()).len(), to_staff);
+    bot.stop();
+    let _ = &dir;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_and_presses_from_another_chat_on_telegram() {
+    refusals_and_presses_from_another_chat(Flavour::Telegram).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_and_presses_from_another_chat_on_bale() {
+    refusals_and_presses_from_another_chat(Flavour::Bale).await;
+}

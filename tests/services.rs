@@ -666,7 +666,7 @@ async fn a_summary_is_cut_to_the_members_scope() {
         summary::for_member(&w.svc, &governor, period, now)
             .await
             .unwrap(),
-        Err(summary::NotAllowed)
+        Err(summary::Withheld::NotAllowed)
     );
     assert!(!summary::allowed(&governor) && summary::allowed(&staff));
 

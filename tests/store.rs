@@ -243,6 +243,11 @@ async fn the_summary_counts_reports_and_the_workbook_has_a_row_per_county(backen
     assert_eq!(r3.totals.pending, 22);
     assert_eq!(r3.due.map(|d| d.to_string()), Some("1405/09/25".to_owned()));
 
+    // That summary was planned in memory: no occurrence was created. The tick creates them.
+    assert_eq!(store.count("occurrence").await.unwrap(), 0);
+    occurrence::ensure_period(store, period, &cal, tz, at("2026-12-01T08:00:00Z"))
+        .await
+        .unwrap();
     // Two counties report: Amol on time, Babol after the due date (1405/09/25 = 2026-12-16).
     let units = store.units().await.unwrap();
     let rows = store.period_rows(140509).await.unwrap();
@@ -313,7 +318,7 @@ async fn the_summary_counts_reports_and_the_workbook_has_a_row_per_county(backen
     assert_eq!(amol.standing, Standing::Reported);
     let babol = r3.lines.iter().find(|l| l.name == "بابل").unwrap();
     assert_eq!(babol.standing, Standing::Late);
-    // The previous month (created on the way) had no reports.
+    // The previous month (planned, never created) had no reports.
     assert_eq!(r3.previous.map(|p| p.reported), Some(0));
     // R2's quotas roll up to the province.
     let r2 = late.obligations.iter().find(|o| o.key == "R2").expect("R2");
@@ -371,10 +376,13 @@ async fn the_cached_summary_always_equals_a_full_build(backend: Backend) {
     let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
     let period = Period::new(1405, 9).unwrap();
     let now = at("2026-12-10T08:00:00Z");
-    // An earlier month of the year has occurrences too (quota progress counts from Farvardin).
-    occurrence::ensure_period(store, Period::new(1405, 3).unwrap(), &cal, tz, now)
-        .await
-        .unwrap();
+    // The tick created this month's and last month's occurrences; an earlier month of the
+    // year has occurrences too (quota progress counts from Farvardin).
+    for month in [3, 8, 9] {
+        occurrence::ensure_period(store, Period::new(1405, month).unwrap(), &cal, tz, now)
+            .await
+            .unwrap();
+    }
     let cache = summary::SummaryCache::default();
     let cached = async || {
         summary::build_cached(&cache, store, period, &cal, tz, now)
@@ -383,8 +391,9 @@ async fn the_cached_summary_always_equals_a_full_build(backend: Backend) {
     };
     let full = async || summary::build(store, period, &cal, tz, now).await.unwrap();
     let first = cached().await;
-    // The first build created the occurrences: the next one reads again, then it holds.
+    // A summary creates nothing: the next one is the same.
     let second = cached().await;
+    assert!(std::sync::Arc::ptr_eq(&first, &second), "nothing changed");
     assert_eq!(*second, full().await);
     let third = cached().await;
     assert!(std::sync::Arc::ptr_eq(&second, &third), "nothing changed");
@@ -598,4 +607,162 @@ async fn members_are_read_many_at_once_with_the_reminder_each_replies_to(backend
         (of(sari).replied.clone(), of(sari).state.clone()),
         (None, None)
     );
+}
+
+/// The rows of every table of the schema, for "nothing was written".
+async fn every_count(store: &Store) -> Vec<(&'static str, i64)> {
+    let mut out = Vec::new();
+    for t in Store::TABLES {
+        out.push((t, store.count(t).await.unwrap()));
+    }
+    out
+}
+
+/// A database of `backend` with the data file imported on 1405/09/01 (when its obligations
+/// without a start came into the bot), and no occurrence created.
+async fn imported_on_azar_1st(backend: Backend) -> common::TestDb {
+    let db = backend.open().await;
+    let imported = at("2026-11-22T05:00:00Z").timestamp();
+    import(&db.store, &mazandaran_source(), imported)
+        .await
+        .unwrap();
+    db
+}
+
+backend_tests!(summaries_and_exports_of_any_period_write_nothing);
+/// Summaries and their exports only read: a sweep of 11 years of months, on a fresh import
+/// with no occurrence created, leaves every table as it was. The months before the data's
+/// first obligation (R9's start, 1397/05/03) and after next month are outside the span; the
+/// next month, which the tick has not created, shows every county as due, as it will be.
+async fn summaries_and_exports_of_any_period_write_nothing(backend: Backend) {
+    let db = imported_on_azar_1st(backend).await;
+    let store = &db.store;
+    // Today is 1405/09/10.
+    let tz = chrono_tz::Asia::Tehran;
+    let cal = work_calendar(store, &[Weekday::Fri]).await.unwrap();
+    let now = at("2026-12-01T08:00:00Z");
+    let before = every_count(store).await;
+    assert_eq!(store.count("occurrence").await.unwrap(), 0);
+
+    let span = summary::span(store, tz, now).await.unwrap();
+    let p = |y, m| Period::new(y, m).unwrap();
+    assert_eq!((span.first, span.last), (p(1397, 5), p(1405, 10)));
+    let cache = summary::SummaryCache::default();
+    let mut built = 0;
+    for i in 0..132 {
+        let period = p(1396, 1).offset(i);
+        let Ok(period) = span.check(period) else {
+            assert!(period < p(1397, 5) || period > p(1405, 10), "{period}");
+            continue;
+        };
+        let s = summary::build_cached(&cache, store, period, &cal, tz, now)
+            .await
+            .unwrap();
+        setad::render::summary_text(&s, Lang::Fa);
+        setad::render::summary_csv(&s, Lang::En);
+        if i % 12 == 0 {
+            setad::render::summary_xlsx(&s, Lang::Fa).unwrap();
+        }
+        built += 1;
+    }
+    assert_eq!(built, 102);
+    for far in [p(1200, 1), p(1300, 1), p(1397, 4), p(1405, 11), p(1600, 12)] {
+        let out = span.check(far).unwrap_err();
+        assert_eq!((out.period, out.span), (far, span));
+    }
+    assert_eq!(every_count(store).await, before, "a read wrote");
+
+    // R9 (within a month of 1397/05/03) was due from the small towns in Shahrivar 1397, and
+    // nobody reported: they are missing, as the month's occurrences would have them.
+    let shahrivar = summary::build(store, p(1397, 6), &cal, tz, now)
+        .await
+        .unwrap();
+    let r9 = shahrivar
+        .obligations
+        .iter()
+        .find(|o| o.key == "R9")
+        .unwrap();
+    assert!(r9.totals.assigned > 0 && r9.totals.missing == r9.totals.assigned);
+
+    // Next month, not created yet: every county is due on 1405/10/26 (the 25th is a Friday),
+    // nothing missing yet.
+    let dey = summary::build(store, p(1405, 10), &cal, tz, now)
+        .await
+        .unwrap();
+    let r3 = dey.obligations.iter().find(|o| o.key == "R3").unwrap();
+    assert_eq!((r3.totals.assigned, r3.totals.pending), (22, 22));
+    assert_eq!(r3.due.map(|d| d.to_string()), Some("1405/10/26".to_owned()));
+    let counties: BTreeSet<&str> = r3.lines.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(counties, COUNTIES.into_iter().collect());
+    assert_eq!(every_count(store).await, before, "a read wrote");
+
+    // Once the tick creates the month, the summary is the one planned before, at any time.
+    for when in [now, at("2027-01-20T08:00:00Z")] {
+        let planned = summary::build(store, p(1405, 10), &cal, tz, when)
+            .await
+            .unwrap();
+        occurrence::ensure_period(store, p(1405, 10), &cal, tz, now)
+            .await
+            .unwrap();
+        let created = summary::build(store, p(1405, 10), &cal, tz, when)
+            .await
+            .unwrap();
+        assert_eq!(planned, created, "{when}");
+    }
+    assert!(store.count("occurrence").await.unwrap() > 0);
+}
+
+backend_tests!(a_member_is_refused_a_summary_outside_the_span_and_nothing_is_written);
+/// The service the bot calls: a period outside the span is withheld (nothing read into a
+/// summary, nothing written); `/overdue` in the data's first month leaves out the month
+/// before it rather than refusing.
+async fn a_member_is_refused_a_summary_outside_the_span_and_nothing_is_written(backend: Backend) {
+    let db = imported_on_azar_1st(backend).await;
+    let store = &db.store;
+    common::add_member(store, 2000, "dg-political", Role::Staff, "کارشناس").await;
+    let staff = store
+        .member_by_user(setad::domain::member::Platform::Telegram, 2000)
+        .await
+        .unwrap()
+        .unwrap();
+    let svc = setad::service::Services::new(
+        store.clone(),
+        chrono_tz::Asia::Tehran,
+        vec![Weekday::Fri],
+        setad::render::composer(),
+    );
+    let now = at("2026-12-01T08:00:00Z");
+    let before = every_count(store).await;
+    let p = |y, m| Period::new(y, m).unwrap();
+    for (period, shown) in [
+        (p(1300, 1), false),
+        (p(1397, 4), false),
+        (p(1397, 5), true),
+        (p(1405, 10), true),
+        (p(1405, 11), false),
+    ] {
+        match summary::for_member(&svc, &staff, period, now)
+            .await
+            .unwrap()
+        {
+            Ok(s) => assert!(shown && s.period == period, "{period}"),
+            Err(summary::Withheld::OutOfSpan(out)) => {
+                assert!(!shown, "{period}");
+                assert_eq!(out.period, period);
+                assert_eq!((out.span.first, out.span.last), (p(1397, 5), p(1405, 10)));
+            }
+            Err(other) => panic!("{period}: {other:?}"),
+        }
+    }
+    // In Mordad 1397, the data's first month, Tir is not in the span: left out.
+    let mordad = at("2018-08-01T08:00:00Z");
+    let overdue = summary::overdue_for_member(&svc, &staff, mordad)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        overdue.iter().all(|o| o.period == p(1397, 5)),
+        "{overdue:?}"
+    );
+    assert_eq!(every_count(store).await, before, "a read wrote");
 }

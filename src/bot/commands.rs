@@ -3,15 +3,16 @@
 
 use crate::domain::Lang;
 use crate::domain::calendar::{JalaliDate, Period};
+use crate::domain::error::Chain;
 use crate::domain::summary::Summary;
 use crate::domain::text::to_ascii_digits;
 use crate::render::members::refusal;
-use crate::render::{summary_text, summary_xlsx};
+use crate::render::{out_of_span, summary_text, summary_xlsx};
 use crate::service::membership::admin::{self, Actor};
 use crate::service::membership::{self, Joined, Person};
 use crate::service::notify::Answer;
 use crate::service::report::{self, Begun};
-use crate::service::summary::{self, NotAllowed};
+use crate::service::summary::{self, Withheld};
 use crate::service::{MemberRow, StoreError, Work};
 use crate::t;
 
@@ -208,7 +209,7 @@ fn period_arg(ctx: &Context, lang: Lang, arg: &Option<String>) -> Result<Period,
 }
 
 /// The summary of the period a command names that the member may see, or what to say instead
-/// (not allowed, not a period).
+/// (not allowed, not a period, a period summaries do not cover).
 async fn member_summary(
     ctx: &Context,
     m: &MemberRow,
@@ -224,7 +225,12 @@ async fn member_summary(
     Ok(
         match summary::for_member(&ctx.svc, m, period, ctx.clock.now()).await? {
             Ok(s) => Ok((period, s)),
-            Err(NotAllowed) => Err(not_allowed(m.lang)),
+            Err(Withheld::NotAllowed) => Err(not_allowed(m.lang)),
+            Err(Withheld::OutOfSpan(out)) => Err(Effects::say(out_of_span(
+                m.lang,
+                out.period,
+                (out.span.first, out.span.last),
+            ))),
         },
     )
 }
@@ -253,7 +259,7 @@ async fn export(ctx: &Context, m: &MemberRow, arg: Option<String>) -> Result<Eff
             ..Effects::default()
         },
         Err(e) => {
-            tracing::error!(error = %e, "building the workbook");
+            tracing::error!(error = %Chain(&e), "building the workbook");
             Effects::say(t!(m.lang, "error-internal"))
         }
     })
@@ -264,7 +270,7 @@ async fn overdue(ctx: &Context, m: &MemberRow) -> Result<Effects, StoreError> {
     Ok(
         match summary::overdue_for_member(&ctx.svc, m, ctx.clock.now()).await? {
             Ok(list) => Effects::say(text::overdue(m.lang, &list)),
-            Err(NotAllowed) => not_allowed(m.lang),
+            Err(_) => not_allowed(m.lang),
         },
     )
 }

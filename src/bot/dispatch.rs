@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use serde_json::Value;
 use teloxide::types::{Message, Update, UpdateKind};
 
+use crate::domain::error::Chain;
 use crate::domain::member::Platform;
 use crate::platform::{Delivery, answer_callback, complete_update, send_document};
 use crate::service::membership::{self, Lookup};
@@ -23,7 +24,10 @@ use super::handlers::{Effects, lookup, on_callback, on_message};
 /// How many updates share one transaction at most.
 pub const BATCH: usize = 64;
 
-/// The chat id an update concerns, read from its raw JSON (for storing it).
+/// The chat id an update concerns, read from its raw JSON (for storing it; the answers to the
+/// update go there). For a button press, the chat of the presser: the group its message is
+/// in, or else the presser's own private chat, never the private chat of someone else whose
+/// message it claims to be on.
 pub fn chat_of(update: &Value) -> Option<i64> {
     for kind in [
         "message",
@@ -35,9 +39,12 @@ pub fn chat_of(update: &Value) -> Option<i64> {
             return Some(id);
         }
     }
-    update["callback_query"]["message"]["chat"]["id"]
-        .as_i64()
-        .or_else(|| update["callback_query"]["from"]["id"].as_i64())
+    let press = &update["callback_query"];
+    let chat = &press["message"]["chat"];
+    match chat["id"].as_i64() {
+        Some(group) if chat["type"].as_str().is_some_and(|t| t != "private") => Some(group),
+        _ => press["from"]["id"].as_i64(),
+    }
 }
 
 /// Handles stored updates in the order given and returns the inbox ids of those given up on
@@ -58,7 +65,7 @@ pub async fn handle_all(ctx: &Context, rows: Vec<InboxRow>) -> Vec<i64> {
             Err(reason) => {
                 flush(ctx, &mut run, &mut chats, &mut given_up).await;
                 if let Err(e) = unreadable(ctx, &row, &reason).await {
-                    tracing::error!(error = %e, update_id = row.update_id, "could not mark an update unreadable");
+                    tracing::error!(error = %Chain(&e), update_id = row.update_id, "could not mark an update unreadable");
                     given_up.push(row.inbox_id);
                 }
                 continue;
@@ -107,7 +114,7 @@ async fn flush(
                 return;
             }
             Ok(false) => tracing::debug!("an update of a run was handled elsewhere; one by one"),
-            Err(e) => tracing::warn!(error = %e, "handling a run failed; one by one"),
+            Err(e) => tracing::warn!(error = %Chain(&e), "handling a run failed; one by one"),
         }
     }
     for one in run.drain(..) {
@@ -122,19 +129,19 @@ async fn flush(
                 Err(e @ StoreError::Corrupt { .. }) => {
                     let reason = format!("corrupt data: {e}");
                     if let Err(e) = unreadable(ctx, &one[0].0, &reason).await {
-                        tracing::error!(error = %e, "could not mark an update failed");
+                        tracing::error!(error = %Chain(&e), "could not mark an update failed");
                         given_up.push(one[0].0.inbox_id);
                     }
                     break;
                 }
                 Err(e) if attempt < 5 => {
-                    tracing::error!(error = %e, update_id = one[0].0.update_id, attempt, "handling failed");
+                    tracing::error!(error = %Chain(&e), update_id = one[0].0.update_id, attempt, "handling failed");
                     tokio::time::sleep(delay).await;
                     delay *= 4;
                     attempt += 1;
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, update_id = one[0].0.update_id, "handling failed; giving up for now");
+                    tracing::error!(error = %Chain(&e), update_id = one[0].0.update_id, "handling failed; giving up for now");
                     given_up.push(one[0].0.inbox_id);
                     break;
                 }
@@ -226,4 +233,50 @@ fn read(platform: Platform, payload: &str) -> Result<Update, String> {
         return Err("an update kind teloxide cannot read".into());
     }
     Ok(update)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::chat_of;
+
+    #[test]
+    fn a_press_concerns_the_chat_of_the_presser() {
+        let press = |chat: serde_json::Value| {
+            json!({"update_id": 1, "callback_query": {"id": "q", "from": {"id": 5001},
+                   "message": {"message_id": 9, "chat": chat}, "data": "x"}})
+        };
+        for (name, update, chat) in [
+            (
+                "a message",
+                json!({"message": {"chat": {"id": 7, "type": "private"}}}),
+                Some(7),
+            ),
+            (
+                "own private chat",
+                press(json!({"id": 5001, "type": "private"})),
+                Some(5001),
+            ),
+            (
+                "another's private chat",
+                press(json!({"id": 5002, "type": "private"})),
+                Some(5001),
+            ),
+            ("a chat of no type", press(json!({"id": 5002})), Some(5001)),
+            (
+                "a group",
+                press(json!({"id": -100, "type": "group"})),
+                Some(-100),
+            ),
+            (
+                "no message",
+                json!({"callback_query": {"id": "q", "from": {"id": 5001}}}),
+                Some(5001),
+            ),
+            ("nothing", json!({"poll": {}}), None),
+        ] {
+            assert_eq!(chat_of(&update), chat, "{name}");
+        }
+    }
 }

@@ -136,7 +136,19 @@ pub async fn on_message(
     })
 }
 
-/// A button press.
+/// Whether a press came from the chat its message is in: a group (every answer goes to the
+/// group), or the presser's own private chat. A press whose message is in someone else's
+/// private chat (forged, or misrouted by a messenger) must not be answered there.
+fn pressed_in_own_chat(q: &CallbackQuery) -> bool {
+    q.message.as_ref().is_none_or(|m| {
+        let chat = m.chat();
+        !chat.is_private() || chat.id.0 == q.from.id.0 as i64
+    })
+}
+
+/// A button press. Its answers go to the chat of the presser (see [`pressed_in_own_chat`]):
+/// a press on a message of another's private chat is answered as a stale button, changes
+/// nothing and sends nothing into that chat.
 pub async fn on_callback(
     ctx: &Context,
     work: &mut Work<'_>,
@@ -149,6 +161,16 @@ pub async fn on_callback(
         return Ok(fx);
     };
     let lang = member.lang;
+    if !pressed_in_own_chat(q) {
+        tracing::warn!(
+            platform = %ctx.platform,
+            member_id = member.member_id,
+            chat = q.message.as_ref().map(|m| m.chat().id.0),
+            "a press on a message of another chat; answered as a stale button"
+        );
+        fx.callback = Some((id, Some(t!(lang, "callback-stale"))));
+        return Ok(fx);
+    }
     let now = ctx.clock.now();
     let data = q.data.clone().unwrap_or_default();
     let mut parts = data.splitn(3, ':');

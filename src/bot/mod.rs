@@ -351,7 +351,7 @@ pub async fn process(
                     }
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "reading the inbox");
+                    tracing::error!(error = %crate::domain::error::Chain(&e), "reading the inbox");
                     scan = false;
                 }
             }

@@ -16,6 +16,7 @@ use rand::Rng;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+use crate::domain::error::Chain;
 use crate::domain::member::Platform;
 use crate::platform::call;
 use crate::service::Services;
@@ -83,7 +84,7 @@ async fn receive(
             StatusCode::OK
         }
         Err(e) => {
-            tracing::error!(error = %e, "could not store a webhook update; the messenger will send it again");
+            tracing::error!(error = %Chain(&e), "could not store a webhook update; the messenger will send it again");
             StatusCode::SERVICE_UNAVAILABLE
         }
     }

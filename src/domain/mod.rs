@@ -4,6 +4,7 @@
 //! callers pass "now" in. Every type that reaches this layer is already valid.
 
 pub mod calendar;
+pub mod error;
 pub mod import;
 pub mod member;
 pub mod notice;

@@ -15,6 +15,7 @@ pub use notice::{Catalogue, composer, held};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::domain::Lang;
+use crate::domain::calendar::Period;
 use crate::domain::summary::{
     Meeting, ObligationSummary, QuotaNode, Standing, Summary, UnitLine, by_meeting, change,
 };
@@ -173,6 +174,30 @@ fn obligation_text(lang: Lang, o: &ObligationSummary, out: &mut Vec<String>) {
 
 /// The most units a summary's text lists one by one for an obligation (and quota lines).
 pub const LISTED: usize = 40;
+
+/// Why there is no summary of `period`: it is before the data's first obligation, or after
+/// next month; summaries cover `first` to `last` (the same words in the bot and the CLI).
+pub fn out_of_span(lang: Lang, period: Period, (first, last): (Period, Period)) -> String {
+    let before = period < first;
+    let (period, first, last) = (period.name(lang), first.name(lang), last.name(lang));
+    if before {
+        t!(
+            lang,
+            "summary-before-data",
+            period = period,
+            first = first,
+            last = last
+        )
+    } else {
+        t!(
+            lang,
+            "summary-too-late",
+            period = period,
+            first = first,
+            last = last
+        )
+    }
+}
 
 /// The summary as text: one line per unit, or for an obligation of more than [`LISTED`]
 /// units, its missing and late units up to that many and a count of the rest.

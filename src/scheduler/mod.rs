@@ -10,6 +10,7 @@ use tokio::sync::{Mutex, Notify};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::Clock;
+use crate::domain::error::Chain;
 use crate::service::tick::{TickConfig, tick};
 use crate::store::Store;
 
@@ -45,7 +46,7 @@ pub async fn run_tick(
             wakers.iter().for_each(|w| w.notify_one());
         }
         Ok(None) => tracing::debug!("another process is running the tick"),
-        Err(e) => tracing::error!(error = %e, "tick failed"),
+        Err(e) => tracing::error!(error = %Chain(&e), "tick failed"),
     }
 }
 
@@ -109,7 +110,7 @@ impl Scheduler {
         if let Some(inner) = &mut self.inner
             && let Err(e) = inner.shutdown().await
         {
-            tracing::warn!(error = %e, "stopping the timer");
+            tracing::warn!(error = %Chain(&e), "stopping the timer");
         }
     }
 }

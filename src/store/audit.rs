@@ -58,27 +58,29 @@ impl Store {
         })
     }
 
+    /// The schema's tables.
+    pub const TABLES: [&'static str; 15] = [
+        "inbox",
+        "member_state",
+        "outbox",
+        "unit",
+        "obligation",
+        "assignment",
+        "holiday",
+        "member",
+        "invite",
+        "occurrence",
+        "report",
+        "report_revision",
+        "audit",
+        "draft",
+        "meeting",
+    ];
+
     /// How many rows `table` has (for tests and the operator's sanity checks). `table` must be
     /// one of the schema's tables.
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
-        const TABLES: [&str; 15] = [
-            "inbox",
-            "member_state",
-            "outbox",
-            "unit",
-            "obligation",
-            "assignment",
-            "holiday",
-            "member",
-            "invite",
-            "occurrence",
-            "report",
-            "report_revision",
-            "audit",
-            "draft",
-            "meeting",
-        ];
-        let table = TABLES
+        let table = Self::TABLES
             .into_iter()
             .find(|t| *t == table)
             .ok_or(StoreError::Unsupported("unknown table"))?;

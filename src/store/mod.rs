@@ -35,6 +35,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
+use crate::domain::error::Chain;
+
 pub use audit::*;
 pub use drafts::*;
 pub use inbox::*;
@@ -88,7 +90,7 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     /// A migration failed.
-    #[error("migration failed")]
+    #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A stored value could not be read back (a bug or a hand-edited row): never read as a
     /// default.
@@ -325,7 +327,7 @@ impl Store {
                     .await;
                 if let Err(e) = unlocked {
                     // Closing the connection releases the lock.
-                    tracing::warn!(error = %e, "could not release the tick lock; closing its connection");
+                    tracing::warn!(error = %Chain(&e), "could not release the tick lock; closing its connection");
                     let _ = conn.detach();
                 }
                 result.map(Some)
@@ -388,6 +390,76 @@ pub(super) fn values(rows: usize, columns: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    use super::{Store, StoreError};
+    use crate::domain::error::Chain;
+
+    /// A migrated SQLite database in `dir`; its path.
+    async fn database(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        let path = dir.path().join("setad.db");
+        let store = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        store.close().await;
+        path
+    }
+
+    const WRITE: &str =
+        "INSERT INTO holiday (holiday_date, name, created_at) VALUES ('2026-01-01', 'x', 0)";
+
+    /// What the driver said is in the error's message and in its chain, once.
+    fn says(e: &StoreError, reason: &str) {
+        let shown = e.to_string();
+        assert!(shown.starts_with("database error: "), "{shown}");
+        assert!(shown.contains(reason), "{shown}");
+        let chain = Chain(e).to_string();
+        assert_eq!(chain.matches(reason).count(), 1, "{chain}");
+    }
+
+    #[tokio::test]
+    async fn a_readonly_database_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir).await;
+        let url = format!("sqlite://{}?mode=ro", path.display());
+        let store = Store::connect(&url).await.unwrap();
+        let e: StoreError = sqlx::query(WRITE)
+            .execute(store.sqlite_pool().unwrap())
+            .await
+            .unwrap_err()
+            .into();
+        says(&e, "attempt to write a readonly database");
+    }
+
+    #[tokio::test]
+    async fn a_locked_database_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir).await;
+        // Another process holds the write lock; this one does not wait for it.
+        let options = || SqliteConnectOptions::new().filename(&path);
+        let other = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options())
+            .await
+            .unwrap();
+        let mut holding = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query(WRITE).execute(&mut *holding).await.unwrap();
+        let impatient = SqlitePoolOptions::new()
+            .connect_with(options().busy_timeout(Duration::ZERO))
+            .await
+            .unwrap();
+        let e: StoreError = sqlx::query(WRITE)
+            .execute(&impatient)
+            .await
+            .unwrap_err()
+            .into();
+        says(&e, "database is locked");
+        holding.rollback().await.unwrap();
+    }
+
     #[test]
     fn values_number_the_parameters_row_by_row() {
         assert_eq!(super::values(1, 1), "($1)");

@@ -104,6 +104,13 @@ impl Store {
         )
     }
 
+    /// When each obligation was first stored (UTC seconds), by id: the month an obligation
+    /// without a start of its own came into the bot.
+    pub async fn obligations_created(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let sql = "SELECT obligation_id, created_at FROM obligation ORDER BY obligation_id";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).fetch_all(p).await?))
+    }
+
     /// Every assignment, active or not, by id.
     pub async fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
         let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignment ORDER BY assignment_id");

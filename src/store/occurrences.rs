@@ -178,6 +178,26 @@ impl Store {
         Ok(out)
     }
 
+    /// The active responsible assignments that have no occurrence in `period` yet, as
+    /// (obligation, unit) by assignment: what a summary of a month the tick has not created
+    /// (yet) plans in memory rather than creating.
+    pub async fn unplanned_assignments(&self, period: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        let sql = "SELECT a.obligation_id, a.unit_id FROM assignment a \
+                   WHERE a.active AND a.involvement = 'responsible' \
+                     AND NOT EXISTS (SELECT 1 FROM occurrence o \
+                         WHERE o.assignment_id = a.assignment_id AND o.period = $1) \
+                   ORDER BY a.assignment_id";
+        Ok(with_pool!(self, p => sqlx::query_as(sql).bind(period).fetch_all(p).await?))
+    }
+
+    /// The earliest period that has an occurrence, if any has.
+    pub async fn first_occurrence_period(&self) -> Result<Option<i64>, StoreError> {
+        let sql = "SELECT MIN(period) FROM occurrence";
+        let (first,): (Option<i64>,) =
+            with_pool!(self, p => sqlx::query_as(sql).fetch_one(p).await?);
+        Ok(first)
+    }
+
     /// The reminders ([`MessageKind::Remind`], comparing `remind_at`) or nudges (comparing
     /// `nudge_at`, open occurrences only) that fell due by `now` in periods from `from_period`
     /// and have not been enqueued for the recipient: every reachable, not revoked, reporting

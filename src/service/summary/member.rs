@@ -12,26 +12,35 @@ use crate::domain::summary::{Standing, Summary};
 use crate::store::{MemberRow, StoreError};
 
 use super::super::Services;
+use super::{OutOfSpan, span};
 
-/// Why a member gets no summary.
+/// Why a member gets no summary of a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotAllowed;
+pub enum Withheld {
+    /// The member's role sees no summaries.
+    NotAllowed,
+    /// The period is outside the periods summaries cover.
+    OutOfSpan(OutOfSpan),
+}
 
 /// Whether `member` sees summaries at all (`/summary`, `/overdue`, `/export`, `/chart`).
 pub fn allowed(member: &MemberRow) -> bool {
     member.role.sees_summaries()
 }
 
-/// The summary of `period` that `member` may see, as of `now`; `Ok(Err(NotAllowed))` for a
-/// role that sees no summaries.
+/// The summary of `period` that `member` may see, as of `now`, read without writing anything;
+/// what withholds it instead (a role that sees no summaries, a period outside the [`span`]).
 pub async fn for_member(
     svc: &Services,
     member: &MemberRow,
     period: Period,
     now: DateTime<Utc>,
-) -> Result<Result<Summary, NotAllowed>, StoreError> {
+) -> Result<Result<Summary, Withheld>, StoreError> {
     if !allowed(member) {
-        return Ok(Err(NotAllowed));
+        return Ok(Err(Withheld::NotAllowed));
+    }
+    if let Err(out) = span(&svc.store, svc.tz, now).await?.check(period) {
+        return Ok(Err(Withheld::OutOfSpan(out)));
     }
     let cal = svc.calendar().await?;
     let full = super::build_cached(&svc.summaries, &svc.store, period, &cal, svc.tz, now).await?;
@@ -67,17 +76,19 @@ pub struct Overdue {
     pub missing: Vec<String>,
 }
 
-/// What is missing in the previous and the current month, within `member`'s scope.
+/// What is missing in the previous and the current month, within `member`'s scope (the
+/// previous month only if it is in the [`span`]: not before the data's first obligation).
 pub async fn overdue_for_member(
     svc: &Services,
     member: &MemberRow,
     now: DateTime<Utc>,
-) -> Result<Result<Vec<Overdue>, NotAllowed>, StoreError> {
+) -> Result<Result<Vec<Overdue>, Withheld>, StoreError> {
     let today = JalaliDate::today(now, svc.tz);
     let mut out = Vec::new();
     for period in [today.period().prev(), today.period()] {
         let s = match for_member(svc, member, period, now).await? {
             Ok(s) => s,
+            Err(Withheld::OutOfSpan(_)) => continue,
             Err(e) => return Ok(Err(e)),
         };
         for o in &s.obligations {

@@ -1,10 +1,17 @@
 //! Summaries: the picture of a period for staff and fund managers, the same for `/summary`,
 //! `/export` and `setad summary`.
+//!
+//! A summary only reads: a period whose occurrences the tick has not created (yet: next month,
+//! a fresh import; or never: a month before the bot was installed) shows the units its
+//! occurrences would be created for, planned in memory by the rule that creates them
+//! ([`super::occurrence::planned`]). Which periods may be asked for at all is [`span`]'s to say.
 
 mod adoption;
 mod member;
+mod span;
 
-pub use member::{NotAllowed, Overdue, allowed, for_member, overdue_for_member};
+pub use member::{Overdue, Withheld, allowed, for_member, overdue_for_member};
+pub use span::{OutOfSpan, Span, span};
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -14,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::calendar::{JalaliDate, Period};
-use crate::domain::obligation::Shape;
+use crate::domain::obligation::{OccurrenceStatus, Shape};
 use crate::domain::schedule::{WorkCalendar, occasions};
 use crate::domain::summary::{
     Facts, ObligationSummary, QuotaNode, Standing, Summary, Totals, TreeUnit, UnitLine, line_order,
@@ -23,7 +30,7 @@ use crate::domain::summary::{
 use crate::domain::unit::UnitKind;
 use crate::store::{PeriodRow, Store, StoreError, SummaryMark};
 
-use super::occurrence::{ensure_period, parse_schedule};
+use super::occurrence::{parse_schedule, planned};
 
 fn standing(row: &PeriodRow, now: i64) -> Standing {
     match row.status.as_str() {
@@ -141,9 +148,10 @@ pub async fn build_cached(
     Ok(summary)
 }
 
-/// Builds the summary of `period` as of `now`. Periods up to the current one get their
-/// occurrences created first (idempotently), so a month nobody has reported in yet shows every
-/// unit as pending or missing; a future period shows what is assigned, with nothing due yet.
+/// Builds the summary of `period` as of `now`, reading only. A month whose occurrences are not
+/// created shows the units they would be created for, so a month nobody has reported in yet
+/// shows every unit as pending or missing; a future period shows what is assigned, with
+/// nothing due yet. Callers refuse periods outside the [`span`] first.
 pub async fn build(
     store: &Store,
     period: Period,
@@ -197,18 +205,12 @@ async fn load(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
-    let current = JalaliDate::today(now, tz).period();
-    if period <= current {
-        ensure_period(store, period, cal, tz, now).await?;
-        if period.prev() < current {
-            ensure_period(store, period.prev(), cal, tz, now).await?;
-        }
-    }
+    let stored = store.obligations().await?;
     let units = store.units().await?;
     let by_id: HashMap<i64, &crate::store::UnitRow> =
         units.iter().map(|u| (u.unit_id, u)).collect();
-    let rows = store.period_rows(i64::from(period.code())).await?;
-    let previous = store.period_rows(i64::from(period.prev().code())).await?;
+    let rows = with_planned(store, &stored, period, cal, tz).await?;
+    let previous = with_planned(store, &stored, period.prev(), cal, tz).await?;
     let ts = now.timestamp();
     let until = rows
         .iter()
@@ -256,7 +258,6 @@ async fn load(
         .collect();
 
     let mut obligations = Vec::new();
-    let stored = store.obligations().await?;
     let meetings = adoption::meetings(store, &stored).await?;
     let shares = adoption::shares(store, &meetings, period, ts).await?;
     for o in stored {
@@ -301,6 +302,8 @@ async fn load(
                 .enumerate()
                 .map(|(i, r)| (r.occurrence_id, (true, i))),
         )
+        // Planned rows have no occurrence a report could change.
+        .filter(|(id, _)| *id > 0)
         .collect();
     let rank = rows
         .iter()
@@ -320,6 +323,52 @@ async fn load(
         meetings,
         shares,
     })
+}
+
+/// The rows of `period`: those stored, then one for every active responsible assignment whose
+/// occurrence is not created yet but would be (its obligation in force and due that month),
+/// open, with the times [`planned`] gives it and a negative id of its own (it has no
+/// occurrence to report on). Nothing is written.
+async fn with_planned(
+    store: &Store,
+    obligations: &[crate::store::ObligationRow],
+    period: Period,
+    cal: &WorkCalendar,
+    tz: Tz,
+) -> Result<Vec<PeriodRow>, StoreError> {
+    let code = i64::from(period.code());
+    let mut rows = store.period_rows(code).await?;
+    let unplanned = store.unplanned_assignments(code).await?;
+    if unplanned.is_empty() {
+        return Ok(rows);
+    }
+    let mut times = HashMap::new();
+    for o in obligations {
+        if let Some(p) = planned(o, period, cal, tz)? {
+            times.insert(o.obligation_id, p);
+        }
+    }
+    let mut id = 0;
+    for (obligation_id, unit_id) in unplanned {
+        let Some(p) = times.get(&obligation_id) else {
+            continue;
+        };
+        id -= 1;
+        rows.push(PeriodRow {
+            occurrence_id: id,
+            due_at: p.due_at,
+            status: OccurrenceStatus::Open,
+            obligation_id,
+            unit_id,
+            body: None,
+            held: None,
+            held_on: None,
+            attendees: None,
+            insured: None,
+            late: None,
+        });
+    }
+    Ok(rows)
 }
 
 /// Quotas count from the start of the Jalali year up to the period: (from, to) as codes.
