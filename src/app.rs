@@ -1,13 +1,17 @@
 //! The running bot: for every configured platform the send queue, the update handlers and
-//! either long polling or the webhook server; and the scheduler. `setad run` and `setad demo`
-//! start and stop it the same way.
+//! either long polling or the webhook server; the scheduler; and, with `SETAD_METRICS_LISTEN`,
+//! `/healthz` and `/metrics` ([`crate::ops`]). `setad run` and `setad demo` start and stop it
+//! the same way.
 
 use std::time::Duration;
+
+use anyhow::Context as _;
 
 use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::ops::{Health, Ops, PlatformState};
 use crate::scheduler::Scheduler;
 use crate::sender::{Sender, SenderConfig};
 use crate::service::Services;
@@ -21,6 +25,8 @@ pub struct App {
     scheduler: Scheduler,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
+    health: Health,
+    ops: Option<Ops>,
 }
 
 impl App {
@@ -45,6 +51,16 @@ impl App {
                 "messages claimed by an earlier run go back to the queue"
             );
         }
+        // Health and metrics first, so that `/healthz` answers (503) while the platforms start.
+        let health = Health::starting(config.platforms.iter().map(|p| p.platform));
+        let ops = match config.metrics_listen {
+            Some(listen) => {
+                let platforms = config.platforms.iter().map(|p| p.platform).collect();
+                let ops = Ops::start(listen, store.clone(), health.clone(), platforms).await;
+                Some(ops.with_context(|| format!("SETAD_METRICS_LISTEN={listen}"))?)
+            }
+            None => None,
+        };
         let compose = crate::render::composer();
         let svc = Services::new(
             store.clone(),
@@ -92,6 +108,7 @@ impl App {
                 }
             };
             tracing::info!(platform = %p.platform, username = %me.username(), "connected");
+            health.set(p.platform, PlatformState::Running);
             crate::bot::set_commands(&bot, p.platform).await;
             let ctx = crate::bot::Context {
                 svc: svc.clone(),
@@ -157,7 +174,19 @@ impl App {
             scheduler,
             tasks,
             stop: stop_tx,
+            health,
+            ops,
         })
+    }
+
+    /// The platforms' states that `/healthz` reports; set them as platforms start and stop.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Where `/healthz` and `/metrics` are served, when they are.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.ops.as_ref().map(Ops::addr)
     }
 
     /// Wakes the send queues (after something was enqueued from outside the app).
@@ -169,6 +198,10 @@ impl App {
     /// finish what is in flight, and closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
         tracing::info!("stopping");
+        for (platform, _) in self.health.states() {
+            let stopping = PlatformState::Stopped("the app is stopping".into());
+            self.health.set(platform, stopping);
+        }
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;
@@ -176,6 +209,9 @@ impl App {
         self.scheduler.stop().await;
         for sender in self.senders {
             sender.stop().await?;
+        }
+        if let Some(ops) = self.ops {
+            ops.stop().await;
         }
         self.store.close().await;
         tracing::info!("stopped");
