@@ -1,14 +1,17 @@
 //! The running bot: for every configured platform the send queue, the update handlers and
-//! either long polling or the webhook server; and the scheduler. `setad run` and `setad demo`
-//! start and stop it the same way.
+//! either long polling or the webhook server; the scheduler; and, with `SETAD_METRICS_LISTEN`,
+//! `/healthz` and `/metrics` ([`crate::ops`]). `setad run` and `setad demo` start and stop it
+//! the same way.
 
 use std::time::Duration;
 
+use anyhow::Context as _;
 use tokio::sync::{mpsc, watch};
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::member::Platform;
+use crate::ops::{Health, Ops, PlatformState};
 use crate::platform::Refusals;
 use crate::scheduler::Scheduler;
 use crate::sender::{Sender, SenderConfig};
@@ -25,6 +28,8 @@ pub struct App {
     stop: watch::Sender<bool>,
     refused: mpsc::UnboundedReceiver<(Platform, String)>,
     refusals: Refusals,
+    health: Health,
+    ops: Option<Ops>,
 }
 
 impl App {
@@ -51,6 +56,16 @@ impl App {
                 "messages claimed by an earlier run go back to the queue"
             );
         }
+        // Health and metrics first, so that `/healthz` answers (503) while the platforms start.
+        let health = Health::starting(config.platforms.iter().map(|p| p.platform));
+        let ops = match config.metrics_listen {
+            Some(listen) => {
+                let platforms = config.platforms.iter().map(|p| p.platform).collect();
+                let ops = Ops::start(listen, store.clone(), health.clone(), platforms).await;
+                Some(ops.with_context(|| format!("SETAD_METRICS_LISTEN={listen}"))?)
+            }
+            None => None,
+        };
         let compose = crate::render::composer();
         let svc = Services::new(
             store.clone(),
@@ -68,7 +83,7 @@ impl App {
             let asked = config
                 .platforms
                 .iter()
-                .map(|p| identify(p, config.poll_timeout, stop.clone()));
+                .map(|p| identify(p, config.poll_timeout, &health, stop.clone()));
             for (p, answer) in config
                 .platforms
                 .iter()
@@ -77,6 +92,10 @@ impl App {
                 match answer {
                     Identified::Known(bot, username) => known.push((p, bot, username)),
                     Identified::Refused(why) => {
+                        health.set(
+                            p.platform,
+                            PlatformState::Stopped(refusal(p.platform, &why)),
+                        );
                         let _ = refusals.send((p.platform, why));
                     }
                     Identified::Stopped => anyhow::bail!("stopped before the messenger answered"),
@@ -116,6 +135,7 @@ impl App {
                 outbox: sender.waker(),
                 direct: sender.direct(),
                 stop: stop_rx.clone(),
+                health: health.clone(),
             };
             senders.push((p.platform, sender));
             match known.iter().find(|(k, ..)| k.platform == p.platform) {
@@ -165,7 +185,19 @@ impl App {
             stop: stop_tx,
             refused,
             refusals,
+            health,
+            ops,
         })
+    }
+
+    /// The platforms' states that `/healthz` reports.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Where `/healthz` and `/metrics` are served, when they are.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.ops.as_ref().map(Ops::addr)
     }
 
     /// Wakes the send queues (after something was enqueued from outside the app).
@@ -185,7 +217,9 @@ impl App {
             if stopped.iter().any(|(p, _)| *p == platform) {
                 continue;
             }
-            tracing::error!(%platform, error = %why, "the messenger refused the token: this platform is stopped; check SETAD_{}_TOKEN", platform.as_str().to_ascii_uppercase());
+            tracing::error!(%platform, error = %why, "{}", refusal(platform, &why));
+            self.health
+                .set(platform, PlatformState::Stopped(refusal(platform, &why)));
             if let Some(i) = self.senders.iter().position(|(p, _)| *p == platform) {
                 let (_, sender) = self.senders.swap_remove(i);
                 if let Err(e) = sender.stop().await {
@@ -208,6 +242,12 @@ impl App {
     /// finish what is in flight, and closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
         tracing::info!("stopping");
+        for (platform, state) in self.health.states() {
+            if !matches!(state, PlatformState::Stopped(_)) {
+                let stopping = PlatformState::Stopped("the app is stopping".into());
+                self.health.set(platform, stopping);
+            }
+        }
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;
@@ -216,23 +256,27 @@ impl App {
         for (_, sender) in self.senders {
             sender.stop().await?;
         }
+        if let Some(ops) = self.ops {
+            ops.stop().await;
+        }
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
 }
 
+/// What a refused token is said as: the platform, what the messenger answered, and which
+/// variable to check.
+fn refusal(platform: Platform, why: &str) -> String {
+    format!(
+        "{platform}: the messenger refused the token ({why}); this platform is stopped: check SETAD_{}_TOKEN",
+        platform.as_str().to_ascii_uppercase()
+    )
+}
+
 /// The error of a process whose every platform was refused.
 fn refused_error(stopped: &[(Platform, String)]) -> anyhow::Error {
-    let list: Vec<String> = stopped
-        .iter()
-        .map(|(p, why)| {
-            format!(
-                "{p}: the messenger refused the token ({why}); check SETAD_{}_TOKEN",
-                p.as_str().to_ascii_uppercase()
-            )
-        })
-        .collect();
+    let list: Vec<String> = stopped.iter().map(|(p, why)| refusal(*p, why)).collect();
     anyhow::anyhow!("no platform is left to serve: {}", list.join("; "))
 }
 
@@ -263,6 +307,7 @@ enum Identified {
 async fn identify(
     p: &crate::config::PlatformConfig,
     poll_timeout: Duration,
+    health: &Health,
     mut stop: watch::Receiver<bool>,
 ) -> Identified {
     let bot =
@@ -275,6 +320,7 @@ async fn identify(
         match crate::bot::get_me(&bot, p.platform).await {
             Ok(me) => {
                 tracing::info!(platform = %p.platform, username = %me.username(), "connected");
+                health.set(p.platform, PlatformState::Running);
                 return Identified::Known(bot, me.username().to_owned());
             }
             Err(crate::bot::MeError::Rejected(why)) => return Identified::Refused(why),
@@ -305,6 +351,7 @@ struct Parts {
     outbox: std::sync::Arc<tokio::sync::Notify>,
     direct: crate::service::notify::Direct,
     stop: watch::Receiver<bool>,
+    health: Health,
 }
 
 impl Parts {
@@ -342,14 +389,17 @@ impl Parts {
     async fn poll(self, poll_timeout: Duration, refusals: Refusals) {
         let platform = self.config.platform;
         let stop = self.stop.clone();
-        let (bot, username) = match identify(&self.config, poll_timeout, stop.clone()).await {
-            Identified::Known(bot, username) => (bot, username),
-            Identified::Refused(why) => {
-                let _ = refusals.send((platform, why));
-                return;
-            }
-            Identified::Stopped => return,
-        };
+        let (bot, username) =
+            match identify(&self.config, poll_timeout, &self.health, stop.clone()).await {
+                Identified::Known(bot, username) => (bot, username),
+                Identified::Refused(why) => {
+                    let state = PlatformState::Stopped(refusal(platform, &why));
+                    self.health.set(platform, state);
+                    let _ = refusals.send((platform, why));
+                    return;
+                }
+                Identified::Stopped => return,
+            };
         let mut tasks = Vec::new();
         let (ctx, arrivals) = self.receive(bot, username, &mut tasks).await;
         crate::bot::poll(ctx, poll_timeout, arrivals, refusals, stop).await;

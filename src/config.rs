@@ -61,6 +61,9 @@ pub struct Config {
     pub webhook_url: Option<String>,
     /// Webhook mode: the local address to listen on.
     pub listen: Option<SocketAddr>,
+    /// Where `/healthz` and `/metrics` are served (`SETAD_METRICS_LISTEN`); not at all when
+    /// unset.
+    pub metrics_listen: Option<SocketAddr>,
     /// Log format.
     pub log_format: LogFormat,
     /// Variables that are set but no longer read (`SETAD_CATCH_UP_HOURS`: a message is now
@@ -218,13 +221,18 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             None => vec![Weekday::Fri],
         };
-        let listen = match get("SETAD_LISTEN") {
-            Some(addr) => Some(addr.parse().map_err(|_| ConfigError {
-                variable: "SETAD_LISTEN",
-                problem: format!("`{addr}` is not an address like 0.0.0.0:8443"),
-            })?),
-            None => None,
+        let address = |variable: &'static str, example: &str| match get(variable) {
+            Some(addr) => addr
+                .parse::<SocketAddr>()
+                .map(Some)
+                .map_err(|_| ConfigError {
+                    variable,
+                    problem: format!("`{addr}` is not an address like {example}"),
+                }),
+            None => Ok(None),
         };
+        let listen = address("SETAD_LISTEN", "0.0.0.0:8443")?;
+        let metrics_listen = address("SETAD_METRICS_LISTEN", "127.0.0.1:9464")?;
         let log_format = match get("SETAD_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -269,6 +277,7 @@ impl Config {
             weekend,
             webhook_url: get("SETAD_WEBHOOK_URL"),
             listen,
+            metrics_listen,
             log_format,
         })
     }
@@ -378,5 +387,17 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.variable, "SETAD_TELEGRAM_API_URL");
+    }
+
+    #[test]
+    fn metrics_listen() {
+        assert_eq!(config(&[]).unwrap().metrics_listen, None);
+        let c = config(&[("SETAD_METRICS_LISTEN", "127.0.0.1:9464")]).unwrap();
+        assert_eq!(c.metrics_listen, Some(([127, 0, 0, 1], 9464).into()));
+        for bad in ["9464", "localhost:9464", "127.0.0.1:99999", "127.0.0.1"] {
+            let e = config(&[("SETAD_METRICS_LISTEN", bad)]).unwrap_err();
+            assert_eq!(e.variable, "SETAD_METRICS_LISTEN", "{bad}");
+            assert!(e.problem.contains(bad), "{e}");
+        }
     }
 }

@@ -20,7 +20,8 @@
 //!    uses `domain`), [`render`] (summaries as text, CSV, XLSX; the wording of notices; uses
 //!    `domain`, `i18n`), [`platform`] (every Telegram/Bale difference; uses `domain`),
 //!    [`config`] (the environment; uses `domain`, `platform`), [`telemetry`] (logging; uses
-//!    `config`).
+//!    `config`), [`ops`] (health and metrics: the recorder the adapters count into, the
+//!    gauges read from the store, `/healthz` and `/metrics`; uses `domain`, `store`).
 //! 5. Adapters: [`bot`] (the conversation; reaches the store only through services),
 //!    [`sender`] (the send queue's worker), [`scheduler`] (timers that fire the tick),
 //!    [`cli`] (the operator commands). Each uses the layers above, never another adapter.
@@ -37,6 +38,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod ops;
 pub mod platform;
 pub mod render;
 pub mod scheduler;

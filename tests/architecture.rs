@@ -32,9 +32,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("platform",  &["domain"]),
     ("config",    &["domain", "platform"]),
     ("telemetry", &["config"]),
+    ("ops",       &["domain", "store"]),
     // 5. The adapters: none uses another; the bot reaches the store only through services.
-    ("bot",       &["service", "domain", "render", "i18n", "platform", "config", "clock"]),
-    ("sender",    &["service", "store", "domain", "platform", "clock"]),
+    ("bot",       &["service", "domain", "render", "i18n", "platform", "config", "clock",
+                    "ops"]),
+    ("sender",    &["service", "store", "domain", "platform", "clock", "ops"]),
     ("scheduler", &["service", "store", "domain", "clock"]),
     ("web",       &["service", "domain", "render", "i18n", "platform", "config", "clock"]),
     ("cli",       &["service", "store", "domain", "render", "i18n", "platform", "config", "clock",

@@ -2,7 +2,8 @@
 //! and mark it handled in the unit of work of its effects, with the answers it queues (claimed
 //! for the send worker, given to it after the commit). A redelivered or replayed update is
 //! therefore handled once; an update that cannot be read is logged with its raw JSON, counted,
-//! and marked failed.
+//! and marked failed. Every update handled counts in the metrics: how long it waited in the
+//! inbox, and how long its unit of work took ([`crate::ops`]).
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -161,6 +162,7 @@ async fn unreadable(ctx: &Context, row: &InboxRow, reason: &str) -> Result<(), S
 /// nothing) when one of them was handled elsewhere meanwhile. Database errors are returned
 /// (the updates stay `new`); everything else is answered or logged.
 async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, StoreError> {
+    let started = std::time::Instant::now();
     let now_ms = ctx.clock.now_ms();
     let mut work = Work::new(&ctx.svc.store);
     let mut handled: Vec<(i64, Effects)> = Vec::with_capacity(run.len());
@@ -201,6 +203,10 @@ async fn handle_run(ctx: &Context, run: &[(InboxRow, Update)]) -> Result<bool, S
     };
     if work.commit().await? {
         ctx.outbox.notify_one();
+    }
+    for (row, _) in run {
+        crate::ops::record_inbox_lag(ctx.platform, row.received_at, now_ms);
+        crate::ops::record_handled(ctx.platform, started.elapsed());
     }
     // After the commit: the answers to the send worker; answering a button press and sending
     // a document, at most once.

@@ -42,6 +42,7 @@ use tokio::time::Instant;
 use crate::clock::Clock;
 use crate::domain::member::Platform;
 use crate::domain::notice::Compose;
+use crate::ops::{self, SendOutcome};
 use crate::platform::{Delivery, Outgoing, Refusals, call, send};
 use crate::service::alerts;
 use crate::service::notify::Direct;
@@ -652,6 +653,25 @@ fn note(health: Health, failing: &mut u32, relapses: &mut i64) {
     }
 }
 
+/// A failure without an answer: the messenger's own 5xx, or the network.
+fn transient_outcome(error: &str) -> SendOutcome {
+    let lower = error.to_ascii_lowercase();
+    let server = error.starts_with('5')
+        || [
+            "bad gateway",
+            "internal server error",
+            "service unavailable",
+            "gateway timeout",
+        ]
+        .iter()
+        .any(|s| lower.contains(s));
+    if server {
+        SendOutcome::ServerError
+    } else {
+        SendOutcome::NetworkError
+    }
+}
+
 /// Asks the messenger whether it is there (`getMe`).
 async fn ask(bot: &Bot, platform: Platform) -> Result<(), Delivery> {
     let _ = platform;
@@ -683,6 +703,9 @@ async fn sweep(w: &Worker, mut given: GivenUp) {
         return;
     }
     given.counts.sort_by_key(|(k, _)| k.priority());
+    for (kind, n) in &given.counts {
+        ops::record_given_up(platform, *kind, *n);
+    }
     tracing::warn!(given_up = given.total(), counts = ?given.counts, "messages no longer useful were given up");
     if let Err(e) = alerts::given_up(
         &w.store,
@@ -710,8 +733,10 @@ fn handle(
 ) -> Health {
     let id = done.row.outbox_id;
     let now_ms = clock.now_ms();
+    let platform = config.platform;
     let (outcome, unreachable, health) = match &done.result {
         Delivery::Sent(message_id) => {
+            ops::record_send(platform, SendOutcome::Sent);
             governor.on_success(now_s);
             (
                 Outcome::Sent {
@@ -724,6 +749,7 @@ fn handle(
             )
         }
         Delivery::RateLimited(wait) => {
+            ops::record_send(platform, SendOutcome::RateLimited);
             governor.on_rate_limited(now_s, wait.as_secs_f64());
             next_for_chat.insert(done.row.chat_id, Instant::now() + *wait);
             tracing::debug!(chat = done.row.chat_id, wait = ?wait, rate = governor.rate(), "429");
@@ -740,6 +766,8 @@ fn handle(
             )
         }
         Delivery::Transient(e) => {
+            ops::record_send(platform, transient_outcome(e));
+            ops::record_retry(platform);
             let delay = backoff(
                 config.backoff,
                 config.max_backoff,
@@ -759,16 +787,20 @@ fn handle(
             )
         }
         Delivery::Rejected(e) => (
-            Outcome::Retry {
-                outbox_id: id,
-                not_before: now_ms,
-                error: e.clone(),
-                counts: false,
+            {
+                ops::record_send(platform, SendOutcome::Failed);
+                Outcome::Retry {
+                    outbox_id: id,
+                    not_before: now_ms,
+                    error: e.clone(),
+                    counts: false,
+                }
             },
             None,
             Health::Refused,
         ),
         Delivery::Failed(e) => {
+            ops::record_send(platform, SendOutcome::Failed);
             tracing::error!(outbox_id = id, error = %e, "send failed for good");
             (
                 Outcome::Failed {
@@ -780,6 +812,7 @@ fn handle(
             )
         }
         Delivery::Unreachable(e) => {
+            ops::record_send(platform, SendOutcome::Unreachable);
             tracing::warn!(outbox_id = id, chat = done.row.chat_id, error = %e, "chat unreachable");
             (
                 Outcome::Failed {

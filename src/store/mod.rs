@@ -8,9 +8,10 @@
 //! PostgreSQL can do better, the code says so in a block marked `PostgreSQL only`.
 //!
 //! The files are split by what they hold: [`units`](self) of the tree, obligations and their
-//! assignments, members, invites, occurrences, reports, the outbox, the inbox and the audit
-//! trail. Rows are decoded into the domain's types (roles, platforms, languages, shapes, kinds,
-//! statuses); a stored value that does not decode is [`StoreError::Corrupt`], never a default.
+//! assignments, members, invites, occurrences, reports, the outbox, the inbox, the audit
+//! trail, and the reads of health and metrics. Rows are decoded into the domain's types (roles,
+//! platforms, languages, shapes, kinds, statuses); a stored value that does not decode is
+//! [`StoreError::Corrupt`], never a default.
 //!
 //! This module owns SQL and row types; it imports only `domain`: not `teloxide`, not
 //! `platform`, and it renders no text.
@@ -18,6 +19,7 @@
 mod audit;
 mod decode;
 mod drafts;
+mod health;
 mod inbox;
 mod invites;
 mod leaves;
@@ -39,6 +41,7 @@ use crate::domain::error::Chain;
 
 pub use audit::*;
 pub use drafts::*;
+pub use health::*;
 pub use inbox::*;
 pub use invites::*;
 pub use leaves::*;
