@@ -136,6 +136,13 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
     })
 }
 
+/// Whether a failed call means the token itself is wrong: the Bot API answers 401
+/// (Unauthorized) to a token it does not know and 404 (Not Found) to one that is not even
+/// shaped like a token, on Telegram and Bale alike.
+pub fn rejects_token(failure: &Delivery) -> bool {
+    matches!(failure, Delivery::Failed(text) if text.starts_with("401 ") || text.starts_with("404 "))
+}
+
 fn without_token(message: &str, token: &str) -> String {
     if token.is_empty() {
         message.to_owned()
@@ -439,6 +446,22 @@ mod tests {
             raw: "<html>502 Bad Gateway</html>".into(),
         };
         assert!(matches!(classify(Err(html)), Delivery::Transient(_)));
+    }
+
+    #[test]
+    fn a_401_or_404_rejects_the_token() {
+        for (failure, rejected) in [
+            (Delivery::Failed("401 Unauthorized".into()), true),
+            (Delivery::Failed("404 Not Found".into()), true),
+            (
+                Delivery::Failed("400 Bad Request: chat not found".into()),
+                false,
+            ),
+            (Delivery::Transient("502 Bad Gateway".into()), false),
+            (Delivery::Unreachable("Forbidden".into()), false),
+        ] {
+            assert_eq!(rejects_token(&failure), rejected, "{failure:?}");
+        }
     }
 
     #[test]

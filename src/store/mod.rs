@@ -18,6 +18,7 @@
 mod audit;
 mod decode;
 mod drafts;
+mod health;
 mod inbox;
 mod invites;
 mod leaves;
@@ -37,6 +38,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 pub use audit::*;
 pub use drafts::*;
+pub use health::*;
 pub use inbox::*;
 pub use invites::*;
 pub use leaves::*;
