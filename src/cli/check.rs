@@ -212,8 +212,9 @@ async fn database<W: Write>(
     config: &Config,
 ) -> std::io::Result<Option<Store>> {
     let url = &config.database_url;
+    // A relative SQLite path is shown as the file it is (the directory counts).
     let shown = health::sqlite_file(url)
-        .map(|f| f.display().to_string())
+        .map(|f| f.canonicalize().unwrap_or(f).display().to_string())
         .unwrap_or_else(|| super::redact(url));
     let store = match health::open(url).await {
         Ok(store) => store,
