@@ -1,7 +1,7 @@
 //! Everything that differs between Telegram and Bale, in one place: base URLs, deep links,
 //! how text is sent (Bale renders its own Markdown in plain text, and replies with
 //! `reply_to_message_id`, which teloxide cannot send), the default send rates, how an answer is
-//! classified, building the teloxide `Bot`, and completing Bale's JSON so that teloxide's strict
+//! classified, the ports a webhook may use (Bale: 443 and 88 only), building the teloxide `Bot`, and completing Bale's JSON so that teloxide's strict
 //! types can read it (`getMe` without its flags, users without `is_bot`, callback queries
 //! without `chat_instance`).
 //!
@@ -134,6 +134,30 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
         _ if envelope.is_null() => Delivery::Transient(format!("{status}: unreadable answer")),
         _ => Delivery::Failed(format!("{code} {description}")),
     })
+}
+
+/// The ports a messenger posts webhooks to: Telegram 443, 80, 88 and 8443; Bale only 443
+/// and 88.
+pub fn webhook_ports(platform: Platform) -> &'static [u16] {
+    match platform {
+        Platform::Telegram => &[443, 80, 88, 8443],
+        Platform::Bale => &[443, 88],
+    }
+}
+
+/// The port of a webhook URL, if it is an `https` URL the messenger of `platform` posts to;
+/// otherwise `Err` with the port it names (`None`: not an `https` URL at all).
+pub fn webhook_port(platform: Platform, url: &str) -> Result<u16, Option<u16>> {
+    let url = reqwest::Url::parse(url).map_err(|_| None)?;
+    if url.scheme() != "https" {
+        return Err(None);
+    }
+    let port = url.port_or_known_default().ok_or(None)?;
+    if webhook_ports(platform).contains(&port) {
+        Ok(port)
+    } else {
+        Err(Some(port))
+    }
 }
 
 /// Whether a failed call means the token itself is wrong: the Bot API answers 401
@@ -446,6 +470,28 @@ mod tests {
             raw: "<html>502 Bad Gateway</html>".into(),
         };
         assert!(matches!(classify(Err(html)), Delivery::Transient(_)));
+    }
+
+    #[test]
+    fn webhooks_go_to_the_ports_each_messenger_allows() {
+        for (platform, url, expected) in [
+            (Platform::Telegram, "https://bot.example.org/hook", Ok(443)),
+            (
+                Platform::Telegram,
+                "https://bot.example.org:8443/hook",
+                Ok(8443),
+            ),
+            (
+                Platform::Bale,
+                "https://bot.example.org:8443/hook",
+                Err(Some(8443)),
+            ),
+            (Platform::Bale, "https://bot.example.org:88/hook", Ok(88)),
+            (Platform::Bale, "http://bot.example.org/hook", Err(None)),
+            (Platform::Telegram, "not a url", Err(None)),
+        ] {
+            assert_eq!(webhook_port(platform, url), expected, "{platform} {url}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use setad::store::Store;
-use setad_double::{Double, DoubleConfig};
+use setad_double::{Double, DoubleConfig, Flavour};
 
 /// The token of the good configuration (the double accepts any `digits:secret`).
 const TOKEN: &str = "123456:CHECK-SECRET-TOKEN";
@@ -233,6 +233,55 @@ async fn the_webhook_is_compared_with_the_configured_one() {
         "✗ Telegram: the messenger's webhook is {hook}, not SETAD_WEBHOOK_URL (https://new.example.org/hook)"
     ));
     differs.never_shows(TOKEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bale_is_checked_and_its_webhook_ports_are_kept() {
+    let db = common::sqlite().await;
+    let double = Double::start(DoubleConfig::flavoured(Flavour::Bale))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let api = double.url();
+    let good = check(
+        dir.path(),
+        &serving("en", &db.url, "BALE", (TOKEN, &api), &[]),
+    );
+    assert!(good.ok, "{}\n{}", good.stdout, good.stderr);
+    good.has_line_starting(&format!(
+        "✓ Bale: the token is accepted by {}; the bot is @",
+        host(&api)
+    ));
+    good.has_line("✓ Bale: no webhook set; long polling will work.");
+
+    // Bale posts webhooks to 443 and 88 only; Telegram to 8443 as well. A setting: checked
+    // offline too.
+    let hook = [("SETAD_WEBHOOK_URL", "https://bot.example.org:8443/hook")];
+    let port = check_args(
+        dir.path(),
+        &["--offline"],
+        &serving("en", &db.url, "BALE", (TOKEN, &api), &hook),
+    );
+    assert!(!port.ok);
+    port.has_line(
+        "✗ Bale: SETAD_WEBHOOK_URL uses port 8443, but Bale posts webhooks only to ports 443, 88.",
+    );
+    let telegram = check_args(
+        dir.path(),
+        &["--offline"],
+        &serving("en", &db.url, "TELEGRAM", (TOKEN, &api), &hook),
+    );
+    assert!(telegram.ok, "{}", telegram.stdout);
+    let plain = [("SETAD_WEBHOOK_URL", "http://bot.example.org/hook")];
+    let http = check_args(
+        dir.path(),
+        &["--offline"],
+        &serving("fa", &db.url, "BALE", (TOKEN, &api), &plain),
+    );
+    assert!(!http.ok);
+    http.has_line_starting(
+        "✗ بله: SETAD_WEBHOOK_URL (http://bot.example.org/hook) نشانی https نیست",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

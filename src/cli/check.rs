@@ -193,6 +193,7 @@ async fn check<W: Write>(
 
     for p in &config.platforms {
         let name = platform_name(lang, p.platform);
+        webhook_url(list, lang, &config, p.platform)?;
         if offline {
             list.line(
                 Mark::Skipped,
@@ -470,6 +471,42 @@ async fn messenger<W: Write>(
     };
     list.line(Mark::Ok, text)?;
     webhook(list, lang, config, &bot, name).await
+}
+
+/// A ✗ line when `SETAD_WEBHOOK_URL` is not an `https` URL on a port the messenger of `p`
+/// posts to (a setting, so checked offline too).
+fn webhook_url<W: Write>(
+    list: &mut Checklist<W>,
+    lang: Lang,
+    config: &Config,
+    p: Platform,
+) -> std::io::Result<()> {
+    let name = platform_name(lang, p);
+    if let Some(wanted) = &config.webhook_url
+        && let Err(port) = platform::webhook_port(p, wanted)
+    {
+        let ports: Vec<String> = platform::webhook_ports(p)
+            .iter()
+            .map(u16::to_string)
+            .collect();
+        let text = match port {
+            Some(port) => t!(
+                lang,
+                "check-webhook-port",
+                platform = name.clone(),
+                port = port,
+                ports = ports.join(", ")
+            ),
+            None => t!(
+                lang,
+                "check-webhook-not-https",
+                platform = name.clone(),
+                url = wanted.clone()
+            ),
+        };
+        list.line(Mark::Fail, text)?;
+    }
+    Ok(())
 }
 
 /// The webhook line: with `SETAD_WEBHOOK_URL`, the messenger's must be it; with polling, a
