@@ -108,12 +108,12 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
         .json(body)
         .send()
         .await
-        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+        .map_err(|e| Delivery::Transient(without_token(&with_causes(&e), bot.token())))?;
     let status = response.status();
     let text = response
         .text()
         .await
-        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+        .map_err(|e| Delivery::Transient(without_token(&with_causes(&e), bot.token())))?;
     let envelope: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if envelope["ok"] == Value::Bool(true) {
         return Ok(envelope["result"].clone());
@@ -165,6 +165,22 @@ pub fn webhook_port(platform: Platform, url: &str) -> Result<u16, Option<u16>> {
 /// shaped like a token, on Telegram and Bale alike.
 pub fn rejects_token(failure: &Delivery) -> bool {
     matches!(failure, Delivery::Failed(text) if text.starts_with("401 ") || text.starts_with("404 "))
+}
+
+/// An error with its causes (`error sending request …: tcp connect error: Connection refused`):
+/// reqwest's own message names the URL but not why.
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn without_token(message: &str, token: &str) -> String {

@@ -80,7 +80,9 @@ impl<W: Write> Checklist<W> {
     ) -> std::io::Result<Option<T>> {
         match read {
             Ok(value) => Ok(Some(value)),
-            Err(e) => self.line(Mark::Fail, text(cause_chain(&e))).map(|()| None),
+            Err(e) => self
+                .line(Mark::Fail, text(platform::with_causes(&e)))
+                .map(|()| None),
         }
     }
 }
@@ -233,7 +235,7 @@ async fn database<W: Write>(
                     lang,
                     "check-db-unreachable",
                     database = shown,
-                    error = cause_chain(&e)
+                    error = platform::with_causes(&e)
                 ),
             )?;
             return Ok(None);
@@ -255,7 +257,7 @@ async fn database<W: Write>(
                 "check-db-readonly",
                 backend = backend,
                 database = shown,
-                error = cause_chain(&e)
+                error = platform::with_causes(&e)
             ),
         )?,
     }
@@ -592,21 +594,6 @@ fn host_of(url: &str) -> String {
 
 fn platform_name(lang: Lang, platform: Platform) -> String {
     t!(lang, "check-platform", platform = platform.as_str())
-}
-
-/// An error with its causes (`a: b: c`).
-fn cause_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
