@@ -1,5 +1,5 @@
 //! The operator commands (`setad migrate`, `import`, `invite`, `schedule`, `summary`,
-//! `members`, `backup`). Each parses its arguments, calls a service and prints the result in
+//! `members`, `backup`, `check`). Each parses its arguments, calls a service and prints the result in
 //! the configured language; dates, months and units are read the same way by every command
 //! (`cli::input`). `anyhow` is used here only, for start-up and operator errors.
 
@@ -24,6 +24,7 @@ use crate::service::{self, work_calendar};
 use crate::store::Store;
 use crate::{render, t};
 
+mod check;
 mod input;
 mod members;
 
@@ -117,6 +118,15 @@ enum Command {
         /// The copy to write (must not exist).
         file: PathBuf,
     },
+    /// Check that this installation is ready to go live: configuration, database, migrations
+    /// (without applying them), each token, the webhook and the send queue; changes nothing
+    /// and exits non-zero when something must be fixed.
+    Check {
+        /// Leave out the messengers (tokens, webhook): only what is on this machine, as before
+        /// each start of the service, which must not wait for a messenger that is away.
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,7 +139,12 @@ enum Format {
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let config = Config::from_env().context("configuration")?;
+    let config = Config::from_env();
+    // `check` reports a configuration it cannot read as its first failed line.
+    if let Command::Check { offline } = cli.command {
+        return check::main(config, cli.now, offline);
+    }
+    let config = config.context("configuration")?;
     // The demo prints a transcript: only warnings and errors go to the log unless asked.
     let default_filter = if matches!(cli.command, Command::Demo { .. }) {
         "warn"
@@ -462,6 +477,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let store = open(&config).await?;
             members::run(&config, store, (unit, action), now, &mut stdout).await?;
         }
+        Command::Check { .. } => unreachable!("handled in main"),
         Command::Backup { file } => {
             if file.exists() {
                 bail!(t!(lang, "backup-exists", path = file.display().to_string()));

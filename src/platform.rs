@@ -1,7 +1,7 @@
 //! Everything that differs between Telegram and Bale, in one place: base URLs, deep links,
 //! how text is sent (Bale renders its own Markdown in plain text, and replies with
 //! `reply_to_message_id`, which teloxide cannot send), the default send rates, how an answer is
-//! classified, building the teloxide `Bot`, and completing Bale's JSON so that teloxide's strict
+//! classified, the ports a webhook may use (Bale: 443 and 88 only), building the teloxide `Bot`, and completing Bale's JSON so that teloxide's strict
 //! types can read it (`getMe` without its flags, users without `is_bot`, callback queries
 //! without `chat_instance`).
 //!
@@ -136,12 +136,12 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
         .json(body)
         .send()
         .await
-        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+        .map_err(|e| Delivery::Transient(without_token(&with_causes(&e), bot.token())))?;
     let status = response.status();
     let text = response
         .text()
         .await
-        .map_err(|e| Delivery::Transient(without_token(&e.to_string(), bot.token())))?;
+        .map_err(|e| Delivery::Transient(without_token(&with_causes(&e), bot.token())))?;
     let envelope: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if envelope["ok"] == Value::Bool(true) {
         return Ok(envelope["result"].clone());
@@ -163,6 +163,57 @@ pub async fn call(bot: &Bot, method: &str, body: &Value) -> Result<Value, Delive
         _ if envelope.is_null() => Delivery::Transient(format!("{status}: unreadable answer")),
         _ => Delivery::Failed(format!("{code} {description}")),
     })
+}
+
+/// The ports a messenger posts webhooks to: Telegram 443, 80, 88 and 8443; Bale only 443
+/// and 88.
+pub fn webhook_ports(platform: Platform) -> &'static [u16] {
+    match platform {
+        Platform::Telegram => &[443, 80, 88, 8443],
+        Platform::Bale => &[443, 88],
+    }
+}
+
+/// The port of a webhook URL, if it is an `https` URL the messenger of `platform` posts to;
+/// otherwise `Err` with the port it names (`None`: not an `https` URL at all).
+pub fn webhook_port(platform: Platform, url: &str) -> Result<u16, Option<u16>> {
+    let url = reqwest::Url::parse(url).map_err(|_| None)?;
+    if url.scheme() != "https" {
+        return Err(None);
+    }
+    let port = url.port_or_known_default().ok_or(None)?;
+    if webhook_ports(platform).contains(&port) {
+        Ok(port)
+    } else {
+        Err(Some(port))
+    }
+}
+
+/// Whether a failed call means the token itself is wrong: the Bot API answers 401
+/// (Unauthorized) to a token it does not know and 404 (Not Found) to one that is not even
+/// shaped like a token, on Telegram and Bale alike.
+pub fn rejects_token(failure: &Delivery) -> bool {
+    match failure {
+        Delivery::Rejected(_) => true,
+        Delivery::Failed(text) => text.starts_with("401 ") || text.starts_with("404 "),
+        _ => false,
+    }
+}
+
+/// An error with its causes (`error sending request …: tcp connect error: Connection refused`):
+/// reqwest's own message names the URL but not why.
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn without_token(message: &str, token: &str) -> String {
@@ -481,6 +532,44 @@ mod tests {
         assert_eq!(backoff(base, max, 1, 0.0), Duration::from_secs(2));
         assert_eq!(backoff(base, max, 1, 1.0), Duration::from_secs(6));
         assert_eq!(backoff(base, max, 400, 0.5), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn webhooks_go_to_the_ports_each_messenger_allows() {
+        for (platform, url, expected) in [
+            (Platform::Telegram, "https://bot.example.org/hook", Ok(443)),
+            (
+                Platform::Telegram,
+                "https://bot.example.org:8443/hook",
+                Ok(8443),
+            ),
+            (
+                Platform::Bale,
+                "https://bot.example.org:8443/hook",
+                Err(Some(8443)),
+            ),
+            (Platform::Bale, "https://bot.example.org:88/hook", Ok(88)),
+            (Platform::Bale, "http://bot.example.org/hook", Err(None)),
+            (Platform::Telegram, "not a url", Err(None)),
+        ] {
+            assert_eq!(webhook_port(platform, url), expected, "{platform} {url}");
+        }
+    }
+
+    #[test]
+    fn a_401_or_404_rejects_the_token() {
+        for (failure, rejected) in [
+            (Delivery::Rejected("401 Unauthorized".into()), true),
+            (Delivery::Failed("404 Not Found".into()), true),
+            (
+                Delivery::Failed("400 Bad Request: chat not found".into()),
+                false,
+            ),
+            (Delivery::Transient("502 Bad Gateway".into()), false),
+            (Delivery::Unreachable("Forbidden".into()), false),
+        ] {
+            assert_eq!(rejects_token(&failure), rejected, "{failure:?}");
+        }
     }
 
     #[test]

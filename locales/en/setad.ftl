@@ -295,3 +295,83 @@ bad-period-gregorian = “{ $period }” is a Gregorian month, but a period is a
 list-and = {" "}and{" "}
 list-comma = ,{" "}
 list-more = {" "}and { $count } more
+
+## setad check
+check-platform = { $platform ->
+    [bale] Bale
+   *[telegram] Telegram
+}
+check-config-ok = Configuration read: { $platforms }; { $mode }.
+check-mode-webhook = webhook at { $url }
+check-mode-polling = long polling
+check-config-bad = The configuration cannot be read: { $problem }
+check-config-no-platform = The configuration has no messenger: set SETAD_TELEGRAM_TOKEN and/or SETAD_BALE_TOKEN (`setad run` needs one).
+check-skipped-config = Nothing else was checked: fix the configuration first.
+check-db-ok = Database: { $backend } { $database }, reachable and writable.
+check-db-missing = Database: { $path } does not exist; `setad migrate` creates it (or DATABASE_URL names the wrong file).
+check-db-unreachable = Database: cannot open { $database }: { $error }
+check-db-readonly = Database: { $backend } { $database } opens but takes no writes: { $error }
+check-skipped-database = Migrations and the send queue were not checked: the database did not open.
+check-migrations-ok = Migrations: all { $count } applied (the latest is { $version }).
+check-migrations-pending = Migrations: { $pending } of { $count } not applied yet ({ $versions }): take a backup (`setad backup FILE`), then run `setad migrate`.
+check-migrations-newer = Migrations: the database has { $versions }, which this binary does not know: the database is newer than this binary. Run the newer binary, or restore the backup taken before the upgrade.
+check-migrations-failed = Migrations: { $versions } failed halfway: restore the backup taken before the upgrade.
+check-migrations-changed = Migrations: { $versions } applied differs from this binary's copy (edited after it was applied).
+check-migrations-unreadable = Migrations: cannot read what was applied: { $error }
+check-queue-empty = Send queue: nothing waiting.
+check-queue-pending = Send queue: { $count ->
+    [one] one message
+   *[other] { $count } messages
+} waiting, the oldest for { $age }.
+check-queue-stalled = {" "}Is `setad run` running, and the messenger reachable?
+check-queue-lapsed = Send queue: { $count ->
+    [0] no claim has lapsed.
+    [one] one message claimed by a worker that stopped (sent again once the claim lapses).
+   *[other] { $count } messages claimed by a worker that stopped (sent again once the claim lapses).
+}
+check-queue-failed = Send queue: { $count ->
+    [0] nothing failed in the last day.
+    [one] one message failed in the last day.
+   *[other] { $count } messages failed in the last day.
+}
+check-queue-given-up = Send queue: { $count ->
+    [0] nothing given up.
+    [one] one message given up (no longer useful when it could be sent).
+   *[other] { $count } messages given up (no longer useful when they could be sent).
+}
+check-queue-unreadable = Send queue: cannot read it: { $error }
+check-age-seconds = { $n } s
+check-age-minutes = { $n } min
+check-age-hours = { $n } h
+check-age-days = { $n } days
+check-token-ok = { $platform }: the token is accepted by { $host }; the bot is @{ $username }.
+check-token-rejected = { $platform }: { $host } rejected the token: it is not a valid { $platform } bot token (check { $variable } and that it was not revoked).
+check-token-unreachable = { $platform }: cannot reach { $host }: { $error }
+check-token-error = { $platform }: { $host } answered getMe with an error: { $error }
+check-skipped-webhook = { $platform }: the webhook was not checked without a working token.
+check-skipped-offline = { $platform }: the token and the webhook were not checked (--offline).
+check-webhook-ok = { $platform }: the webhook is set to { $url }.
+check-webhook-unset = { $platform }: no webhook is set yet; `setad run` sets it to { $url }.
+check-webhook-other = { $platform }: the messenger's webhook is { $actual }, not SETAD_WEBHOOK_URL ({ $url }): is another installation using this token?
+check-polling-ok = { $platform }: no webhook set; long polling will work.
+check-polling-webhook = { $platform }: a webhook is set ({ $actual }) but this installation polls: `setad run` removes it at start. Is another installation using this token?
+check-webhook-port = { $platform }: SETAD_WEBHOOK_URL uses port { $port }, but { $platform } posts webhooks only to ports { $ports }.
+check-webhook-not-https = { $platform }: SETAD_WEBHOOK_URL ({ $url }) is not an https URL; the messenger posts webhooks only over https.
+check-webhook-unknown = { $platform }: the webhook state could not be read ({ $error }).
+check-ready = Ready to go live.
+check-ready-warnings = Ready to go live, with { $warnings ->
+    [one] one warning
+   *[other] { $warnings } warnings
+} (marked !).
+check-not-ready = Not ready to go live: { $problems ->
+    [one] one problem
+   *[other] { $problems } problems
+} (marked ✗), { $warnings ->
+    [0] no warning
+    [one] one warning
+   *[other] { $warnings } warnings
+}.
+check-failed = not ready ({ $problems ->
+    [one] one problem
+   *[other] { $problems } problems
+})

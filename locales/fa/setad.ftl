@@ -284,3 +284,64 @@ bad-period-gregorian = «{ $period }» ماه میلادی است، ولی دو�
 list-and = {" "}و{" "}
 list-comma = ،{" "}
 list-more = {" "}و { $count } واحد دیگر
+
+## setad check
+check-platform = { $platform ->
+    [bale] بله
+   *[telegram] تلگرام
+}
+check-config-ok = پیکربندی خوانده شد: { $platforms }؛ { $mode }.
+check-mode-webhook = وب‌هوک در { $url }
+check-mode-polling = دریافت پیاپی (long polling)
+check-config-bad = پیکربندی خوانده نشد: { $problem }
+check-config-no-platform = در پیکربندی هیچ پیام‌رسانی نیست: SETAD_TELEGRAM_TOKEN یا SETAD_BALE_TOKEN (یا هر دو) را بگذارید (`setad run` دست‌کم یکی می‌خواهد).
+check-skipped-config = چیز دیگری بررسی نشد: نخست پیکربندی را درست کنید.
+check-db-ok = پایگاه داده: { $backend } { $database }، در دسترس و نوشتنی.
+check-db-missing = پایگاه داده: { $path } وجود ندارد؛ `setad migrate` آن را می‌سازد (یا DATABASE_URL پروندهٔ نادرستی را نام برده است).
+check-db-unreachable = پایگاه داده: { $database } باز نشد: { $error }
+check-db-readonly = پایگاه داده: { $backend } { $database } باز می‌شود ولی نوشتن نمی‌پذیرد: { $error }
+check-skipped-database = مهاجرت‌ها و صف ارسال بررسی نشدند: پایگاه داده باز نشد.
+check-migrations-ok = مهاجرت‌ها: هر { $count } مهاجرت اعمال شده است (آخرین: { $version }).
+check-migrations-pending = مهاجرت‌ها: { $pending } از { $count } مهاجرت هنوز اعمال نشده است ({ $versions }): نخست پشتیبان بگیرید (`setad backup FILE`)، سپس `setad migrate` را اجرا کنید.
+check-migrations-newer = مهاجرت‌ها: پایگاه داده { $versions } را دارد که این نسخهٔ برنامه نمی‌شناسد: پایگاه داده از این برنامه تازه‌تر است. نسخهٔ تازه‌تر را اجرا کنید یا پشتیبانِ پیش از ارتقا را بازگردانید.
+check-migrations-failed = مهاجرت‌ها: { $versions } نیمه‌کاره شکست خورده است: پشتیبانِ پیش از ارتقا را بازگردانید.
+check-migrations-changed = مهاجرت‌ها: { $versions } که اعمال شده با نسخهٔ این برنامه فرق دارد (پس از اعمال ویرایش شده است).
+check-migrations-unreadable = مهاجرت‌ها: خواندن مهاجرت‌های اعمال‌شده ممکن نشد: { $error }
+check-queue-empty = صف ارسال: چیزی در انتظار نیست.
+check-queue-pending = صف ارسال: { $count } پیام در انتظار است، قدیمی‌ترین از { $age } پیش.
+check-queue-stalled = {" "}آیا `setad run` در حال اجراست و پیام‌رسان در دسترس است؟
+check-queue-lapsed = صف ارسال: { $count ->
+    [0] هیچ برداشتی منقضی نشده است.
+   *[other] { $count } پیام را کارگری برداشته که متوقف شده است (پس از انقضای برداشت دوباره فرستاده می‌شود).
+}
+check-queue-failed = صف ارسال: { $count ->
+    [0] در روز گذشته چیزی شکست نخورده است.
+   *[other] { $count } پیام در روز گذشته شکست خورده است.
+}
+check-queue-given-up = صف ارسال: { $count ->
+    [0] چیزی رها نشده است.
+   *[other] { $count } پیام رها شده است (وقتی فرستادنش ممکن شد دیگر به کاری نمی‌آمد).
+}
+check-queue-unreadable = صف ارسال: خوانده نشد: { $error }
+check-age-seconds = { $n } ثانیه
+check-age-minutes = { $n } دقیقه
+check-age-hours = { $n } ساعت
+check-age-days = { $n } روز
+check-token-ok = { $platform }: توکن را { $host } پذیرفت؛ ربات ‎@{ $username } است.
+check-token-rejected = { $platform }: { $host } توکن را رد کرد: این توکن ربات معتبری برای { $platform } نیست ({ $variable } را بررسی کنید و اینکه باطل نشده باشد).
+check-token-unreachable = { $platform }: { $host } در دسترس نیست: { $error }
+check-token-error = { $platform }: { $host } به getMe با خطا پاسخ داد: { $error }
+check-skipped-webhook = { $platform }: وب‌هوک بدون توکنِ کارا بررسی نشد.
+check-skipped-offline = { $platform }: توکن و وب‌هوک بررسی نشدند (--offline).
+check-webhook-ok = { $platform }: وب‌هوک روی { $url } تنظیم است.
+check-webhook-unset = { $platform }: هنوز وب‌هوکی تنظیم نشده است؛ `setad run` آن را روی { $url } می‌گذارد.
+check-webhook-other = { $platform }: وب‌هوکِ پیام‌رسان { $actual } است، نه SETAD_WEBHOOK_URL ({ $url }): آیا نصب دیگری همین توکن را به کار می‌برد؟
+check-polling-ok = { $platform }: وب‌هوکی تنظیم نیست؛ دریافت پیاپی کار می‌کند.
+check-polling-webhook = { $platform }: وب‌هوکی تنظیم است ({ $actual }) ولی این نصب با دریافت پیاپی کار می‌کند: `setad run` هنگام شروع آن را برمی‌دارد. آیا نصب دیگری همین توکن را به کار می‌برد؟
+check-webhook-port = { $platform }: SETAD_WEBHOOK_URL درگاه { $port } را به کار می‌برد، ولی { $platform } وب‌هوک را فقط به درگاه‌های { $ports } می‌فرستد.
+check-webhook-not-https = { $platform }: SETAD_WEBHOOK_URL ({ $url }) نشانی https نیست؛ پیام‌رسان وب‌هوک را فقط با https می‌فرستد.
+check-webhook-unknown = { $platform }: وضعیت وب‌هوک خوانده نشد ({ $error }).
+check-ready = آمادهٔ راه‌اندازی است.
+check-ready-warnings = آمادهٔ راه‌اندازی است، با { $warnings } هشدار (با ! نشان داده شده).
+check-not-ready = آمادهٔ راه‌اندازی نیست: { $problems } مشکل (با ✗ نشان داده شده)، { $warnings } هشدار.
+check-failed = آماده نیست ({ $problems } مشکل)

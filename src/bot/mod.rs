@@ -96,7 +96,7 @@ pub async fn get_me(
 fn refused(d: Delivery) -> MeError {
     match d {
         Delivery::Rejected(e) => MeError::Rejected(e),
-        Delivery::Failed(e) if e.starts_with("404") => MeError::Rejected(e),
+        failed if crate::platform::rejects_token(&failed) => MeError::Rejected(failed.to_string()),
         other => MeError::Unavailable(other.to_string()),
     }
 }

@@ -12,6 +12,7 @@
 //! and import neither rendering nor the message catalogue.
 
 pub mod alerts;
+pub mod health;
 pub mod import;
 pub mod inbox;
 pub mod invite;

@@ -27,6 +27,7 @@ mod members;
 mod obligations;
 mod occurrences;
 mod outbox;
+mod readiness;
 mod reports;
 mod units;
 
@@ -49,6 +50,7 @@ pub use members::*;
 pub use obligations::*;
 pub use occurrences::*;
 pub use outbox::*;
+pub use readiness::*;
 pub use reports::*;
 pub use units::*;
 
