@@ -2,7 +2,8 @@
 //! loopback, with a bare teloxide bot built here as the floor. Prints figures with the
 //! targets beside them. `cargo bench` runs it all; environment knobs:
 //! `SETAD_BENCH_SECONDS` (sample length, default 60), `SETAD_BENCH_FANOUT` (default 40000),
-//! `SETAD_BENCH_ONLY` (comma list of fanout, replies, summary, memory, floor, import),
+//! `SETAD_BENCH_ONLY` (comma list of fanout, replies, summary, memory, floor, import,
+//! processes), `SETAD_BENCH_PROCESS_MEMBERS` (the several-processes fan-out, default 900),
 //! `SETAD_BENCH_POSTGRES_URL` (a server for the PostgreSQL `/summary` and import figures).
 //! The same binary, re-run with `bare-fanout` or `bare-bot`, is the bare teloxide floor.
 
@@ -119,7 +120,12 @@ impl Drop for Bot {
 /// 1,000,000), spread over the 22 counties.
 async fn database(dir: &Path, members: usize) -> (Store, String) {
     let url = format!("sqlite://{}", dir.join("bench.db").display());
-    let store = Store::connect(&url).await.unwrap();
+    (database_at(&url, members).await, url)
+}
+
+/// [`database`] at `url`.
+async fn database_at(url: &str, members: usize) -> Store {
+    let store = Store::connect(url).await.unwrap();
     store.migrate().await.unwrap();
     let data = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mazandaran-1397.toml"),
@@ -155,7 +161,7 @@ async fn database(dir: &Path, members: usize) -> (Store, String) {
         .unwrap();
     }
     tx.commit().await.unwrap();
-    (store, url)
+    store
 }
 
 fn reminders(v: &DoubleView<'_>) -> usize {
@@ -1152,5 +1158,148 @@ fn main() {
         if wanted("import") {
             bench_import().await;
         }
+        if wanted("processes") {
+            bench_processes(env_num("SETAD_BENCH_PROCESS_MEMBERS", 900.0) as usize).await;
+        }
     });
+}
+
+/// The most deliveries in any one second (a window sliding over the delivery times).
+fn busiest_second(times: &[Duration]) -> usize {
+    let mut best = 0;
+    let mut first = 0;
+    for (i, t) in times.iter().enumerate() {
+        while *t - times[first] >= Duration::from_secs(1) {
+            first += 1;
+        }
+        best = best.max(i + 1 - first);
+    }
+    best
+}
+
+/// Several `setad run` processes on one PostgreSQL database against a messenger that allows
+/// 30 a second: together they keep to the bot's one budget (one sends, the others stand by),
+/// and when the sender is killed mid fan-out another takes over.
+async fn bench_processes(members: usize) {
+    println!("\n7. Several processes on one PostgreSQL, one bot limited to 30 messages a second");
+    const LIMIT: f64 = 30.0;
+    for (processes, kill) in [(2, false), (3, false), (3, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let backends = Backends::new(dir.path(), "processes").await;
+        let Some((_, url)) = backends.list.iter().find(|(n, _)| *n == "PostgreSQL").cloned() else {
+            println!("  (skipped: set SETAD_BENCH_POSTGRES_URL)");
+            return;
+        };
+        let store = database_at(&url, members).await;
+        let mut config = DoubleConfig::default();
+        config.global_limit = Some(LIMIT);
+        config.per_chat_limit = Some(1.0);
+        let double = Double::start(config).await.unwrap();
+        let rate = LIMIT.to_string();
+        let mut bots: Vec<Option<Bot>> = (0..processes)
+            .map(|i| {
+                let sub = dir.path().join(format!("p{i}"));
+                std::fs::create_dir_all(&sub).unwrap();
+                Some(Bot::start(
+                    &sub,
+                    &url,
+                    &double.url(),
+                    &[
+                        ("SETAD_TELEGRAM_RATE", rate.as_str()),
+                        ("RUST_LOG", "warn,setad::sender=info"),
+                    ],
+                ))
+            })
+            .collect();
+        let mut killed_at = None;
+        if kill {
+            double
+                .wait_for(|v| reminders(v) >= members / 3, Duration::from_secs(120))
+                .await;
+            // The sender is the process that says it sends.
+            let sender = (0..processes).find(|i| {
+                let log = std::fs::read_to_string(dir.path().join(format!("p{i}/bot.log")))
+                    .unwrap_or_default();
+                log.contains("this process sends for this bot")
+            });
+            if let Some(i) = sender
+                && let Some(mut bot) = bots[i].take()
+            {
+                let _ = bot.child.kill();
+                let _ = bot.child.wait();
+                killed_at = Some(double.elapsed());
+            }
+        }
+        double
+            .wait_for(|v| reminders(v) >= members, Duration::from_secs(180))
+            .await;
+        let (times, per_chat) = double.view(|v| {
+            let mut per_chat: HashMap<i64, usize> = HashMap::new();
+            let times: Vec<Duration> = v
+                .messages()
+                .iter()
+                .filter(|m| m.text.as_deref().is_some_and(|t| t.starts_with("📌")))
+                .inspect(|m| *per_chat.entry(m.chat_id).or_default() += 1)
+                .map(|m| m.at)
+                .collect();
+            (times, per_chat)
+        });
+        let stats = double.stats();
+        let sent_rows = store.queue_counts().await.map(|c| c.sent).unwrap_or(0);
+        for bot in bots.into_iter().flatten() {
+            bot.stop();
+        }
+        let span = match (times.first(), times.last()) {
+            (Some(a), Some(b)) if b > a => (*b - *a).as_secs_f64(),
+            _ => f64::NAN,
+        };
+        let what = if kill {
+            format!("{processes} processes, the sender killed at a third")
+        } else {
+            format!("{processes} processes")
+        };
+        line(
+            &format!("{what}: delivered / reminders"),
+            format!("{} / {members}", per_chat.len()),
+            "all",
+        );
+        if let Some(at) = killed_at {
+            let before = times.iter().filter(|t| **t <= at).max().copied().unwrap_or_default();
+            let after = times.iter().filter(|t| **t > at).min().copied().unwrap_or_default();
+            line(
+                &format!("{what}: no delivery for (kill to the next send)"),
+                format!("{:.1} s", (after.saturating_sub(at)).as_secs_f64()),
+                "≤ 10 s",
+            );
+            line(
+                &format!("{what}: gap in deliveries around the kill"),
+                format!("{:.1} s", (after - before).as_secs_f64()),
+                "≤ 10 s",
+            );
+        } else {
+            let rate = (times.len().saturating_sub(1)) as f64 / span;
+            line(
+                &format!("{what}: together, share of the limit"),
+                format!("{rate:.2}/s = {:.1}%", rate / LIMIT * 100.0),
+                "≥ 97%",
+            );
+        }
+        line(
+            &format!("{what}: most in any one second"),
+            format!("{}", busiest_second(&times)),
+            "≤ 30",
+        );
+        line(&format!("{what}: answered 429"), format!("{}", stats.rate_limited), "0");
+        line(
+            &format!("{what}: delivered twice (not yet recorded as sent at the kill)"),
+            format!(
+                "{} (rows recorded sent: {sent_rows})",
+                per_chat.values().filter(|n| **n > 1).count()
+            ),
+            "0 without a kill",
+        );
+        store.close().await;
+        backends.drop_made().await;
+        double.shutdown().await;
+    }
 }

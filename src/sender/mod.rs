@@ -243,6 +243,7 @@ async fn run(
         w.config.compose.clone(),
     ));
     let mut said_standby = false;
+    let mut sent = 0u64;
     loop {
         // Stand by until this process is the platform's sender.
         let lock = loop {
@@ -268,9 +269,7 @@ async fn run(
             }
         };
         let Some(lock) = lock else { break };
-        if said_standby {
-            tracing::info!("this process sends for this bot now");
-        }
+        tracing::info!(took_over = said_standby, "this process sends for this bot");
         said_standby = false;
         // Claims of a sender that died go back to the queue at once, not when they lapse.
         match w.store.release_others(platform, &w.worker).await {
@@ -284,7 +283,9 @@ async fn run(
             }
         }
         w.direct.set_active(true);
-        let turn = serve(&w, lock, (&wake, &mut direct), &record_tx, &mut stopped).await;
+        let (turn, sent_in_turn) =
+            serve(&w, lock, (&wake, &mut direct), &record_tx, &mut stopped).await;
+        sent += sent_in_turn;
         w.direct.set_active(false);
         match turn {
             Turn::Stopped => break,
@@ -311,7 +312,7 @@ async fn run(
         .store
         .release_claims(Some(&w.worker), w.clock.now_ms())
         .await?;
-    tracing::info!(released, "send worker stopped");
+    tracing::info!(sent, released, "send worker stopped");
     Ok(())
 }
 
@@ -332,14 +333,15 @@ struct Outage {
     asked: i64,
 }
 
-/// One turn as the platform's sender: until stopped, refused, or the lock is lost.
+/// One turn as the platform's sender: until stopped, refused, or the lock is lost. Returns
+/// why it ended and how many messages it delivered.
 async fn serve(
     w: &Worker,
     mut lock: crate::store::HeldLock,
     (wake, direct): (&Arc<Notify>, &mut mpsc::UnboundedReceiver<Claimed>),
     record_tx: &mpsc::UnboundedSender<(Outcome, Option<(i64, String)>)>,
     stopped: &mut watch::Receiver<bool>,
-) -> Turn {
+) -> (Turn, u64) {
     let (store, config, clock, worker) = (&w.store, &w.config, &w.clock, w.worker.as_str());
     let platform = config.platform;
     let start = Instant::now();
@@ -624,7 +626,7 @@ async fn serve(
         let _ = record_tx.send((put_back(&row, clock.now_ms()), None));
     }
     tracing::info!(sent, rate = governor.rate(), "sending turn ended");
-    turn
+    (turn, sent)
 }
 
 /// What one send says of the messenger.
