@@ -1186,7 +1186,12 @@ async fn bench_processes(members: usize) {
     for (processes, kill) in [(2, false), (3, false), (3, true)] {
         let dir = tempfile::tempdir().unwrap();
         let backends = Backends::new(dir.path(), "processes").await;
-        let Some((_, url)) = backends.list.iter().find(|(n, _)| *n == "PostgreSQL").cloned() else {
+        let Some((_, url)) = backends
+            .list
+            .iter()
+            .find(|(n, _)| *n == "PostgreSQL")
+            .cloned()
+        else {
             println!("  (skipped: set SETAD_BENCH_POSTGRES_URL)");
             return;
         };
@@ -1264,8 +1269,18 @@ async fn bench_processes(members: usize) {
             "all",
         );
         if let Some(at) = killed_at {
-            let before = times.iter().filter(|t| **t <= at).max().copied().unwrap_or_default();
-            let after = times.iter().filter(|t| **t > at).min().copied().unwrap_or_default();
+            let before = times
+                .iter()
+                .filter(|t| **t <= at)
+                .max()
+                .copied()
+                .unwrap_or_default();
+            let after = times
+                .iter()
+                .filter(|t| **t > at)
+                .min()
+                .copied()
+                .unwrap_or_default();
             line(
                 &format!("{what}: no delivery for (kill to the next send)"),
                 format!("{:.1} s", (after.saturating_sub(at)).as_secs_f64()),
@@ -1289,7 +1304,11 @@ async fn bench_processes(members: usize) {
             format!("{}", busiest_second(&times)),
             "≤ 30",
         );
-        line(&format!("{what}: answered 429"), format!("{}", stats.rate_limited), "0");
+        line(
+            &format!("{what}: answered 429"),
+            format!("{}", stats.rate_limited),
+            "0",
+        );
         line(
             &format!("{what}: delivered twice (not yet recorded as sent at the kill)"),
             format!(

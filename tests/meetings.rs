@@ -192,8 +192,10 @@ async fn a_second_meeting_retires_changes_and_adds_obligations(backend: Backend)
         "2027-01-16T05:30:00Z", // past the due date: escalations
     ] {
         let r = tick(store, &tick_config(), at(instant)).await.unwrap();
-        let sent = (r.reminders, r.nudges, r.missed);
-        assert_eq!(sent, (0, 0, 0), "{instant}: {r:?}");
+        // (Azar's escalations of other obligations that fell due more than a day before the
+        // first instant are recorded as missed: an escalation is useful for a day.)
+        let sent = (r.reminders, r.nudges);
+        assert_eq!(sent, (0, 0), "{instant}: {r:?}");
     }
     let dey = obligations_in(store, 140510).await;
     assert!(

@@ -399,10 +399,14 @@ async fn a_deputy_stands_in_during_a_leave_and_not_after(backend: Backend) {
         ))
     );
 
-    // The nudge of 1405/09/22 goes to the deputy, not to the governor on leave (the month's
-    // reminder, long past, is recorded for the deputy as missed, not sent).
+    // The nudge of 1405/09/22 goes to the deputy, not to the governor on leave; so does the
+    // month's reminder, still useful until the due date (a message is sent while it is
+    // useful, whatever delayed it).
     w.tick("2026-12-13T05:30:00Z").await;
-    assert_eq!(w.drain().await, [(20, MessageKind::Nudge)]);
+    assert_eq!(
+        w.drain().await,
+        [(20, MessageKind::Remind), (20, MessageKind::Nudge)]
+    );
     let azar = w
         .store()
         .unit_occurrences(governor.unit_id, 140509, 140509)
@@ -426,10 +430,14 @@ async fn a_deputy_stands_in_during_a_leave_and_not_after(backend: Backend) {
     assert!(drained.contains(&(20, MessageKind::Remind)), "{drained:?}");
     assert!(!drained.iter().any(|(chat, _)| *chat == 10), "{drained:?}");
 
-    // 1405/10/06: the leave is over; the governor is told, once.
+    // 1405/10/06: the leave is over; the governor is told, once, and gets the month's
+    // reminder, still useful until its due date.
     let r = w.tick("2026-12-27T05:30:00Z").await;
     assert_eq!(r.leaves_ended, 1);
-    assert_eq!(w.drain().await, [(10, MessageKind::Alert)]);
+    assert_eq!(
+        w.drain().await,
+        [(10, MessageKind::Remind), (10, MessageKind::Alert)]
+    );
     assert_eq!(w.tick("2026-12-27T05:31:00Z").await.leaves_ended, 0);
     assert_eq!(w.drain().await, []);
     let after = at("2026-12-28T08:00:00Z");

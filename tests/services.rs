@@ -714,6 +714,8 @@ async fn an_updates_answers_commit_with_its_handled_mark_once() {
     .unwrap();
     assert_eq!(rows.len(), 1);
     let (direct, mut handed) = Direct::new("worker".into(), std::time::Duration::from_secs(60));
+    // The worker is its platform's sender (one that stands by is handed nothing).
+    direct.set_active(true);
     let long = "خط\n".repeat(3000);
     let said = [
         Answer::text("یک".into()),

@@ -1,5 +1,5 @@
-//! The timer: tokio-cron-scheduler fires the [tick](crate::service::tick) every minute (or at a
-//! set interval, for rehearsals and tests), plus once at start. The database is the source of
+//! The timer: a tokio task fires the [tick](crate::service::tick) on every minute of the system
+//! clock (or at a set interval, for rehearsals and tests), plus once at start. The database is the source of
 //! truth; the timer only says "look now". Ticks never overlap in a process, and on PostgreSQL
 //! only one process runs a tick at a time (an advisory lock).
 
@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
-use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::clock::Clock;
 use crate::domain::error::Chain;
@@ -16,12 +15,10 @@ use crate::store::Store;
 
 /// The running timer.
 pub struct Scheduler {
-    inner: Option<JobScheduler>,
-    /// The loop of a fixed interval (`SETAD_TICK_SECONDS`), and its stop.
-    every: Option<(
-        tokio::task::JoinHandle<()>,
-        tokio::sync::watch::Sender<bool>,
-    )>,
+    /// The timer's loop.
+    task: tokio::task::JoinHandle<()>,
+    /// Tells it to stop.
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 /// Runs one tick now, unless one is running here or (PostgreSQL) in another process; then
@@ -62,55 +59,61 @@ impl Scheduler {
         let guard = Arc::new(Mutex::new(()));
         run_tick(&store, &config, &clock, &guard, &wakers).await;
         let shared = Arc::new((store, config, clock, wakers, guard));
-        if let Some(every) = interval {
-            // A plain timer for a fixed interval: the cron scheduler's repeated jobs stopped
-            // firing after a few sub-second runs in one process with the rest of the bot.
-            let (stop, mut stopped) = tokio::sync::watch::channel(false);
-            let task = tokio::spawn(async move {
-                let mut timer = tokio::time::interval(every);
-                timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                timer.tick().await;
-                loop {
-                    tokio::select! {
-                        _ = timer.tick() => {}
-                        _ = stopped.changed() => break,
-                    }
-                    let (store, config, clock, wakers, guard) = &*shared;
-                    run_tick(store, config, clock, guard, wakers).await;
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            loop {
+                let wait = match interval {
+                    Some(every) => every,
+                    None => until_next_minute(std::time::SystemTime::now()),
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stopped.changed() => break,
                 }
-            });
-            return Ok(Scheduler {
-                inner: None,
-                every: Some((task, stop)),
-            });
-        }
-        let run = move |_, _| {
-            let shared = shared.clone();
-            Box::pin(async move {
                 let (store, config, clock, wakers, guard) = &*shared;
                 run_tick(store, config, clock, guard, wakers).await;
-            }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
-        };
-        let job = Job::new_async("0 * * * * *", run)?;
-        let inner = JobScheduler::new().await?;
-        inner.add(job).await?;
-        inner.start().await?;
-        Ok(Scheduler {
-            inner: Some(inner),
-            every: None,
-        })
+            }
+        });
+        Ok(Scheduler { task, stop })
     }
 
     /// Stops the timer (a tick in progress finishes).
-    pub async fn stop(mut self) {
-        if let Some((task, stop)) = self.every.take() {
-            let _ = stop.send(true);
-            let _ = task.await;
-        }
-        if let Some(inner) = &mut self.inner
-            && let Err(e) = inner.shutdown().await
-        {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(e) = self.task.await {
             tracing::warn!(error = %Chain(&e), "stopping the timer");
         }
+    }
+}
+
+/// How long from `now` to the start of the next minute of the system clock (the ticks fall on
+/// the minute, as the reminder times do).
+fn until_next_minute(now: std::time::SystemTime) -> Duration {
+    let since = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let into_minute = Duration::from_millis((since.as_millis() % 60_000) as u64);
+    Duration::from_secs(60) - into_minute
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timer_wakes_on_the_minute() {
+        let at = |ms: u64| std::time::UNIX_EPOCH + Duration::from_millis(ms);
+        assert_eq!(
+            until_next_minute(at(1_800_000_000_000)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            until_next_minute(at(1_800_000_012_500)),
+            Duration::from_millis(47_500)
+        );
+        assert_eq!(
+            until_next_minute(at(1_800_000_059_999)),
+            Duration::from_millis(1)
+        );
     }
 }
