@@ -1196,9 +1196,11 @@ async fn bench_processes(members: usize) {
             return;
         };
         let store = database_at(&url, members).await;
-        let mut config = DoubleConfig::default();
-        config.global_limit = Some(LIMIT);
-        config.per_chat_limit = Some(1.0);
+        let config = DoubleConfig {
+            global_limit: Some(LIMIT),
+            per_chat_limit: Some(1.0),
+            ..DoubleConfig::default()
+        };
         let double = Double::start(config).await.unwrap();
         let rate = LIMIT.to_string();
         let mut bots: Vec<Option<Bot>> = (0..processes)

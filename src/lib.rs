@@ -4,7 +4,7 @@
 //!
 //! # Layout
 //! Layers, from the bottom; each may use only the layers below it, and
-//! `tests/architecture.rs` fails when a module uses another against this direction (`use`
+//! `tests/suite/architecture.rs` fails when a module uses another against this direction (`use`
 //! lines, inline paths, macros and re-exports alike):
 //!
 //! 1. [`domain`]: pure types and rules (units and the names people give them, members,

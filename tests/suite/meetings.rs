@@ -8,7 +8,7 @@
 //! One governor per county, a staff member of the political directorate and a fund manager
 //! (`common::populate`).
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,7 +1,7 @@
 //! Units found as operators name them: the table `tests/data/unit-names.toml` against the
 //! shipped Mazandaran file, imported into a real database.
 
-mod common;
+use crate::common;
 
 use serde::Deserialize;
 use setad::domain::member::Role;

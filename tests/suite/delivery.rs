@@ -2,7 +2,7 @@
 //! Each test imports the Mazandaran data, joins members through the library, starts the
 //! binary with a pretended start time (`SETAD_NOW`), and checks what the double received.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

@@ -9,7 +9,7 @@
 //! PostgreSQL: `setad backup` copies SQLite only (`VACUUM INTO`); on PostgreSQL it refuses and
 //! names `pg_dump`, which is tested here too, so that the drill is not claimed for it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

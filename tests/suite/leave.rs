@@ -5,7 +5,7 @@
 //! the leave; when it ends the governor is told, the deputy's reply is refused and the next
 //! month's reminder goes to the governor only.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! `/healthz` and `/metrics`; `/healthz`'s 503 with no platform running and with the database
 //! closed; and the store's reads behind the gauges on both backends.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! than the binary, a missing database file, a configuration value that cannot be read. The
 //! queue's health shows waiting, lapsed, failed and given-up messages. No token is ever printed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! figures; the thresholds are the (85% of an unknown lower limit with at most 2% 429s;
 //! 90% of the limit with 5% 5xx, every message delivered).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

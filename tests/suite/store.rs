@@ -1,7 +1,7 @@
 //! The store test suite: every test runs on SQLite and on PostgreSQL; the PostgreSQL tests
 //! show as ignored unless `SETAD_TEST_POSTGRES_URL` was set when they were built.
 
-mod common;
+use crate::common;
 
 use setad::domain::unit::UnitKind;
 use std::collections::BTreeSet;

@@ -1,7 +1,7 @@
 //! The scheduler's tick and the send queue, at the store level, on SQLite and on PostgreSQL
 //! (ignored unless `SETAD_TEST_POSTGRES_URL` was set when the tests were built).
 
-mod common;
+use crate::common;
 
 use setad::domain::Lang;
 use setad::domain::member::{Platform, Role};

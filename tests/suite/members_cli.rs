@@ -3,7 +3,7 @@
 //! both languages with nothing changed; the bot's name asked from the messenger (`getMe`, here
 //! the Bot API double) when `SETAD_TELEGRAM_BOT` is not set.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

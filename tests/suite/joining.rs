@@ -4,7 +4,7 @@
 //! obligation, or kept as a draft and offered as buttons when several are open; a draft
 //! counts as a report only once its obligation is pressed.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

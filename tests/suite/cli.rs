@@ -1,6 +1,6 @@
 //! The operator CLI, run as the real binary against a temporary SQLite database.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, BufReader};

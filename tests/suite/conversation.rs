@@ -3,7 +3,7 @@
 //! the confirmation → corrections by button and by edit → /summary → /export → escalation;
 //! then access, bad input, and a kill while replies arrive.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::Cursor;

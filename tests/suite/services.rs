@@ -4,7 +4,7 @@
 //! handled mark. Notices are worded by a recording [`Compose`] so that what the services decide
 //! is seen as the typed values they decide.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

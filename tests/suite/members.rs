@@ -4,7 +4,7 @@
 //! reports kept, and a leave with a deputy: the deputy receives the unit's reminders and may
 //! report while it lasts, and not after; the member is told when it ends, once.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc, Weekday};
 use setad::domain::calendar::JalaliDate;

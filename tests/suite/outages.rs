@@ -4,7 +4,7 @@
 //! (`set_outage`, `set_updates_answer`, `set_token_rejected`); `setad run`'s exit is the real
 //! binary's.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
