@@ -282,6 +282,13 @@ async fn run(
                 tracing::error!(error = %e, "could not take over the previous sender's claims; they lapse with their lease")
             }
         }
+        // What was put off after failed sends before this turn (the messenger away while this
+        // or the previous sender ran) is due now: it has waited long enough.
+        match w.store.send_delayed_now(platform, w.clock.now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(due = n, "messages put off after failures are due now"),
+            Err(e) => tracing::error!(error = %e, "could not make the put-off messages due"),
+        }
         w.direct.set_active(true);
         let (turn, sent_in_turn) =
             serve(&w, lock, (&wake, &mut direct), &record_tx, &mut stopped).await;
@@ -290,7 +297,9 @@ async fn run(
         match turn {
             Turn::Stopped => break,
             Turn::Refused => {
-                let _ = w.refusals.send((platform, "401".into()));
+                let _ = w
+                    .refusals
+                    .send((platform, "401 Unauthorized, while sending".into()));
                 break;
             }
             Turn::LockLost => {
@@ -447,7 +456,7 @@ async fn serve(
                         last_claim_empty = None;
                         continue;
                     }
-                    Err(Delivery::Rejected(e)) => {
+                    Err(e) if crate::platform::rejects_token(&e) => {
                         tracing::error!(error = %e, "the messenger refused the token; this platform stops");
                         turn = Turn::Refused;
                         break;
@@ -883,7 +892,7 @@ async fn write(store: &Store, batch: &mut Vec<Outcome>, clock: &Clock) {
             }
             Err(e) => {
                 tracing::error!(error = %e, "could not record send outcomes; retrying");
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(delay.mul_f64(0.5 + rand::random::<f64>())).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
             }
         }
