@@ -4,7 +4,13 @@
 //! slowly, by a share of the current rate each second of success. Against a token-bucket limit
 //! this settles a little under the real rate with very few 429s.
 //!
+//! It also keeps a window of the last sends: never more than the rate's whole number of sends
+//! start within one second (and a little: [`WINDOW`]), so a slot caught up after a late
+//! wake-up cannot put one message too many in a second, as the messenger counts them.
+//!
 //! Pure: time is passed in as seconds on a monotonic clock.
+
+use std::collections::VecDeque;
 
 /// Multiplies the rate on a 429.
 pub const DECREASE: f64 = 0.85;
@@ -12,6 +18,9 @@ pub const DECREASE: f64 = 0.85;
 pub const INCREASE: f64 = 0.01;
 /// The rate never goes below this (messages per second).
 pub const MIN_RATE: f64 = 0.5;
+/// The window in which no more than the rate's whole number of sends start, in seconds: a
+/// second, and a margin for the sends' different ways to the messenger.
+pub const WINDOW: f64 = 1.01;
 
 /// The governor's state.
 #[derive(Debug, Clone)]
@@ -23,6 +32,8 @@ pub struct Governor {
     paused_until: f64,
     last_decrease: f64,
     last_increase: f64,
+    /// When the latest sends started (as many as the rate's whole number).
+    recent: VecDeque<f64>,
 }
 
 impl Governor {
@@ -36,6 +47,7 @@ impl Governor {
             paused_until: f64::NEG_INFINITY,
             last_decrease: f64::NEG_INFINITY,
             last_increase: f64::NEG_INFINITY,
+            recent: VecDeque::new(),
         }
     }
 
@@ -55,11 +67,32 @@ impl Governor {
         } else {
             now
         };
-        let at = slot.max(self.paused_until);
+        let mut at = slot.max(self.paused_until);
+        if let (Some(cap), Some(first)) = (self.cap(), self.recent.front())
+            && self.recent.len() >= cap
+        {
+            at = at.max(first + WINDOW);
+        }
         if self.rate.is_finite() {
             self.next_slot = at + 1.0 / self.rate;
         }
         at
+    }
+
+    /// The most sends that may start within [`WINDOW`] (`None`: no limit).
+    fn cap(&self) -> Option<usize> {
+        self.rate
+            .is_finite()
+            .then(|| (self.rate.floor() as usize).max(1))
+    }
+
+    /// A send started at `now` (after its slot came): the window counts it.
+    pub fn started(&mut self, now: f64) {
+        let Some(cap) = self.cap() else { return };
+        self.recent.push_back(now);
+        while self.recent.len() > cap {
+            self.recent.pop_front();
+        }
     }
 
     /// A send succeeded at `now`.
@@ -116,6 +149,27 @@ mod tests {
             last = at;
         }
         assert!((last - 10.2).abs() < 1e-6, "{last}");
+    }
+
+    #[test]
+    fn no_more_than_the_rate_start_within_a_second() {
+        let mut g = Governor::new(3.0, false);
+        let mut starts = Vec::new();
+        // Woken late for the first slot (0.3 s), then on time: the caught-up slots may not put
+        // four sends within a second.
+        let mut now = 0.3;
+        for _ in 0..9 {
+            let at = g.reserve(now).max(now);
+            g.started(at);
+            starts.push(at);
+            now = at;
+        }
+        for pair in starts.windows(4) {
+            assert!(pair[3] - pair[0] >= WINDOW - 1e-9, "{starts:?}");
+        }
+        // Still close to the rate over the whole run.
+        let rate = (starts.len() - 1) as f64 / (starts[8] - starts[0]);
+        assert!(rate > 2.8, "{rate}: {starts:?}");
     }
 
     #[test]

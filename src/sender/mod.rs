@@ -270,6 +270,14 @@ async fn run(
         };
         let Some(lock) = lock else { break };
         tracing::info!(took_over = said_standby, "this process sends for this bot");
+        if said_standby {
+            // The sender before may have spent the last second's budget just before it died:
+            // wait that second out rather than send over the bot's limit.
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stopped.changed() => {}
+            }
+        }
         said_standby = false;
         // Claims of a sender that died go back to the queue at once, not when they lapse.
         match w.store.release_others(platform, &w.worker).await {
@@ -577,6 +585,7 @@ async fn serve(
         let Some(row) = buffer.remove(index) else {
             continue;
         };
+        governor.started(secs(Instant::now()));
         if index < urgent {
             urgent -= 1;
         }

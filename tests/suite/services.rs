@@ -763,6 +763,53 @@ async fn an_updates_answers_commit_with_its_handled_mark_once() {
     );
 }
 
+/// A process that stands by (another one sends for the bot) queues its answers for the
+/// sender instead of claiming them for its own worker.
+#[tokio::test]
+async fn a_standing_by_process_queues_its_answers_for_the_sender() {
+    let w = World::new().await;
+    let store = w.store();
+    let rows = inbox::store(
+        store,
+        Platform::Telegram,
+        &[NewUpdate {
+            update_id: 3,
+            chat_id: Some(55),
+            payload: "{}".into(),
+        }],
+        1_000,
+    )
+    .await
+    .unwrap();
+    let (direct, mut handed) = Direct::new("standby".into(), std::time::Duration::from_secs(60));
+    assert!(!direct.is_active());
+    let said = [Answer::text("یک".into())];
+    let mut work = Work::new(store);
+    let claimed = inbox::finish(
+        &mut work,
+        &direct,
+        Platform::Telegram,
+        &rows[0],
+        &said,
+        2_000,
+    )
+    .await
+    .unwrap()
+    .expect("not handled before");
+    work.commit().await.unwrap();
+    assert!(claimed.is_empty());
+    assert!(handed.try_recv().is_err());
+    let counts = store.queue_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.sending), (1, 0), "{counts:?}");
+    // The sender claims it like any queued message.
+    let sent = store
+        .claim(Platform::Telegram, "sender", 2_000, 60_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].chat_id, 55);
+}
+
 #[tokio::test]
 async fn a_stored_value_that_does_not_decode_is_corrupt_not_a_default() {
     let w = World::new().await;
