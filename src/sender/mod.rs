@@ -372,6 +372,7 @@ async fn serve(
     };
     let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
+    let window = Arc::new(Window::new(config.rate));
 
     let mut buffer: VecDeque<Claimed> = VecDeque::new();
     // How many messages at the front of `buffer` were handed over directly.
@@ -605,7 +606,11 @@ async fn serve(
         in_flight += 1;
         let bot = w.bot.clone();
         let done_tx = done_tx.clone();
+        let window = window.clone();
         tokio::spawn(async move {
+            // The last check, as the request leaves: the slot was given on time, but the task
+            // may run late behind the worker's own work.
+            window.admit().await;
             let result = send(&bot, platform, &outgoing(&row)).await;
             drop(permit);
             let _ = done_tx.send(Done { row, result });
@@ -645,6 +650,46 @@ async fn serve(
     }
     tracing::info!(sent, rate = governor.rate(), "sending turn ended");
     (turn, sent)
+}
+
+/// No more than the rate's whole number of requests leave within [`governor::WINDOW`], counted
+/// as each send's task runs (what the messenger sees), not when its slot was given.
+struct Window {
+    cap: Option<usize>,
+    recent: std::sync::Mutex<VecDeque<Instant>>,
+}
+
+impl Window {
+    fn new(rate: f64) -> Window {
+        Window {
+            cap: rate.is_finite().then(|| (rate.floor() as usize).max(1)),
+            recent: std::sync::Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Waits until a request may leave, and counts it.
+    async fn admit(&self) {
+        let Some(cap) = self.cap else { return };
+        let window = Duration::from_secs_f64(governor::WINDOW);
+        loop {
+            let wait = {
+                let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                while recent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window)
+                {
+                    recent.pop_front();
+                }
+                if recent.len() < cap {
+                    recent.push_back(now);
+                    return;
+                }
+                recent.front().map(|t| *t + window).unwrap_or(now)
+            };
+            tokio::time::sleep_until(wait).await;
+        }
+    }
 }
 
 /// What one send says of the messenger.
