@@ -19,6 +19,7 @@
 mod audit;
 mod decode;
 mod drafts;
+mod expiry;
 mod health;
 mod inbox;
 mod invites;
@@ -42,6 +43,7 @@ use crate::domain::error::Chain;
 
 pub use audit::*;
 pub use drafts::*;
+pub use expiry::*;
 pub use health::*;
 pub use inbox::*;
 pub use invites::*;
