@@ -1,12 +1,13 @@
-//! The domain's named values (roles, platforms, languages, kinds, shapes, statuses) as column
-//! types: each is stored as its name and read back through its `parse`. A name that is not
-//! one of the type's values fails the row's decoding, which the store reports as
-//! [`super::StoreError::Corrupt`], naming the column and the value.
+//! The domain's named values (roles, platforms, kinds, shapes, statuses) as column types: each
+//! is stored as its name and read back through its `parse`. A name that is not one of the
+//! type's values fails the row's decoding, which the store reports as
+//! [`super::StoreError::Corrupt`], naming the column and the value. A language,
+//! [`crate::domain::Lang`], belongs to the reading crate, so its columns are read with
+//! `#[sqlx(try_from = "String")]` instead, to the same effect.
 
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
-use crate::domain::Lang;
 use crate::domain::member::{Platform, Role};
 use crate::domain::notice::MessageKind;
 use crate::domain::obligation::{Involvement, OccurrenceStatus, Shape};
@@ -39,7 +40,6 @@ macro_rules! stored_as_name {
 }
 
 stored_as_name!(
-    Lang,
     Platform,
     Role,
     UnitKind,

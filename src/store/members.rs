@@ -26,6 +26,7 @@ pub struct MemberRow {
     /// Name.
     pub display_name: String,
     /// Language.
+    #[sqlx(try_from = "String")]
     pub lang: Lang,
     /// Reachable.
     pub reachable: bool,

@@ -99,6 +99,7 @@ pub struct DueNotice {
     /// The member's chat.
     pub chat_id: i64,
     /// The member's language.
+    #[sqlx(try_from = "String")]
     pub lang: Lang,
 }
 

@@ -30,8 +30,8 @@ mod numbers;
 mod reader;
 mod tokens;
 
-use crate::domain::calendar::{JalaliDate, Period};
-use crate::domain::text::{normalize_text, sanitize_input};
+use crate::calendar::{JalaliDate, Period};
+use crate::text::{normalize_text, sanitize_input};
 use reader::Reader;
 use tokens::tokenize;
 
@@ -189,7 +189,7 @@ mod tests {
     const YES: Option<bool> = Some(true);
 
     /// The examples of real-looking reports, one `[[case]]` each (see the file's header).
-    const EXAMPLES: &str = include_str!("../../../tests/data/report-examples.toml");
+    const EXAMPLES: &str = include_str!("../../../../tests/data/report-examples.toml");
 
     /// How many cases the examples file holds: the 67 of the table they were moved from, so
     /// that a case lost in an edit of the file fails a test instead of passing unnoticed.

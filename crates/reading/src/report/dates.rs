@@ -12,7 +12,7 @@ use super::lexicon::{DATE_WORDS, NON_COUNT_AFTER, THIS_MONTH, UNIT_WORDS, month_
 use super::numbers::digits_value;
 use super::reader::{Reader, Scan};
 use super::tokens::Tok;
-use crate::domain::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR, Period};
+use crate::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR, Period};
 
 /// How sure the reader is of a date candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

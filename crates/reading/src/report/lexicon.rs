@@ -6,9 +6,9 @@
 //!
 //! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
 
-use crate::domain::Lang;
-use crate::domain::calendar::month_name;
-use crate::domain::text::normalize_text;
+use crate::Lang;
+use crate::calendar::month_name;
+use crate::text::normalize_text;
 
 /// Words after a number that make it a count of people; `N نفر حاضر` binds to what follows.
 pub(super) const UNIT_WORDS: &[&str] = &[

@@ -4,11 +4,11 @@
 //! period stays a Jalali month: a Gregorian year-month is refused with the Jalali months it
 //! overlaps, since it spans two of them.
 //!
-//! Pure code on top of [`crate::domain::calendar`].
+//! Pure code on top of [`crate::calendar`].
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::domain::calendar::{DateError, JalaliDate, MAX_YEAR, Period, number, split_fields};
+use crate::calendar::{DateError, JalaliDate, MAX_YEAR, Period, number, split_fields};
 
 /// A day as it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -179,7 +179,7 @@ pub fn normalize_text(s: &str) -> String {
 }
 
 /// The Levenshtein distance between two sequences of characters.
-pub(crate) fn levenshtein(a: &[char], b: &[char]) -> usize {
+pub fn levenshtein(a: &[char], b: &[char]) -> usize {
     if a.is_empty() {
         return b.len();
     }

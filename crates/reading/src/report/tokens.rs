@@ -4,7 +4,7 @@
 //!
 //! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
 
-use crate::domain::text::normalize_text;
+use crate::text::normalize_text;
 
 /// A token of folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]

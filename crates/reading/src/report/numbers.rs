@@ -141,8 +141,8 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::Period;
-    use crate::domain::report::tokens::tokenize;
+    use crate::calendar::Period;
+    use crate::report::tokens::tokenize;
 
     #[test]
     fn number_words_compose() {

@@ -12,7 +12,7 @@ use super::lexicon::{
 };
 use super::numbers::NumPhrase;
 use super::tokens::Tok;
-use crate::domain::calendar::{JalaliDate, Period};
+use crate::calendar::{JalaliDate, Period};
 
 /// Reads tokens.
 pub(super) struct Reader<'a> {

@@ -18,8 +18,8 @@ use chrono::{Datelike, NaiveDate};
 use icu_calendar::Date;
 use icu_calendar::cal::{Iso, Persian};
 
-use crate::domain::Lang;
-use crate::domain::text::{Digits, localize_digits, to_ascii_digits};
+use crate::Lang;
+use crate::text::{Digits, localize_digits, to_ascii_digits};
 
 /// The first Jalali year this module accepts (1200 AP, 1821 CE).
 pub const MIN_YEAR: i32 = 1200;
