@@ -214,8 +214,8 @@ async fn untied(
             return Ok(Received::Report(Submitted::TooLong { len, max }));
         }
     };
-    let period = JalaliDate::today(now, svc.tz).period();
-    let looks_like_report = !read_report(&body, period).is_empty();
+    let today = JalaliDate::today(now, svc.tz);
+    let looks_like_report = read_report(&body, today.period(), today).found_anything();
     if let ([only], Some(_), true) = (&open[..], text.replied, looks_like_report) {
         let submission = Submission {
             member: text.member,
@@ -361,7 +361,7 @@ pub async fn submit(
     };
     let period = Period::from_code(occ.period as i32)
         .unwrap_or_else(|_| JalaliDate::today(now, svc.tz).period());
-    let facts = read_report(&body, period);
+    let facts = read_report(&body, period, JalaliDate::today(now, svc.tz)).facts();
     let input = ReportInput {
         member_id: Some(member.member_id),
         body,
