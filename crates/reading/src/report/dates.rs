@@ -12,7 +12,7 @@ use super::lexicon::{DATE_WORDS, NON_COUNT_AFTER, THIS_MONTH, UNIT_WORDS, month_
 use super::numbers::digits_value;
 use super::reader::{Reader, Scan};
 use super::tokens::Tok;
-use crate::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR, Period};
+use crate::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR};
 
 /// How sure the reader is of a date candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,7 +175,11 @@ impl Reader<'_> {
         } else {
             let num = self.number_at(i)?;
             let phrase = THIS_MONTH.iter().find(|p| self.phrase_at(num.end, p))?;
-            (num, num.end + phrase.len())
+            // `پنجم ماه جاری`: the month the report is written in.
+            let day = num.value.filter(|d| (1..=31).contains(d))?;
+            let month = self.today.period();
+            let date = JalaliDate::new(month.year(), month.month(), u8::try_from(day).ok()?).ok();
+            return Some((date, num.end + phrase.len()));
         };
         // `روز ۱۲ نفر`, `روز سه شنبه`: not a day; `تاریخ ۱۵ اردیبهشت`: a day with its month.
         if self.word_in(num.end, UNIT_WORDS)
@@ -195,28 +199,140 @@ impl Reader<'_> {
     }
 }
 
-impl Scan {
-    /// The day of the session: the first explicit date in `period`, else the first explicit
-    /// date, else the bare day when there is exactly one.
-    pub(super) fn held_on(&self, period: Period) -> Option<JalaliDate> {
-        let explicit = || {
-            self.dates
-                .iter()
-                .filter(|(_, kind)| *kind == DateKind::Explicit)
-                .map(|&(d, _)| d)
+/// Words before a date, in its clause, that make it the date of a letter or reminder quoted
+/// back, a deadline, a plan or the next session rather than the day a session was held.
+const NOT_HELD_BEFORE: &[&str] = &[
+    "یادآوری",
+    "نامه",
+    "بخشنامه",
+    "پیرو",
+    "ابلاغیه",
+    "مهلت",
+    "قرار",
+    "مقرر",
+    "ابتدا",
+    "قبلا",
+    "برنامه",
+    "بعد",
+    "بعدی",
+    "آینده",
+    "آتی",
+    "deadline",
+    "next",
+];
+
+/// Words after a date, in its clause, that make it a plan or a postponement.
+const NOT_HELD_AFTER: &[&str] = &[
+    "تعیین",
+    "هماهنگ",
+    "برنامهریزی",
+    "موکول",
+    "خواهد",
+    "باشه",
+    "بشه",
+    "شود",
+    "میشود",
+    "میشه",
+    "بود",
+    "بودیم",
+];
+
+impl Reader<'_> {
+    /// `دیروز`, `امروز`, `روز گذشته`: a day counted from the day the report was written.
+    pub(super) fn relative_day(&self, i: usize) -> Option<(JalaliDate, usize)> {
+        let (back, len) = match self.word(i)? {
+            "امروز" | "today" => (0, 1),
+            "دیروز" | "yesterday" => (1, 1),
+            "پریروز" => (2, 1),
+            "روز" if self.word(i + 1) == Some("گذشته") => (1, 2),
+            _ => return None,
         };
-        if let Some(d) = explicit()
-            .find(|&d| period.contains(d))
-            .or_else(|| explicit().next())
-        {
-            return Some(d);
+        Some((self.today.checked_add_days(-back).ok()?, i + len))
+    }
+
+    /// Whether the date at token `start` is a letter's own date: `تاریخ:` alone on its line in
+    /// a letter's header (a `شماره` before it, or a `پیوست` after it).
+    fn header_date(&self, start: usize) -> bool {
+        let c0 = self.clause_start(start);
+        let c1 = self.clause_end(start);
+        let label_only = (c0..start)
+            .all(|j| self.word_in(j, &["تاریخ", "مورخ"]) || matches!(self.toks[j], Tok::Sym(_)))
+            && start > c0;
+        let rest_empty = (start + 1..c1).all(|j| matches!(self.toks[j], Tok::Sym(_)));
+        let letter = (0..c0).any(|j| self.word_in(j, &["شماره"]))
+            || (c1..self.toks.len().min(c1 + 8)).any(|j| self.word_in(j, &["پیوست"]));
+        label_only && rest_empty && letter
+    }
+
+    /// Whether the date at token `start` is anything but the day a session was held.
+    fn not_held_date(&self, start: usize) -> bool {
+        let c0 = self.clause_start(start);
+        let c1 = self.clause_end(start);
+        let before = start.saturating_sub(8).max(c0);
+        let after = (start + 5).min(c1);
+        self.header_date(start)
+            || self.any_word(before, start, NOT_HELD_BEFORE)
+            || self.any_word(start + 1, after, NOT_HELD_AFTER)
+            || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
+    }
+
+    /// The day the session was held, given the token of the statement that it was held (the
+    /// verdict's), and the dates after `today`, refused. A date that is a letter's, a
+    /// reminder's, a plan's or a deadline is never taken; of the rest, the one in the clause
+    /// of the statement, else the only one written.
+    pub(super) fn held_on(
+        &self,
+        scan: &Scan,
+        held_at: Option<usize>,
+        not_held_at: &[usize],
+    ) -> (Option<JalaliDate>, Vec<JalaliDate>) {
+        let clause_of = |i: usize| self.clause_start(i);
+        let mut future = Vec::new();
+        let mut candidates = Vec::new();
+        for d in &scan.dates {
+            if self.not_held_date(d.start) {
+                continue;
+            }
+            // A date in the clause of a statement that a session was not held.
+            if not_held_at
+                .iter()
+                .any(|&n| clause_of(n) == clause_of(d.start))
+                && held_at.is_none_or(|h| clause_of(h) != clause_of(d.start))
+            {
+                continue;
+            }
+            if d.date > self.today {
+                future.push(d.date);
+                continue;
+            }
+            candidates.push(*d);
         }
-        let mut bare = self
-            .dates
+        if let Some(h) = held_at {
+            let mut same: Vec<JalaliDate> = candidates
+                .iter()
+                .filter(|d| clause_of(d.start) == clause_of(h))
+                .map(|d| d.date)
+                .collect();
+            same.dedup();
+            if let [only] = same[..] {
+                return (Some(only), future);
+            }
+            if same.len() > 1 {
+                return (None, future);
+            }
+        }
+        let explicit: Vec<JalaliDate> = candidates
             .iter()
-            .filter(|(_, kind)| *kind == DateKind::BareDay)
-            .map(|&(d, _)| d);
-        let first = bare.next()?;
-        bare.all(|d| d == first).then_some(first)
+            .filter(|d| d.kind == DateKind::Explicit)
+            .map(|d| d.date)
+            .collect();
+        let pool = if explicit.is_empty() {
+            candidates.iter().map(|d| d.date).collect()
+        } else {
+            explicit
+        };
+        let first = pool.first().copied();
+        let all_same = pool.iter().all(|&d| Some(d) == first);
+        (if all_same { first } else { None }, future)
     }
 }

@@ -8,9 +8,26 @@
 use super::reader::Reader;
 use super::tokens::Tok;
 
+/// What the text says of whether the session was held.
+#[derive(Debug, Default)]
+pub(super) struct Held {
+    /// Held (`true`), not held (`false`), or not said.
+    pub(super) verdict: Option<bool>,
+    /// The token of the statement that it was held, when that is the verdict.
+    pub(super) at: Option<usize>,
+    /// The tokens of explicit statements that a session was not held (cancelled, postponed).
+    pub(super) against: Vec<usize>,
+}
+
 impl Reader<'_> {
+    /// Whether the clause of token `i` speaks of insurance.
+    fn clause_has_insured(&self, i: usize) -> bool {
+        let (c0, c1) = (self.clause_start(i), self.clause_end(i));
+        (c0..c1).any(|j| self.word(j).is_some_and(|w| w.starts_with("بیمه")))
+    }
+
     /// Whether the text says the session was held.
-    pub(super) fn held(&self) -> Option<bool> {
+    pub(super) fn held(&self) -> Held {
         /// The held verbs: strong ones, and `انجام` which needs a meeting word nearby.
         const STEMS: &[(&str, u8)] = &[("برگزار", 3), ("تشکیل", 3), ("منعقد", 3), ("انجام", 2)];
         const POSITIVE: &[&str] = &[
@@ -59,6 +76,27 @@ impl Reader<'_> {
             "کنیم",
             "کند",
             "کنند",
+            "میشه",
+            "بشه",
+            "باشه",
+            "شوند",
+            "میگردد",
+            "میباشد",
+        ];
+        const EVENTS: &[&str] = &[
+            "کلاس",
+            "کلاسهای",
+            "کارگاه",
+            "کارگاههای",
+            "دوره",
+            "دورههای",
+            "همایش",
+            "توجیهی",
+            "ترویجی",
+            "آموزشی",
+            "نمایشگاه",
+            "مراسم",
+            "جشنواره",
         ];
         const MEETING: &[&str] = &["جلسه", "جلسات", "ستاد", "نشست", "meeting", "session"];
         const NEGATORS: &[&str] = &[
@@ -149,7 +187,19 @@ impl Reader<'_> {
                 {
                     signals.push((2, i, false));
                 }
-                "نشد" | "نداشتیم" | "نبود" | "خیر" => signals.push((1, i, false)),
+                "نشد" | "نداشتیم" | "نبود"
+                    if clause_has_meeting(i) && !self.clause_has_insured(i) =>
+                {
+                    signals.push((1, i, false));
+                }
+                "خیر" => signals.push((1, i, false)),
+                "نصاب" if self.any_word(i + 1, i + 4, &["نرسید", "نرسیده", "نشد"]) =>
+                {
+                    signals.push((3, i, false));
+                }
+                "عقب" if self.word_in(i + 1, &["افتاد", "افتاده"]) => {
+                    signals.push((2, i, false))
+                }
                 // A lone `نه` (no) as the whole answer; elsewhere it is the number nine.
                 "نه" if (i == 0 || self.toks[i - 1] == Tok::Break)
                     && self.toks.get(i + 1).is_none_or(|t| *t == Tok::Break) =>
@@ -178,10 +228,24 @@ impl Reader<'_> {
                 _ => {}
             }
         }
-        let strongest = signals.iter().map(|s| s.0).max()?;
-        signals
-            .iter()
-            .find(|s| s.0 == strongest)
-            .map(|&(_, _, held)| held)
+        // Not a session's: a class or workshop held (`۳ کلاس ترویجی برگزار شد`).
+        signals.retain(|&(_, i, _)| {
+            let (c0, c1) = (self.clause_start(i), self.clause_end(i));
+            !self.any_word(c0, c1, EVENTS)
+        });
+        let Some(strongest) = signals.iter().map(|s| s.0).max() else {
+            return Held::default();
+        };
+        // What finally happened: the last of the most explicit statements.
+        let last = signals.iter().rev().find(|s| s.0 == strongest).copied();
+        Held {
+            verdict: last.map(|s| s.2),
+            at: last.filter(|s| s.2).map(|s| s.1),
+            against: signals
+                .iter()
+                .filter(|s| !s.2 && s.0 >= 2)
+                .map(|s| s.1)
+                .collect(),
+        }
     }
 }

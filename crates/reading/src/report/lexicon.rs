@@ -198,6 +198,10 @@ pub(super) const MONTH_VARIANTS: &[(&str, u8)] = &[
 /// The month (1–12) a folded word names, if any: Persian (`اردیبهشت`) or transliterated
 /// (`ordibehesht`).
 pub(super) fn month_of(word: &str) -> Option<u8> {
+    // `آذرماه`: the month's name typed glued to ماه.
+    if let Some(name) = word.strip_suffix("ماه").filter(|n| !n.is_empty()) {
+        return month_of(name);
+    }
     (1..=12u8)
         .find(|&m| {
             normalize_text(month_name(m, Lang::Fa)) == word
@@ -228,6 +232,7 @@ pub(super) enum Class {
 
 /// Persian cardinal number words.
 pub(super) const FA_NUMBERS: &[(&str, u32, Class)] = &[
+    ("صفر", 0, Class::Unit),
     ("یک", 1, Class::Unit),
     ("یه", 1, Class::Unit),
     ("دو", 2, Class::Unit),

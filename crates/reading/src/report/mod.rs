@@ -23,6 +23,7 @@
 //!
 //! Everything but the public API is private to this module.
 
+mod context;
 mod dates;
 mod held;
 mod lexicon;
@@ -30,6 +31,7 @@ mod numbers;
 mod reader;
 mod reading;
 mod tokens;
+mod verdict;
 
 pub use reading::{Count, Fact, Reading, Refused};
 
@@ -139,46 +141,13 @@ impl ReportFacts {
 ///
 /// Never panics, whatever the input; its cost grows linearly with the length of the text.
 pub fn read_report(text: &str, period: Period, today: JalaliDate) -> Reading {
-    let facts = read_facts(text, period);
-    let mut reading = Reading {
-        held: facts.held.into(),
-        held_on: facts.held_on.into(),
-        attendees: facts.attendees.into(),
-        insured: facts.insured.into(),
-        refused: Vec::new(),
-    };
-    if let Some(day) = facts.held_on
-        && day > today
-    {
-        reading.held_on = Fact::Unknown;
-        reading.refused.push(Refused::FutureDate(day));
-    }
-    reading
-}
-
-fn read_facts(text: &str, period: Period) -> ReportFacts {
     let tokens = tokenize(text);
     let reader = Reader {
         toks: &tokens,
         period,
+        today,
     };
-    let scan = reader.scan();
-    let mut facts = ReportFacts {
-        held: reader.held(),
-        held_on: scan.held_on(period),
-        attendees: None,
-        insured: None,
-    };
-    let (attendees, insured) = scan.pair(&tokens);
-    facts.attendees = attendees.flatten();
-    facts.insured = insured.flatten();
-    if facts.held.is_none() && (facts.held_on.is_some() || facts.attendees.is_some_and(|n| n > 0)) {
-        facts.held = Some(true);
-    }
-    if facts.held == Some(false) {
-        facts.held_on = None;
-    }
-    facts
+    reader.read()
 }
 
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub(super) fn number_word(word: &str) -> Option<(u32, Class, bool, bool)> {
     if let Some((v, class, fa)) = cardinal(word) {
         return Some((v, class, false, fa));
     }
+    if let Some(joined) = joined_number(word) {
+        return Some(joined);
+    }
     // Persian ordinals: اول, سوم, and the cardinal + م / ام / مین / امین (پانزدهم, سی‌ام).
     match word {
         "اول" | "یکم" => return Some((1, Class::Unit, true, true)),
@@ -44,6 +47,44 @@ pub(super) fn number_word(word: &str) -> Option<(u32, Class, bool, bool)> {
         }
     }
     None
+}
+
+/// Persian number words typed without the space around و (`بیستوسه`, `سیودوم`,
+/// `صدوبیست`): the parts must compose as when written apart, each smaller in class.
+fn joined_number(word: &str) -> Option<(u32, Class, bool, bool)> {
+    let (left, right) = word
+        .split_once('و')
+        .filter(|(l, r)| !l.is_empty() && !r.is_empty())?;
+    // `دو`, `نود`, `دویست` hold a و of their own: try every split.
+    let mut split = Some((left, right));
+    while let Some((l, r)) = split {
+        if let (Some((lv, lc, false, true)), Some((rv, rc, ord, true))) =
+            (simple_word(l), number_word(r))
+            && rc < lc
+            && !(lc == Class::Ten && rc != Class::Unit)
+            && lc != Class::Unit
+            && lc != Class::Teen
+        {
+            return Some((lv + rv, rc, ord, true));
+        }
+        let at = l.len() + 'و'.len_utf8();
+        split = word[at..].find('و').map(|k| {
+            let k = at + k;
+            (&word[..k], &word[k + 'و'.len_utf8()..])
+        });
+        if split.is_some_and(|(_, r)| r.is_empty()) {
+            break;
+        }
+    }
+    None
+}
+
+/// A number word that is one word of the vocabulary (no joined parts).
+fn simple_word(word: &str) -> Option<(u32, Class, bool, bool)> {
+    FA_NUMBERS
+        .iter()
+        .find(|(name, ..)| *name == word)
+        .map(|&(_, v, class)| (v, class, false, true))
 }
 
 /// A number read from the text.
@@ -92,14 +133,26 @@ impl Reader<'_> {
                 // Compose: Persian joins with و (صد و بیست و پنج), English juxtaposes
                 // (twenty five); each part smaller in class than the one before.
                 while !ordinal {
+                    let glued_and = |w: &str| {
+                        w.strip_prefix('و')
+                            .is_some_and(|r| !r.is_empty() && number_word(r).is_some())
+                    };
                     let next = if fa && self.word(end) == Some("و") {
                         end + 1
+                    } else if fa && self.word(end).is_some_and(glued_and) {
+                        end
                     } else if !fa {
                         end
                     } else {
                         break;
                     };
-                    let Some((v, c, o, next_fa)) = self.word(next).and_then(number_word) else {
+                    // `بیست وسه`: the و typed glued to the next word.
+                    let glued = fa && next == end;
+                    let word = match self.word(next) {
+                        Some(w) if glued => w.strip_prefix('و').filter(|r| !r.is_empty()),
+                        other => other,
+                    };
+                    let Some((v, c, o, next_fa)) = word.and_then(number_word) else {
                         break;
                     };
                     let fits = next_fa == fa

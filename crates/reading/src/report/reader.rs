@@ -20,19 +20,32 @@ pub(super) struct Reader<'a> {
     pub(super) toks: &'a [Tok],
     /// The reporting period, for dates without a year.
     pub(super) period: Period,
+    /// The day the report was written, for `دیروز` and `ماه جاری`.
+    pub(super) today: JalaliDate,
 }
 
 /// What a scan of the tokens found.
 #[derive(Debug, Default)]
 pub(super) struct Scan {
     /// Valid dates, in text order.
-    pub(super) dates: Vec<(JalaliDate, DateKind)>,
+    pub(super) dates: Vec<DateItem>,
     /// Numbers that may be counts.
     pub(super) counts: Vec<CountItem>,
     /// Keywords of counts.
     pub(super) keywords: Vec<KeywordItem>,
     /// Count numbers introduced by `با` with a unit and no keyword (`با ۱۲ نفر`).
     pub(super) with_people: Vec<usize>,
+}
+
+/// A date found in the text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DateItem {
+    /// The day.
+    pub(super) date: JalaliDate,
+    /// How it was written.
+    pub(super) kind: DateKind,
+    /// Its first token.
+    pub(super) start: usize,
 }
 
 /// A count candidate: a number that may be attendees or insured.
@@ -50,6 +63,34 @@ pub(super) struct CountItem {
     pub(super) words: bool,
     /// The clause it is in.
     pub(super) clause: usize,
+    /// What kind of number it is, by its context.
+    pub(super) kind: CountKind,
+}
+
+/// What a count candidate is, by its context: only a plain one is a count of the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CountKind {
+    /// A count.
+    Plain,
+    /// One end of a range (`بین ۲۰ تا ۲۵ نفر`): the fact it belongs to is unknown.
+    Range,
+    /// A total since the start of the year (`تاکنون ۱۴۰ نفر`): not the month's.
+    Cumulative,
+    /// A plan, quota or target (`مقرر شد ۵۰ نفر بیمه شوند`): not a result.
+    Plan,
+    /// Written below zero: refused.
+    Negative,
+}
+
+/// The counts [`Scan::pair`] chose, by index in [`Scan::counts`].
+#[derive(Debug)]
+pub(super) struct Paired {
+    /// The count of attendees.
+    pub(super) attendees: Option<usize>,
+    /// The count of people insured.
+    pub(super) insured: Option<usize>,
+    /// Which counts were paired with a keyword.
+    pub(super) used: Vec<bool>,
 }
 
 /// A keyword found in the text.
@@ -136,7 +177,7 @@ impl Reader<'_> {
                 }
                 Tok::Compound { parts, seps } => {
                     if let Some(date) = self.compound_date(i, parts, seps) {
-                        scan.dates.push((date, DateKind::Explicit));
+                        scan.date(date, DateKind::Explicit, i);
                     }
                     i += 1;
                     continue;
@@ -144,13 +185,22 @@ impl Reader<'_> {
                 _ => {}
             }
             if let Some((date, end)) = self.month_name_date(i) {
-                scan.dates.extend(date.map(|d| (d, DateKind::Explicit)));
+                if let Some(d) = date {
+                    scan.date(d, DateKind::Explicit, i);
+                }
+                i = end;
+                continue;
+            }
+            if let Some((date, end)) = self.relative_day(i) {
+                scan.date(date, DateKind::Explicit, i);
                 i = end;
                 continue;
             }
             if let Some((date, end)) = self.bare_day(i) {
                 // `روز`/`تاریخ`/`on` is read again as a word only if no day follows it.
-                scan.dates.extend(date.map(|d| (d, DateKind::BareDay)));
+                if let Some(d) = date {
+                    scan.date(d, DateKind::BareDay, i);
+                }
                 i = end;
                 continue;
             }
@@ -172,11 +222,27 @@ impl Reader<'_> {
                         unit,
                         words: num.words,
                         clause,
+                        kind: self.count_kind(num.start, end),
                     });
                     i = end;
                 } else {
                     i = num.end;
                 }
+                continue;
+            }
+            if let Tok::Negative(digits) = &self.toks[i] {
+                let unit = self.word_in(i + 1, UNIT_WORDS);
+                let end = if unit { i + 2 } else { i + 1 };
+                scan.counts.push(CountItem {
+                    value: super::numbers::digits_value(digits),
+                    start: i,
+                    end,
+                    unit,
+                    words: false,
+                    clause,
+                    kind: CountKind::Negative,
+                });
+                i = end;
                 continue;
             }
             if let Some((field, end)) = self.keyword_at(i) {
@@ -196,8 +262,14 @@ impl Reader<'_> {
 }
 
 impl Scan {
-    /// number was found", the inner one "a number too large".
-    pub(super) fn pair(&self, toks: &[Tok]) -> (Option<Option<u32>>, Option<Option<u32>>) {
+    fn date(&mut self, date: JalaliDate, kind: DateKind, start: usize) {
+        self.dates.push(DateItem { date, kind, start });
+    }
+
+    /// Pairs the keywords of counts with the numbers near them, the cheapest pairs first (a
+    /// number right after or before its keyword, in the clause's own order), each keyword and
+    /// each number used once: the counts chosen for attendees and insured, by index.
+    pub(super) fn pair(&self, toks: &[Tok]) -> Paired {
         /// Pairs farther apart than this many counted tokens are not made.
         const WINDOW: usize = 6;
         let filler = |j: usize| match &toks[j] {
@@ -298,15 +370,20 @@ impl Scan {
             if slot.is_some() {
                 continue;
             }
-            *slot = Some(self.counts[ni].value);
+            *slot = Some(ni);
             keyword_used[ki] = true;
             count_used[ni] = true;
         }
         if attendees.is_none()
             && let Some(&ni) = self.with_people.iter().find(|&&ni| !count_used[ni])
         {
-            attendees = Some(self.counts[ni].value);
+            attendees = Some(ni);
+            count_used[ni] = true;
         }
-        (attendees, insured)
+        Paired {
+            attendees,
+            insured,
+            used: count_used,
+        }
     }
 }

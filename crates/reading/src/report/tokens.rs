@@ -25,6 +25,9 @@ pub(super) enum Tok {
     Break,
     /// Any other symbol (`:`, `%`, an emoji, …).
     Sym(char),
+    /// A run of ASCII digits written with a minus sign (`-5`, `حاضرین: -۳`): never a count,
+    /// and a count keyword it belongs to is refused.
+    Negative(String),
 }
 
 /// Characters that end a clause.
@@ -39,7 +42,9 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     for line in text.split(['\n', '\r', '\u{0085}', '\u{2028}', '\u{2029}']) {
         let line = normalize_text(line);
+        let from = toks.len();
         tokenize_line(&line, &mut toks);
+        drop_list_marker(&mut toks, from);
         toks.push(Tok::Break);
     }
     toks
@@ -82,7 +87,18 @@ fn tokenize_line(line: &str, toks: &mut Vec<Tok>) {
                 .iter()
                 .map(|&c| if c == '’' { '\'' } else { c })
                 .collect();
-            toks.push(Tok::Word(word));
+            push_word(word, toks);
+        } else if matches!(c, '-' | '−')
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && i > 0
+            && (chars[i - 1].is_whitespace() || chars[i - 1] == ':')
+        {
+            // A minus sign: `-5 نفر`. (At the start of a line a dash is a bullet.)
+            let end = (i + 1..chars.len())
+                .find(|&j| !chars[j].is_ascii_digit())
+                .unwrap_or(chars.len());
+            toks.push(Tok::Negative(chars[i + 1..end].iter().collect()));
+            i = end;
         } else if BREAKS.contains(&c) {
             toks.push(Tok::Break);
             i += 1;
@@ -139,4 +155,39 @@ fn read_compound(chars: &[char], start: usize, toks: &mut Vec<Tok>) -> usize {
         toks.push(Tok::Compound { parts, seps });
     }
     i
+}
+
+/// Words typed glued to the preposition before them (`باحضور`, `درتاریخ`, `ازاعضا`): split.
+const GLUED: &[&str] = &["حضور", "تاریخ", "اعضا", "اعضای", "مدعوین", "روز"];
+
+/// Appends a word, split from a preposition typed glued to it.
+fn push_word(word: String, toks: &mut Vec<Tok>) {
+    for prefix in ["با", "در", "از"] {
+        if let Some(rest) = word.strip_prefix(prefix)
+            && GLUED.contains(&rest)
+        {
+            toks.push(Tok::Word(prefix.to_owned()));
+            toks.push(Tok::Word(rest.to_owned()));
+            return;
+        }
+    }
+    toks.push(Tok::Word(word));
+}
+
+/// Drops the marker of a list item that starts the line whose tokens begin at `from`
+/// (`۲- تعداد حاضرین`, `3) بیمه`, `• 4-`): its number is not a count.
+fn drop_list_marker(toks: &mut Vec<Tok>, from: usize) {
+    let mut i = from;
+    while matches!(
+        toks.get(i),
+        Some(Tok::Sym('•' | '*' | '-' | '–' | '▪' | '◾' | '●'))
+    ) {
+        i += 1;
+    }
+    if let (Some(Tok::Num(n)), Some(Tok::Sym('-' | ')' | '–' | '_'))) =
+        (toks.get(i), toks.get(i + 1))
+        && n.len() <= 2
+    {
+        toks.drain(i..i + 2);
+    }
 }

@@ -1,0 +1,191 @@
+//! The whole report weighed: the counts [`Scan::pair`] chose checked against their context
+//! (a range, a year's total, a plan, a negative number), groups of attendees added up, a lone
+//! `N نفر` taken for the attendance, `بیمه جدید نداشتیم` read as zero, and the day and the
+//! verdict put together into a [`Reading`].
+//!
+//! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
+
+use super::reader::{CountItem, CountKind, Reader, Scan};
+use super::reading::{Count, Fact, Reading, Refused};
+use super::tokens::Tok;
+
+/// Words that join two groups of attendees (`۱۵ نفر از اعضا به همراه ۵ نفر از مدعوین`).
+const JOINERS: &[&str] = &["و", "همراه", "بهمراه", "با", "and", "plus"];
+
+/// Words that say there was none (`بیمه جدید نداشتیم`).
+const NONE_WORDS: &[&str] = &[
+    "نداشتیم",
+    "ندارد",
+    "نداریم",
+    "نداشت",
+    "نداشته",
+    "هیچ",
+    "نشد",
+];
+
+/// Words after a lone `N نفر` that make it the attendance (`۱۵ نفر بودیم`).
+const CAME: &[&str] = &["بودیم", "بودند", "اومدن", "آمدند", "اومدند", "آمده", "آمدن"];
+
+impl Reader<'_> {
+    /// Reads the whole report.
+    pub(super) fn read(&self) -> Reading {
+        let scan = self.scan();
+        let held = self.held();
+        let paired = scan.pair(self.toks);
+        let mut used = paired.used.clone();
+        let mut refused = Vec::new();
+
+        let mut attendees = match paired.attendees {
+            Some(a) => self.counted(&scan, a, Count::Attendees, &mut used, &mut refused),
+            None => self.lone_attendance(&scan, &used),
+        };
+        if let (Fact::Known(_), Some(a)) = (&attendees, paired.attendees) {
+            attendees = self.groups(&scan, a, &used).map_or(attendees, Fact::Known);
+        }
+        let insured = match paired.insured {
+            Some(i) => self.counted(&scan, i, Count::Insured, &mut used, &mut refused),
+            None => self.none_insured(&scan),
+        };
+
+        let mut verdict = held.verdict;
+        let (mut held_on, future) = self.held_on(&scan, held.at, &held.against);
+        if verdict.is_none() && (held_on.is_some() || attendees.known().is_some_and(|n| n > 0)) {
+            verdict = Some(true);
+        }
+        if held_on.is_none() && verdict == Some(true) {
+            refused.extend(future.first().map(|&d| Refused::FutureDate(d)));
+        }
+        let two_sessions = (0..self.toks.len())
+            .any(|j| self.word(j) == Some("دو") && self.word_in(j + 1, &["جلسه", "نوبت", "بار"]));
+        if verdict == Some(false) || two_sessions {
+            held_on = None;
+            attendees = Fact::Unknown;
+        }
+        Reading {
+            held: verdict.into(),
+            held_on: held_on.into(),
+            attendees,
+            insured,
+            refused,
+        }
+    }
+
+    /// The fact count `i` gives for `field`, by its kind: a total since the start of the year
+    /// gives way to the month's figure after it (`تاکنون ۲۶ نفر ... که ۷ نفر آن در تیرماه`).
+    fn counted(
+        &self,
+        scan: &Scan,
+        i: usize,
+        field: Count,
+        used: &mut [bool],
+        refused: &mut Vec<Refused>,
+    ) -> Fact<u32> {
+        let c = scan.counts[i];
+        match c.kind {
+            CountKind::Plain => c.value.into(),
+            CountKind::Cumulative if field == Count::Attendees => c.value.into(),
+            CountKind::Cumulative => {
+                let next = (i + 1..scan.counts.len()).find(|&j| {
+                    let n = &scan.counts[j];
+                    !used[j] && n.kind == CountKind::Plain && n.clause <= c.clause + 1
+                });
+                match next {
+                    Some(j) => {
+                        used[j] = true;
+                        scan.counts[j].value.into()
+                    }
+                    None => Fact::Unknown,
+                }
+            }
+            CountKind::Range | CountKind::Plan => Fact::Unknown,
+            CountKind::Negative => {
+                let value = c.value.map_or(i64::MIN, |v| -i64::from(v));
+                refused.push(Refused::Negative(field, value));
+                Fact::Unknown
+            }
+        }
+    }
+
+    /// Whether the tokens between two counts only join two groups of people.
+    fn joins_groups(&self, a: &CountItem, b: &CountItem) -> bool {
+        if a.clause != b.clause || b.start < a.end || b.start - a.end > 7 {
+            return false;
+        }
+        let between = a.end..b.start;
+        let joined = between
+            .clone()
+            .any(|j| self.word_in(j, JOINERS) || matches!(self.toks[j], Tok::Sym('+' | '،')));
+        let keyword = between.clone().any(|j| {
+            self.word(j)
+                .is_some_and(|w| w.starts_with("بیمه") || w.starts_with("حضور") || w == "حاضر")
+        });
+        joined && !keyword && a.unit && (b.unit || self.word_in(b.end, GUESTS))
+    }
+
+    /// The sum of the groups of attendees count `a` is one of, if it is one of several.
+    fn groups(&self, scan: &Scan, a: usize, used: &[bool]) -> Option<u32> {
+        let plain = |j: usize| scan.counts[j].kind == CountKind::Plain;
+        let mut first = a;
+        while first > 0
+            && !used[first - 1]
+            && plain(first - 1)
+            && self.joins_groups(&scan.counts[first - 1], &scan.counts[first])
+        {
+            first -= 1;
+        }
+        let mut last = a;
+        while last + 1 < scan.counts.len()
+            && !used[last + 1]
+            && plain(last + 1)
+            && self.joins_groups(&scan.counts[last], &scan.counts[last + 1])
+        {
+            last += 1;
+        }
+        if first == last {
+            return None;
+        }
+        (first..=last).try_fold(0u32, |sum, j| sum.checked_add(scan.counts[j].value?))
+    }
+
+    /// A lone `N نفر` in a clause of its own (`برگزار شد، ۱۸ نفر، ۷ بیمه`), or followed by
+    /// `بودیم`: the attendance, when nothing else claims it.
+    fn lone_attendance(&self, scan: &Scan, used: &[bool]) -> Fact<u32> {
+        let alone = |j: usize| {
+            let c = &scan.counts[j];
+            let others = scan.counts.iter().filter(|o| o.clause == c.clause).count();
+            let keyword = scan.keywords.iter().any(|k| k.clause == c.clause);
+            let (c0, c1) = (self.clause_start(c.start), self.clause_end(c.start));
+            let insurance = (c0..c1).any(|t| self.word(t).is_some_and(|w| w.starts_with("بیمه")));
+            c.unit && others == 1 && !keyword && !insurance
+        };
+        let came = |j: usize| self.word_in(scan.counts[j].end, CAME);
+        (0..scan.counts.len())
+            .find(|&j| !used[j] && scan.counts[j].kind == CountKind::Plain && (alone(j) || came(j)))
+            .map_or(Fact::Unknown, |j| scan.counts[j].value.into())
+    }
+
+    /// Zero insured when a clause about the newly insured says there were none and gives no
+    /// number (`بیمه جدید نداشتیم`, `هیچ بیمه جدیدی ثبت نشد`).
+    fn none_insured(&self, scan: &Scan) -> Fact<u32> {
+        let none = scan.keywords.iter().any(|k| {
+            k.field == super::lexicon::Field::Insured
+                && !scan.counts.iter().any(|c| c.clause == k.clause)
+                && {
+                    let (c0, c1) = (self.clause_start(k.start), self.clause_end(k.start));
+                    self.any_word(c0, c1, NONE_WORDS)
+                }
+        });
+        if none { Fact::Known(0) } else { Fact::Unknown }
+    }
+}
+
+/// Words after a number that name a group of people present (`۴ مدعو`, `۲ مهمان`).
+const GUESTS: &[&str] = &[
+    "مدعو",
+    "مدعوین",
+    "مهمان",
+    "مهمانان",
+    "بخشدار",
+    "دهیار",
+    "کارشناس",
+];
