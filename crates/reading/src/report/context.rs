@@ -109,10 +109,12 @@ impl Reader<'_> {
         {
             return CountKind::Range;
         }
+        let until = self.any_phrase(before, start, &[&["تا", "پایان"], &["تا", "آخر"]]);
         let monthly = self.any_phrase(before, after, MONTHLY)
-            || (before..after).any(|j| {
-                self.word(j).and_then(super::lexicon::month_of) == Some(self.period.month())
-            });
+            || (!until
+                && (before..after).any(|j| {
+                    self.word(j).and_then(super::lexicon::month_of) == Some(self.period.month())
+                }));
         if !monthly
             && (self.any_phrase(before, start, CUMULATIVE_BEFORE)
                 || self.any_word(end, after, CUMULATIVE_AFTER))

@@ -115,12 +115,13 @@ impl Reader<'_> {
         } else {
             month_first = true;
             // Month first, only for transliterated names: `Ordibehesht 15`.
+            // In Persian only with an ordinal day: `مرداد ۲۲ام`.
             let word = self.word(i)?;
-            if !word.is_ascii() {
-                return None;
-            }
             let month = month_of(word)?;
             let num = self.number_at(self.next_index(i + 1))?;
+            if !word.is_ascii() && !num.ordinal {
+                return None;
+            }
             let day = num.value.filter(|d| (1..=31).contains(d))?;
             (day, month, num.end)
         };
@@ -270,8 +271,20 @@ impl Reader<'_> {
         let c1 = self.clause_end(start);
         let before = start.saturating_sub(8).max(c0);
         let after = (start + 5).min(c1);
+        // Back from the date to the first word that starts another statement.
+        let reach = (before..start)
+            .rev()
+            .find(|&j| {
+                self.word_in(
+                    j,
+                    &["ولی", "اما", "لیکن", "نهایتا", "بالاخره", "سپس", "و", "but"],
+                ) || self
+                    .word(j)
+                    .is_some_and(|w| w.starts_with("برگزار") || w.starts_with("تشکیل"))
+            })
+            .map_or(before, |j| j + 1);
         self.header_date(start)
-            || self.any_word(before, start, NOT_HELD_BEFORE)
+            || self.any_word(reach, start, NOT_HELD_BEFORE)
             || self.any_word(start + 1, after, NOT_HELD_AFTER)
             || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
     }
@@ -313,12 +326,32 @@ impl Reader<'_> {
                 .filter(|d| clause_of(d.start) == clause_of(h))
                 .map(|d| d.date)
                 .collect();
+            // After the last statement, before this one, that a session was not held.
+            let since = against_before(not_held_at, h);
+            let later: Vec<JalaliDate> = candidates
+                .iter()
+                .filter(|d| clause_of(d.start) == clause_of(h) && since.is_none_or(|a| d.start > a))
+                .map(|d| d.date)
+                .collect();
+            if since.is_some()
+                && let [only] = later[..]
+            {
+                return (Some(only), future);
+            }
             same.dedup();
             if let [only] = same[..] {
                 return (Some(only), future);
             }
             if same.len() > 1 {
-                return (None, future);
+                let in_period: Vec<JalaliDate> = same
+                    .iter()
+                    .copied()
+                    .filter(|&d| self.period.contains(d))
+                    .collect();
+                return match in_period[..] {
+                    [only] => (Some(only), future),
+                    _ => (None, future),
+                };
             }
         }
         let explicit: Vec<JalaliDate> = candidates
@@ -335,4 +368,9 @@ impl Reader<'_> {
         let all_same = pool.iter().all(|&d| Some(d) == first);
         (if all_same { first } else { None }, future)
     }
+}
+
+/// The last of `against` before token `h`.
+fn against_before(against: &[usize], h: usize) -> Option<usize> {
+    against.iter().copied().filter(|&a| a < h).max()
 }

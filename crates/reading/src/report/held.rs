@@ -20,6 +20,14 @@ pub(super) struct Held {
 }
 
 impl Reader<'_> {
+    /// How many words the text has.
+    fn words(&self) -> usize {
+        self.toks
+            .iter()
+            .filter(|t| matches!(t, Tok::Word(_)))
+            .count()
+    }
+
     /// Whether the clause of token `i` speaks of insurance.
     fn clause_has_insured(&self, i: usize) -> bool {
         let (c0, c1) = (self.clause_start(i), self.clause_end(i));
@@ -29,7 +37,13 @@ impl Reader<'_> {
     /// Whether the text says the session was held.
     pub(super) fn held(&self) -> Held {
         /// The held verbs: strong ones, and `انجام` which needs a meeting word nearby.
-        const STEMS: &[(&str, u8)] = &[("برگزار", 3), ("تشکیل", 3), ("منعقد", 3), ("انجام", 2)];
+        const STEMS: &[(&str, u8)] = &[
+            ("برگزار", 3),
+            ("برگذار", 3),
+            ("تشکیل", 3),
+            ("منعقد", 3),
+            ("انجام", 2),
+        ];
         const POSITIVE: &[&str] = &[
             "شد",
             "شده",
@@ -188,7 +202,8 @@ impl Reader<'_> {
                     signals.push((2, i, false));
                 }
                 "نشد" | "نداشتیم" | "نبود"
-                    if clause_has_meeting(i) && !self.clause_has_insured(i) =>
+                    if !self.clause_has_insured(i)
+                        && (clause_has_meeting(i) || self.words() <= 2) =>
                 {
                     signals.push((1, i, false));
                 }
@@ -229,9 +244,15 @@ impl Reader<'_> {
             }
         }
         // Not a session's: a class or workshop held (`۳ کلاس ترویجی برگزار شد`).
-        signals.retain(|&(_, i, _)| {
+        signals.retain(|&(strength, i, held)| {
             let (c0, c1) = (self.clause_start(i), self.clause_end(i));
-            !self.any_word(c0, c1, EVENTS)
+            let event = self.any_word(c0, c1, EVENTS);
+            let meeting = (c0..c1).any(|j| {
+                self.word_in(j, MEETING)
+                    && !self.word_in(j + 1, EVENTS)
+                    && !self.word_in(j + 2, EVENTS)
+            });
+            !(held && strength >= 1 && event && !meeting)
         });
         let Some(strongest) = signals.iter().map(|s| s.0).max() else {
             return Held::default();

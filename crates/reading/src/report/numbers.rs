@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn number_words_compose() {
-        let cases: [(&str, Option<u32>); 12] = [
+        let cases: [(&str, Option<u32>); 19] = [
             ("یک", Some(1)),
             ("دوازده", Some(12)),
             ("بیست و پنج", Some(25)),
@@ -212,12 +212,20 @@ mod tests {
             ("eleven", Some(11)),
             ("بیست و بیست", Some(20)),
             ("پنج و شش", Some(5)),
+            ("بیستوسه", Some(23)),
+            ("سیودو", Some(32)),
+            ("بیست وسه", Some(23)),
+            ("صدوبیستوپنج", Some(125)),
+            ("دویست", Some(200)),
+            ("نود", Some(90)),
+            ("صفر", Some(0)),
         ];
         for (text, expected) in cases {
             let tokens = tokenize(text);
             let reader = Reader {
                 toks: &tokens,
                 period: Period::new(1404, 2).unwrap(),
+                today: Period::new(1404, 3).unwrap().first_day(),
             };
             assert_eq!(
                 reader.number_at(0).and_then(|n| n.value),

@@ -146,7 +146,9 @@ impl Reader<'_> {
             .iter()
             .filter(|(phrase, _)| self.phrase_at(i, phrase))
             .max_by_key(|(phrase, _)| phrase.len())?;
-        let blocked = i > 0 && self.word_in(i - 1, KEYWORD_BLOCKERS);
+        let blocked = i > 0
+            && (self.word_in(i - 1, &["عدم"])
+                || (*field == Field::Insured && self.word_in(i - 1, KEYWORD_BLOCKERS)));
         (!blocked).then_some((*field, i + phrase.len()))
     }
 
@@ -368,6 +370,12 @@ impl Scan {
                 Field::Insured => &mut insured,
             };
             if slot.is_some() {
+                continue;
+            }
+            keyword_used[ki] = true;
+            count_used[ni] = true;
+            // A plan's number takes its keyword, but another keyword may still give the fact.
+            if self.counts[ni].kind == CountKind::Plan {
                 continue;
             }
             *slot = Some(ni);

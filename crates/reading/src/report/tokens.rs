@@ -4,7 +4,7 @@
 //!
 //! Pure code: it must not import `sqlx`, `teloxide` or `tokio`, nor read a clock.
 
-use crate::text::normalize_text;
+use crate::text::{digit_value, normalize_text};
 
 /// A token of folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +41,8 @@ const COMPOUND_SEPS: &[char] = &['/', '\\', '-', '.', '٫', ':'];
 pub(super) fn tokenize(text: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     for line in text.split(['\n', '\r', '\u{0085}', '\u{2028}', '\u{2029}']) {
-        let line = normalize_text(line);
-        let from = toks.len();
+        let line = normalize_text(&mark_signs(strip_list_marker(line)));
         tokenize_line(&line, &mut toks);
-        drop_list_marker(&mut toks, from);
         toks.push(Tok::Break);
     }
     toks
@@ -88,12 +86,8 @@ fn tokenize_line(line: &str, toks: &mut Vec<Tok>) {
                 .map(|&c| if c == '’' { '\'' } else { c })
                 .collect();
             push_word(word, toks);
-        } else if matches!(c, '-' | '−')
-            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            && i > 0
-            && (chars[i - 1].is_whitespace() || chars[i - 1] == ':')
-        {
-            // A minus sign: `-5 نفر`. (At the start of a line a dash is a bullet.)
+        } else if c == MINUS && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+            // A minus sign: `-5 نفر`.
             let end = (i + 1..chars.len())
                 .find(|&j| !chars[j].is_ascii_digit())
                 .unwrap_or(chars.len());
@@ -174,20 +168,46 @@ fn push_word(word: String, toks: &mut Vec<Tok>) {
     toks.push(Tok::Word(word));
 }
 
-/// Drops the marker of a list item that starts the line whose tokens begin at `from`
-/// (`۲- تعداد حاضرین`, `3) بیمه`, `• 4-`): its number is not a count.
-fn drop_list_marker(toks: &mut Vec<Tok>, from: usize) {
-    let mut i = from;
-    while matches!(
-        toks.get(i),
-        Some(Tok::Sym('•' | '*' | '-' | '–' | '▪' | '◾' | '●'))
-    ) {
-        i += 1;
+/// Stands for a minus sign through `normalize_text` (which folds dashes into spaces): a
+/// private-use character no one types.
+const MINUS: char = '\u{E000}';
+
+/// Marks the minus signs of a raw line: a dash right before a digit, after a space or a colon,
+/// not at the start of the line (there it is a bullet).
+fn mark_signs(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let sign = matches!(c, '-' | '\u{2212}' | '\u{2013}')
+            && chars.get(i + 1).is_some_and(|&n| digit_value(n).is_some())
+            && i > 0
+            && (chars[i - 1].is_whitespace() || matches!(chars[i - 1], ':' | '('))
+            && chars[..i].iter().any(|c| !c.is_whitespace());
+        out.push(if sign { MINUS } else { c });
     }
-    if let (Some(Tok::Num(n)), Some(Tok::Sym('-' | ')' | '–' | '_'))) =
-        (toks.get(i), toks.get(i + 1))
-        && n.len() <= 2
-    {
-        toks.drain(i..i + 2);
+    out
+}
+
+/// A raw line without the marker of the list item it starts with (`۲- تعداد حاضرین`,
+/// `3) بیمه`, `• 4.`): its number is not a count.
+fn strip_list_marker(line: &str) -> &str {
+    let body = line.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '•' | '*' | '▪' | '◾' | '●' | '-' | '–')
+    });
+    let digits = body
+        .char_indices()
+        .take_while(|&(_, c)| digit_value(c).is_some())
+        .count();
+    if !(1..=2).contains(&digits) {
+        return line;
+    }
+    let (at, _) = body.char_indices().nth(digits).unwrap_or((body.len(), ' '));
+    let mut rest = body[at..].chars();
+    match (rest.next(), rest.next()) {
+        (Some('-' | ')' | '–' | '_' | '.'), Some(n)) if n.is_whitespace() || !n.is_numeric() => {
+            let marker = body[at..].chars().next().map_or(0, char::len_utf8);
+            &body[at + marker..]
+        }
+        _ => line,
     }
 }

@@ -37,15 +37,23 @@ impl Reader<'_> {
 
         let mut attendees = match paired.attendees {
             Some(a) => self.counted(&scan, a, Count::Attendees, &mut used, &mut refused),
-            None => self.lone_attendance(&scan, &used),
+            None if held.verdict == Some(true) => self.lone_attendance(&scan, &used),
+            None => Fact::Unknown,
         };
         if let (Fact::Known(_), Some(a)) = (&attendees, paired.attendees) {
             attendees = self.groups(&scan, a, &used).map_or(attendees, Fact::Known);
         }
-        let insured = match paired.insured {
+        let mut insured = match paired.insured {
             Some(i) => self.counted(&scan, i, Count::Insured, &mut used, &mut refused),
-            None => self.none_insured(&scan),
+            None => Fact::Unknown,
         };
+        if insured.is_unknown()
+            && !refused
+                .iter()
+                .any(|r| matches!(r, Refused::Negative(Count::Insured, _)))
+        {
+            insured = self.none_insured(&scan);
+        }
 
         let mut verdict = held.verdict;
         let (mut held_on, future) = self.held_on(&scan, held.at, &held.against);
@@ -156,7 +164,8 @@ impl Reader<'_> {
             let keyword = scan.keywords.iter().any(|k| k.clause == c.clause);
             let (c0, c1) = (self.clause_start(c.start), self.clause_end(c.start));
             let insurance = (c0..c1).any(|t| self.word(t).is_some_and(|w| w.starts_with("بیمه")));
-            c.unit && others == 1 && !keyword && !insurance
+            let absent = self.any_word(c0, c1, &["عدم", "غایب", "غایبین", "غیبت", "absent"]);
+            c.unit && others == 1 && !keyword && !insurance && !absent
         };
         let came = |j: usize| self.word_in(scan.counts[j].end, CAME);
         (0..scan.counts.len())
@@ -169,7 +178,10 @@ impl Reader<'_> {
     fn none_insured(&self, scan: &Scan) -> Fact<u32> {
         let none = scan.keywords.iter().any(|k| {
             k.field == super::lexicon::Field::Insured
-                && !scan.counts.iter().any(|c| c.clause == k.clause)
+                && !scan
+                    .counts
+                    .iter()
+                    .any(|c| c.clause == k.clause && c.kind == CountKind::Plain)
                 && {
                     let (c0, c1) = (self.clause_start(k.start), self.clause_end(k.start));
                     self.any_word(c0, c1, NONE_WORDS)
