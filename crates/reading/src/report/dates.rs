@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::lexicon::{DATE_WORDS, NON_COUNT_AFTER, THIS_MONTH, UNIT_WORDS, month_of};
 use super::numbers::digits_value;
 use super::reader::{Reader, Scan};
+use super::reading::Fact;
 use super::tokens::Tok;
 use crate::calendar::{JalaliDate, MAX_YEAR, MIN_YEAR};
 
@@ -298,7 +299,7 @@ impl Reader<'_> {
         scan: &Scan,
         held_at: Option<usize>,
         not_held_at: &[usize],
-    ) -> (Option<JalaliDate>, Vec<JalaliDate>) {
+    ) -> (Fact<JalaliDate>, Vec<JalaliDate>) {
         let clause_of = |i: usize| self.clause_start(i);
         let mut future = Vec::new();
         let mut candidates = Vec::new();
@@ -336,11 +337,11 @@ impl Reader<'_> {
             if since.is_some()
                 && let [only] = later[..]
             {
-                return (Some(only), future);
+                return (Fact::Known(only), future);
             }
             same.dedup();
             if let [only] = same[..] {
-                return (Some(only), future);
+                return (Fact::Known(only), future);
             }
             if same.len() > 1 {
                 let in_period: Vec<JalaliDate> = same
@@ -348,10 +349,7 @@ impl Reader<'_> {
                     .copied()
                     .filter(|&d| self.period.contains(d))
                     .collect();
-                return match in_period[..] {
-                    [only] => (Some(only), future),
-                    _ => (None, future),
-                };
+                return (two_or_one(&in_period, &same), future);
             }
         }
         let explicit: Vec<JalaliDate> = candidates
@@ -364,13 +362,32 @@ impl Reader<'_> {
         } else {
             explicit
         };
-        let first = pool.first().copied();
-        let all_same = pool.iter().all(|&d| Some(d) == first);
-        (if all_same { first } else { None }, future)
+        let mut distinct: Vec<JalaliDate> = Vec::new();
+        for d in pool {
+            if !distinct.contains(&d) {
+                distinct.push(d);
+            }
+        }
+        let in_period: Vec<JalaliDate> = distinct
+            .iter()
+            .copied()
+            .filter(|&d| self.period.contains(d))
+            .collect();
+        (two_or_one(&in_period, &distinct), future)
     }
 }
 
 /// The last of `against` before token `h`.
 fn against_before(against: &[usize], h: usize) -> Option<usize> {
     against.iter().copied().filter(|&a| a < h).max()
+}
+
+/// The day among `dates` (distinct, in text order): the only one, else the only one in the
+/// period; between two, a question (the later first: what finally happened); else unknown.
+fn two_or_one(in_period: &[JalaliDate], dates: &[JalaliDate]) -> Fact<JalaliDate> {
+    match (dates, in_period) {
+        ([only], _) | (_, [only]) => Fact::Known(*only),
+        ([first, second], _) => Fact::Asked(*second, *first),
+        _ => Fact::Unknown,
+    }
 }

@@ -103,7 +103,14 @@ impl ReportFacts {
     }
 }
 
-/// Reads the facts of a report written for `period` (the month the obligation is due in).
+/// Reads a report written for `period` (the month the obligation is due in) on the day
+/// `today`: each fact known, asked between two values, or unknown, and what was refused as
+/// impossible (a day after `today`, a negative count). It weighs the whole report: the last
+/// explicit statement of whether the session was held wins (`برگزار نشد ... نهایتاً برگزار شد`);
+/// a letter's own date, a reminder quoted back, a planned or next date and a deadline are never
+/// the session's day; list markers, ranges, totals since the start of the year, plans and
+/// quotas are never the month's counts; groups of attendees are added up; a session not held
+/// has no day and no attendance. A fact no careful reader could decide is left unknown.
 ///
 /// Understood, on text folded with [`normalize_text`] (so ي/ك, ZWNJ, diacritics, direction
 /// marks and digit systems do not matter):
@@ -125,7 +132,8 @@ impl ReportFacts {
 ///   date. A short `۲/۱۵` or `۱۵/۲` (month and day in the order that puts the month nearer
 ///   the period) is read after تاریخ / مورخ / date / on, in the nearest year, and elsewhere
 ///   only when it falls in the period's month. A date that does not exist (`1404/12/30`) is
-///   not taken. With several dates, the first in `period` wins, else the first.
+///   not taken. Of several dates, the one in the clause that says the session was held, else the
+///   only one, else the only one in `period`; between two, the member is asked.
 /// - **attendees** and **insured**: a number (any digits, `1,200`, `۳ هزار`, or Persian number
 ///   words up to the hundreds, `بیست و پنج`, and English ones up to ninety-nine) next to a
 ///   keyword, before or after it, in the same clause (clauses end at `. , ، ; ؛ ! ? ؟ |` and
@@ -508,5 +516,50 @@ mod tests {
             .to_string(),
             "the report is 2500 characters long; at most 2000 are accepted"
         );
+    }
+
+    #[test]
+    fn asks_between_two_days_and_refuses_the_impossible() {
+        let p = period(1404, 8);
+        let today = JalaliDate::new(1404, 8, 25).unwrap();
+        let day = |d| JalaliDate::new(1404, 8, d).unwrap();
+        // Two days, nothing to choose between them: asked, the later first.
+        let r = read_report("جلسه ۱۲ آبان و ۱۹ آبان برگزار شد", p, today);
+        assert_eq!(r.held_on, Fact::Asked(day(19), day(12)));
+        assert!(r.asks());
+        assert_eq!(r.facts().held_on, None);
+        // "Two sessions": no day is the month's, and none is asked.
+        let r = read_report("دو جلسه ۱۲ و ۱۹ آبان برگزار شد", p, today);
+        assert_eq!(r.held_on, Fact::Unknown);
+        // A day after the report was written is refused, not stored.
+        let r = read_report(
+            "جلسه در تاریخ ۱۴۰۴/۰۸/۲۸ با حضور ۱۲ نفر برگزار شد",
+            p,
+            today,
+        );
+        assert_eq!(r.held_on, Fact::Unknown);
+        assert_eq!(r.refused, vec![Refused::FutureDate(day(28))]);
+        assert_eq!(r.attendees, Fact::Known(12));
+        // A negative count is refused, in every digit system.
+        for text in [
+            "جلسه برگزار شد. حاضرین: -5 نفر",
+            "جلسه برگزار شد. حاضرین: -۵ نفر",
+        ] {
+            let r = read_report(text, p, today);
+            assert_eq!(r.attendees, Fact::Unknown, "{text}");
+            assert_eq!(
+                r.refused,
+                vec![Refused::Negative(Count::Attendees, -5)],
+                "{text}"
+            );
+        }
+        // A list marker is no count, and a dash at the start of a line no minus sign.
+        let r = read_report(
+            "۱- تاریخ جلسه: ۱۴۰۴/۰۸/۱۰\n۲- تعداد حاضرین: ۱۷ نفر\n- بیمه جدید: ۳",
+            p,
+            today,
+        );
+        assert_eq!((r.attendees, r.insured), (Fact::Known(17), Fact::Known(3)));
+        assert!(r.refused.is_empty());
     }
 }

@@ -139,9 +139,7 @@ impl Reader<'_> {
                     };
                     let next = if fa && self.word(end) == Some("و") {
                         end + 1
-                    } else if fa && self.word(end).is_some_and(glued_and) {
-                        end
-                    } else if !fa {
+                    } else if !fa || self.word(end).is_some_and(glued_and) {
                         end
                     } else {
                         break;

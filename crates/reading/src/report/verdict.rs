@@ -57,21 +57,23 @@ impl Reader<'_> {
 
         let mut verdict = held.verdict;
         let (mut held_on, future) = self.held_on(&scan, held.at, &held.against);
-        if verdict.is_none() && (held_on.is_some() || attendees.known().is_some_and(|n| n > 0)) {
+        if verdict.is_none()
+            && (held_on.known().is_some() || attendees.known().is_some_and(|n| n > 0))
+        {
             verdict = Some(true);
         }
-        if held_on.is_none() && verdict == Some(true) {
+        if held_on.is_unknown() && verdict == Some(true) {
             refused.extend(future.first().map(|&d| Refused::FutureDate(d)));
         }
         let two_sessions = (0..self.toks.len())
             .any(|j| self.word(j) == Some("دو") && self.word_in(j + 1, &["جلسه", "نوبت", "بار"]));
         if verdict == Some(false) || two_sessions {
-            held_on = None;
+            held_on = Fact::Unknown;
             attendees = Fact::Unknown;
         }
         Reading {
             held: verdict.into(),
-            held_on: held_on.into(),
+            held_on,
             attendees,
             insured,
             refused,
