@@ -254,20 +254,21 @@ impl Reader<'_> {
 
     /// Whether the date at token `start` is a letter's own date: `تاریخ:` alone on its line in
     /// a letter's header (a `شماره` before it, or a `پیوست` after it).
-    fn header_date(&self, start: usize) -> bool {
+    fn header_date(&self, start: usize, other_dates: bool) -> bool {
         let c0 = self.clause_start(start);
         let c1 = self.clause_end(start);
         let label_only = (c0..start)
             .all(|j| self.word_in(j, &["تاریخ", "مورخ"]) || matches!(self.toks[j], Tok::Sym(_)))
             && start > c0;
         let rest_empty = (start + 1..c1).all(|j| matches!(self.toks[j], Tok::Sym(_)));
-        let letter = (0..c0).any(|j| self.word_in(j, &["شماره"]))
+        let letter = other_dates
+            || (0..c0).any(|j| self.word_in(j, &["شماره"]))
             || (c1..self.toks.len().min(c1 + 8)).any(|j| self.word_in(j, &["پیوست"]));
         label_only && rest_empty && letter
     }
 
     /// Whether the date at token `start` is anything but the day a session was held.
-    fn not_held_date(&self, start: usize) -> bool {
+    fn not_held_date(&self, start: usize, other_dates: bool) -> bool {
         let c0 = self.clause_start(start);
         let c1 = self.clause_end(start);
         let before = start.saturating_sub(8).max(c0);
@@ -284,7 +285,7 @@ impl Reader<'_> {
                     .is_some_and(|w| w.starts_with("برگزار") || w.starts_with("تشکیل"))
             })
             .map_or(before, |j| j + 1);
-        self.header_date(start)
+        self.header_date(start, other_dates)
             || self.any_word(reach, start, NOT_HELD_BEFORE)
             || self.any_word(start + 1, after, NOT_HELD_AFTER)
             || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
@@ -304,7 +305,11 @@ impl Reader<'_> {
         let mut future = Vec::new();
         let mut candidates = Vec::new();
         for d in &scan.dates {
-            if self.not_held_date(d.start) {
+            let other_dates = scan
+                .dates
+                .iter()
+                .any(|o| clause_of(o.start) != clause_of(d.start));
+            if self.not_held_date(d.start, other_dates) {
                 continue;
             }
             // A date in the clause of a statement that a session was not held.

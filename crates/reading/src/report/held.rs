@@ -215,6 +215,19 @@ impl Reader<'_> {
                 "عقب" if self.word_in(i + 1, &["افتاد", "افتاده"]) => {
                     signals.push((2, i, false))
                 }
+                "منتفی" | "تعطیل" if clause_has_meeting(i) => signals.push((2, i, false)),
+                "نتوانستیم" | "نتونستیم" | "نشد"
+                    if clause_has_meeting(i)
+                        && self.any_word(i + 1, i + 4, &["برگزار", "تشکیل"]) =>
+                {
+                    signals.push((3, i, false));
+                }
+                "داشتیم" | "داشتند"
+                    if !self.clause_has_insured(i)
+                        && (i.saturating_sub(4)..i).any(|j| self.word_in(j, &["جلسه", "نشست"])) =>
+                {
+                    signals.push((2, i, true));
+                }
                 // A lone `نه` (no) as the whole answer; elsewhere it is the number nine.
                 "نه" if (i == 0 || self.toks[i - 1] == Tok::Break)
                     && self.toks.get(i + 1).is_none_or(|t| *t == Tok::Break) =>

@@ -37,7 +37,13 @@ impl Reader<'_> {
 
         let mut attendees = match paired.attendees {
             Some(a) => self.counted(&scan, a, Count::Attendees, &mut used, &mut refused),
-            None if held.verdict == Some(true) => self.lone_attendance(&scan, &used),
+            None if held.verdict == Some(true) => {
+                let lone = self.lone_attendance(&scan, &used);
+                match (lone, held.at) {
+                    (Fact::Unknown, Some(at)) => self.beside_verdict(&scan, &used, at),
+                    (lone, _) => lone,
+                }
+            }
             None => Fact::Unknown,
         };
         if let (Fact::Known(_), Some(a)) = (&attendees, paired.attendees) {
@@ -173,6 +179,23 @@ impl Reader<'_> {
         (0..scan.counts.len())
             .find(|&j| !used[j] && scan.counts[j].kind == CountKind::Plain && (alone(j) || came(j)))
             .map_or(Fact::Unknown, |j| scan.counts[j].value.into())
+    }
+
+    /// The one `N نفر` in the clause that says the session was held, claimed by no keyword
+    /// (`جلسه برگزار شد ۹ دی ۱۲ نفر ۳ بیمه`): the attendance.
+    fn beside_verdict(&self, scan: &Scan, used: &[bool], at: usize) -> Fact<u32> {
+        let clause = self.clause_start(at);
+        let free: Vec<&CountItem> = scan
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|&(j, c)| !used[j] && c.unit && self.clause_start(c.start) == clause)
+            .map(|(_, c)| c)
+            .collect();
+        match free[..] {
+            [only] if only.kind == CountKind::Plain => only.value.into(),
+            _ => Fact::Unknown,
+        }
     }
 
     /// Zero insured when a clause about the newly insured says there were none and gives no
