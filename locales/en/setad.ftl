@@ -220,6 +220,16 @@ report-updated = ✏️ Report on { $key } “{ $title }” for { $period } upda
 report-understood = Understood: { $held } · date: { $date } · attendees: { $attendees } · newly insured: { $insured }
 report-fix-hint = If this is wrong, press a button or edit your message.
 report-corrected = Corrected: { $held }
+report-either = { $a } or { $b }?
+report-fill-hint = To fill what shows “—” or a question, reply to this message; just the number or the date will do.
+report-refused-future = The date { $date } has not come yet; not saved.
+report-refused-negative = The { $count } count cannot be negative ({ $n }); not saved.
+report-fact-set = Saved: { $fact }: { $value }
+count-attendees = attendees
+count-insured = newly insured
+fact-date = date
+button-attendees = { $n } people
+button-insured = { $n } insured
 overdue-title = ⚠️ Missing reports:
 overdue-line = { $key } “{ $title }” · { $period } · { $count ->
     [one] one unit

@@ -9,13 +9,14 @@ use crate::render::members::refusal;
 use crate::service::membership::admin::{self, Actor};
 use crate::service::membership::{self, Known, Lookup, Person};
 use crate::service::notify::Answer;
-use crate::service::report::{self, Received, Replied, Text, Tied};
+use crate::service::report::{self, Corrected, Received, Replied, Text, Tied};
 use crate::service::{StoreError, Work};
 use crate::t;
 
 use super::Context;
-use super::command::parse;
+use super::command::{Command, parse};
 use super::commands::on_command;
+use super::confirm;
 use super::text;
 
 /// What handling an update comes to, besides what it wrote.
@@ -88,7 +89,19 @@ pub async fn on_message(
         return Ok(Effects::say(t!(lang, "only-text")));
     };
     if let Some(command) = parse(body, &ctx.username).filter(|_| !edited) {
-        return on_command(ctx, work, &from, known.map(|k| k.member), command).await;
+        // Any other command ends a `/report` prompt: the text after it is not the report.
+        // Dropped after the command: a command reads (and may write through the pool) before
+        // its unit of work takes SQLite's writer lock.
+        let prompted = known
+            .as_ref()
+            .filter(|k| k.has_state)
+            .map(|k| k.member.clone());
+        let ends_prompt = command != Command::Report;
+        let fx = on_command(ctx, work, &from, known.map(|k| k.member), command).await?;
+        if let Some(member) = prompted.filter(|_| ends_prompt) {
+            report::forget(work, &member, ctx.clock.now()).await?;
+        }
+        return Ok(fx);
     }
     let Some(known) = known else {
         return Ok(Effects::say(t!(from.lang, "not-member")));
@@ -105,6 +118,7 @@ pub async fn on_message(
         replied: replied.map(|r| Replied {
             text: r.text(),
             occurrence: known.replied.as_ref(),
+            report_id: known.replied_report,
         }),
     };
     let platform = ctx.platform;
@@ -114,7 +128,7 @@ pub async fn on_message(
     let lang = known.member.lang;
     Ok(match received {
         Received::Report(submitted) => Effects {
-            answers: vec![text::submitted(lang, &submitted, message_id)],
+            answers: vec![confirm::submitted(lang, &submitted, message_id)],
             ..Effects::default()
         },
         Received::Untied => Effects::say(t!(lang, "report-hint")),
@@ -202,6 +216,18 @@ pub async fn on_callback(
                 fx.callback = Some((id, Some(t!(lang, "report-not-yours"))));
             }
         }
+        ("fact", Some(report_id), Some(setting)) => match confirm::parse_setting(setting) {
+            Some(setting) => {
+                let done =
+                    report::correct_fact(&ctx.svc, work, &member, report_id, setting, now).await?;
+                let said = confirm::corrected(lang, done);
+                fx.callback = Some((id, Some(said.clone())));
+                if matches!(done, Corrected::Set(_) | Corrected::Refused(_)) {
+                    fx.answers.push(Answer::text(said));
+                }
+            }
+            None => fx.callback = Some((id, Some(t!(lang, "callback-stale")))),
+        },
         // `draft:ID:0` is "none"; anything but a positive occurrence id otherwise is stale.
         ("draft", Some(draft_id), Some(choice))
             if choice == "0" || choice.parse::<i64>().is_ok_and(|id| id > 0) =>
@@ -213,7 +239,7 @@ pub async fn on_callback(
                     message_id,
                 } => {
                     fx.answers
-                        .push(text::submitted(lang, &submitted, message_id));
+                        .push(confirm::submitted(lang, &submitted, message_id));
                     fx.callback = Some((id, None));
                 }
                 Tied::SetAside => fx.callback = Some((id, Some(t!(lang, "draft-set-aside")))),

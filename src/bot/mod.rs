@@ -18,6 +18,7 @@
 
 pub mod command;
 mod commands;
+mod confirm;
 pub mod dispatch;
 mod handlers;
 mod text;

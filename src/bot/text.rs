@@ -6,10 +6,8 @@ use crate::domain::calendar::Period;
 use crate::domain::member::Role;
 use crate::domain::obligation::OccurrenceStatus;
 use crate::domain::schedule::due_day;
-use crate::domain::text::localize_digits;
 use crate::service::OccurrenceInfo;
 use crate::service::notify::Answer;
-use crate::service::report::Submitted;
 use crate::service::summary::Overdue;
 use crate::t;
 
@@ -53,67 +51,6 @@ fn period_name(code: i64, lang: Lang) -> String {
 /// The last day to report on `occ`, as the member reads dates.
 pub fn due(ctx: &Context, occ: &OccurrenceInfo, lang: Lang) -> String {
     due_day(occ.due_at, ctx.svc.tz).format(lang.digits())
-}
-
-/// The answer to a report: what was stored and understood, with buttons to correct it; or why
-/// it was refused. `message_id` is the member's message.
-pub fn submitted(lang: Lang, s: &Submitted, message_id: i64) -> Answer {
-    let saved = match s {
-        Submitted::Saved(saved) => saved,
-        Submitted::NotYours => {
-            return Answer {
-                reply_to: Some(message_id),
-                ..Answer::text(t!(lang, "report-not-yours"))
-            };
-        }
-        Submitted::Empty => return Answer::text(t!(lang, "report-empty")),
-        Submitted::TooLong { len, max } => {
-            let (len, max) = (*len, *max);
-            return Answer::text(t!(lang, "report-too-long", len = len, max = max));
-        }
-    };
-    let occ = &saved.occurrence;
-    macro_rules! heading {
-        ($id:literal) => {
-            t!(
-                lang,
-                $id,
-                key = occ.key.clone(),
-                title = occ.title.clone(),
-                period = saved.period.name(lang)
-            )
-        };
-    }
-    let heading = match (saved.edit, saved.late) {
-        (true, _) => heading!("report-updated"),
-        (false, true) => heading!("report-saved-late"),
-        (false, false) => heading!("report-saved"),
-    };
-    let number = |n: Option<u32>| {
-        n.map(|n| localize_digits(&n.to_string(), lang.digits()))
-            .unwrap_or_else(|| "—".to_owned())
-    };
-    let f = &saved.facts;
-    let understood = t!(
-        lang,
-        "report-understood",
-        held = held(lang, f.held),
-        date = f
-            .held_on
-            .map(|d| d.format(lang.digits()))
-            .unwrap_or_else(|| "—".to_owned()),
-        attendees = number(f.attendees),
-        insured = number(f.insured)
-    );
-    let report_id = saved.report_id;
-    Answer {
-        text: format!("{heading}\n{understood}\n{}", t!(lang, "report-fix-hint")),
-        buttons: vec![vec![
-            (t!(lang, "button-held"), format!("held:{report_id}:1")),
-            (t!(lang, "button-not-held"), format!("held:{report_id}:0")),
-        ]],
-        reply_to: Some(message_id),
-    }
 }
 
 /// The prompt after choosing an occurrence to report on.
@@ -168,6 +105,7 @@ pub fn tasks(
         text: lines.join("\n"),
         buttons,
         reply_to: None,
+        report_id: None,
     }
 }
 
@@ -217,6 +155,7 @@ pub fn draft(
         text,
         buttons,
         reply_to: Some(message_id),
+        report_id: None,
     }
 }
 

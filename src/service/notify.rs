@@ -89,6 +89,7 @@ impl Queued<'_> {
                 member_id: Some(self.to.member_id),
                 kind: self.notice.kind(),
                 occurrence_id: self.occurrence_id,
+                report_id: None,
                 body,
                 not_before: self.not_before,
                 expires_at: self.expires_at,
@@ -109,6 +110,8 @@ pub struct Answer {
     pub buttons: Vec<Vec<(String, String)>>,
     /// The message answered, by the first part.
     pub reply_to: Option<i64>,
+    /// The report it confirms: a reply to it fills that report (recorded on every part).
+    pub report_id: Option<i64>,
 }
 
 impl Answer {
@@ -142,6 +145,7 @@ pub fn answers(
                 member_id: None,
                 kind: MessageKind::Notice,
                 occurrence_id: None,
+                report_id: a.report_id,
                 body,
                 not_before: now_ms,
                 expires_at: useful_until(MessageKind::Notice, now_ms, None),

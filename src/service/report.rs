@@ -3,28 +3,28 @@
 //! marking it late, and the milestones a quota report crosses.
 //!
 //! Access: a report is accepted only from a reporting role, on its own unit's occurrence.
+//!
+//! # Layout
+//!
+//! - this file: what a text means, submitting a report, drafts, who may report;
+//! - `prompt`: the `/report` prompt and its expiry;
+//! - `fill`: completing a stored report by button or by a reply to its confirmation.
+
+mod fill;
+mod prompt;
+
+pub use fill::{Corrected, Setting, correct_fact, correct_held, fill_by_reply};
+pub use prompt::{AWAITING_REPORT_FOR, Begun, State, begin, choose, forget};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{JalaliDate, Period};
 use crate::domain::member::Platform;
 use crate::domain::obligation::{OccurrenceStatus, Shape};
-use crate::domain::report::{ReportFacts, ReportTextError, check_report_text, read_report};
+use crate::domain::report::{Reading, ReportTextError, check_report_text, read_report};
 use crate::store::{MemberRow, OccurrenceInfo, ReportInput, StoreError};
 
 use super::{Services, Work};
-
-/// What a member is in the middle of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum State {
-    /// After `/report` and a choice: the next text is the report on this occurrence.
-    AwaitingReport {
-        /// The occurrence.
-        occurrence_id: i64,
-    },
-}
 
 /// A text a member sent (or edited), with what it answers.
 #[derive(Debug, Clone)]
@@ -54,6 +54,8 @@ pub struct Replied<'a> {
     pub text: Option<&'a str>,
     /// The occurrence it was about, found by its id ([`super::membership::identify`]).
     pub occurrence: Option<&'a OccurrenceInfo>,
+    /// The report it confirmed, when it was the bot's confirmation of one.
+    pub report_id: Option<i64>,
 }
 
 /// What a report came to.
@@ -83,8 +85,9 @@ pub struct Saved {
     pub occurrence: OccurrenceInfo,
     /// The occurrence's period.
     pub period: Period,
-    /// What was read.
-    pub facts: ReportFacts,
+    /// What was read: the facts known (stored), those asked about (not stored until
+    /// answered), and the values refused as impossible.
+    pub reading: Reading,
     /// A correction of a stored report (an edit).
     pub edit: bool,
     /// After the due time.
@@ -115,11 +118,13 @@ pub enum Received {
     Ignored,
 }
 
-/// Reads a member's text: an edit of a report corrects it; a reply to a reminder or nudge
-/// reports on its occurrence (recognised by the message's id, or, when that was not recorded
-/// yet, by its text: `sent_as` gives a queued text as the messenger shows it); after a
-/// `/report` choice the text is the report. Any report clears what the member was in the
-/// middle of.
+/// Reads a member's text: an edit of a report corrects it; a reply to the bot's confirmation
+/// of a report fills that report ([`fill_by_reply`]); a reply to a reminder or nudge reports
+/// on its occurrence (recognised by the message's id, or, when that was not recorded yet, by
+/// its text: `sent_as` gives a queued text as the messenger shows it); after a `/report` choice
+/// the text is the report, unless the prompt expired ([`AWAITING_REPORT_FOR`]: the text then
+/// goes the way of any other, and the prompt is dropped). Any report clears what the member
+/// was in the middle of.
 pub async fn receive(
     svc: &Services,
     work: &mut Work<'_>,
@@ -159,6 +164,24 @@ pub async fn receive(
         return Ok(Received::Report(done));
     }
     if let Some(replied) = text.replied {
+        let mut report_id = replied.report_id;
+        if report_id.is_none()
+            && replied.occurrence.is_none()
+            && let Some(replied_text) = replied.text
+        {
+            // The confirmation's id may not be recorded yet (the member answered it at once):
+            // recognise it by its text, as a reminder is below.
+            report_id = store
+                .recent_confirmations(platform, text.chat_id)
+                .await?
+                .into_iter()
+                .find(|(_, body)| sent_as(body).trim() == replied_text.trim())
+                .map(|(id, _)| id);
+        }
+        if let Some(report_id) = report_id {
+            let done = fill_by_reply(svc, work, text.member, report_id, text.text, clear, now);
+            return Ok(Received::Report(done.await?));
+        }
         let mut occurrence = replied.occurrence.cloned();
         if occurrence.is_none()
             && let Some(replied_text) = replied.text
@@ -180,14 +203,22 @@ pub async fn receive(
             return Ok(Received::Report(done));
         }
     }
-    if let Some(State::AwaitingReport { occurrence_id }) = text.state
-        && let Some(occ) = store.occurrence_info(*occurrence_id).await?
+    let awaiting = text.state.map(|s| s.awaiting(now));
+    if let Some(Some(occurrence_id)) = awaiting
+        && let Some(occ) = store.occurrence_info(occurrence_id).await?
     {
         let submission = submission(&occ, false, true);
         let done = submit(svc, work, &submission, now).await?;
         return Ok(Received::Report(done));
     }
-    untied(svc, work, platform, text, now).await
+    let received = untied(svc, work, platform, text, now).await?;
+    // An expired prompt: the text was read as if there had been none, and it is dropped
+    // (after: `untied` may write through the pool, which must come before the unit of work
+    // takes SQLite's writer lock).
+    if let Some(None) = awaiting {
+        forget(work, text.member, now).await?;
+    }
+    Ok(received)
 }
 
 /// A text nothing ties to an occurrence. A reply to one of the bot's messages (the task list,
@@ -361,7 +392,8 @@ pub async fn submit(
     };
     let period = Period::from_code(occ.period as i32)
         .unwrap_or_else(|_| JalaliDate::today(now, svc.tz).period());
-    let facts = read_report(&body, period, JalaliDate::today(now, svc.tz)).facts();
+    let reading = read_report(&body, period, JalaliDate::today(now, svc.tz));
+    let facts = reading.facts();
     let input = ReportInput {
         member_id: Some(member.member_id),
         body,
@@ -386,7 +418,7 @@ pub async fn submit(
         report_id,
         occurrence: occ.clone(),
         period,
-        facts,
+        reading,
         edit,
         late: occ.due_at < ts,
         milestone,
@@ -412,32 +444,6 @@ async fn is_deputy(svc: &Services, m: &MemberRow, now: DateTime<Utc>) -> Result<
         .await
 }
 
-/// Sets whether the session of report `report_id` was held (a correction by button), in
-/// `work`. Returns false (and changes nothing) when the report is not the member's.
-pub async fn correct_held(
-    svc: &Services,
-    work: &mut Work<'_>,
-    member: &MemberRow,
-    report_id: i64,
-    held: bool,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let occ = match svc.store.report(report_id).await? {
-        Some(r) => svc.store.occurrence_info(r.occurrence_id).await?,
-        None => None,
-    };
-    match occ {
-        Some(occ) if may_report(svc, member, &occ, now).await? => {
-            work.tx()
-                .await?
-                .correct_held(report_id, member.member_id, held, now.timestamp())
-                .await?;
-            Ok(true)
-        }
-        _ => Ok(false),
-    }
-}
-
 /// The occurrences of the member's unit in the previous and the current month (created first
 /// if they were not yet), by period and key; `None` for a role that does not report.
 pub async fn tasks(
@@ -458,71 +464,4 @@ pub async fn tasks(
     Ok(Some(
         svc.store.unit_occurrences(member.unit_id, from, to).await?,
     ))
-}
-
-/// What `/report` came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Begun {
-    /// The member's role does not report.
-    NotAllowed,
-    /// Nothing is open to report on.
-    NothingOpen,
-    /// One occurrence is open: the member's next text is its report.
-    Awaiting(OccurrenceInfo),
-    /// Several are open: the member chooses.
-    Choose(Vec<OccurrenceInfo>),
-}
-
-/// `/report`: with one open occurrence, the member's next text becomes its report (in `work`);
-/// with several, they are listed to choose from.
-pub async fn begin(
-    svc: &Services,
-    work: &mut Work<'_>,
-    member: &MemberRow,
-    now: DateTime<Utc>,
-) -> Result<Begun, StoreError> {
-    let Some(mut open) = open_tasks(svc, member, now).await? else {
-        return Ok(Begun::NotAllowed);
-    };
-    Ok(match open.len() {
-        0 => Begun::NothingOpen,
-        1 => {
-            let only = open.remove(0);
-            await_report(work, member, only.occurrence_id, now).await?;
-            Begun::Awaiting(only)
-        }
-        _ => Begun::Choose(open),
-    })
-}
-
-/// A member chose occurrence `occurrence_id` to report on (a button): its next text is the
-/// report, in `work`. `None` (and nothing changed) when it is not the member's.
-pub async fn choose(
-    svc: &Services,
-    work: &mut Work<'_>,
-    member: &MemberRow,
-    occurrence_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<OccurrenceInfo>, StoreError> {
-    match svc.store.occurrence_info(occurrence_id).await? {
-        Some(occ) if may_report(svc, member, &occ, now).await? => {
-            await_report(work, member, occurrence_id, now).await?;
-            Ok(Some(occ))
-        }
-        _ => Ok(None),
-    }
-}
-
-async fn await_report(
-    work: &mut Work<'_>,
-    member: &MemberRow,
-    occurrence_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let state = serde_json::to_string(&State::AwaitingReport { occurrence_id })
-        .expect("a state serialises");
-    work.tx()
-        .await?
-        .set_member_state(member.member_id, Some(&state), now.timestamp())
-        .await
 }

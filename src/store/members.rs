@@ -64,6 +64,8 @@ pub struct MemberAndState {
     pub state: Option<String>,
     /// The occurrence the replied message was about.
     pub replied: Option<OccurrenceInfo>,
+    /// The report the replied message confirmed (the bot's confirmation of a report).
+    pub replied_report: Option<i64>,
 }
 
 /// [`MemberAndState`] as one row: the occurrence's columns are all null when there is none.
@@ -81,6 +83,7 @@ struct MemberAndStateRow {
     r_key: Option<String>,
     r_title: Option<String>,
     r_shape: Option<Shape>,
+    r_report_id: Option<i64>,
 }
 
 impl From<MemberAndStateRow> for MemberAndState {
@@ -102,6 +105,7 @@ impl From<MemberAndStateRow> for MemberAndState {
             member: r.member,
             state: r.state,
             replied,
+            replied_report: r.r_report_id,
         }
     }
 }
@@ -163,7 +167,10 @@ impl Store {
                  m.lang, m.reachable, s.state, o.occurrence_id AS r_occurrence_id, o.period AS r_period, \
                  o.due_at AS r_due_at, o.status AS r_status, a.unit_id AS r_unit_id, \
                  a.obligation_id AS r_obligation_id, b.key AS r_key, b.title AS r_title, \
-                 b.shape AS r_shape FROM q JOIN member m ON m.platform = $1 AND m.user_id = q.user_id \
+                 b.shape AS r_shape, (SELECT x.report_id FROM outbox x WHERE x.platform = $1 \
+                      AND x.chat_id = q.chat_id AND x.message_id = q.message_id \
+                      AND x.report_id IS NOT NULL ORDER BY x.outbox_id DESC LIMIT 1) AS r_report_id \
+                 FROM q JOIN member m ON m.platform = $1 AND m.user_id = q.user_id \
                  AND m.revoked_at IS NULL \
                  LEFT JOIN member_state s ON s.member_id = m.member_id \
                  LEFT JOIN occurrence o ON o.occurrence_id = (SELECT x.occurrence_id FROM outbox x \

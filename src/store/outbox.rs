@@ -23,6 +23,8 @@ pub struct NewMessage {
     pub kind: MessageKind,
     /// The occurrence a reply to it reports on.
     pub occurrence_id: Option<i64>,
+    /// The report it confirms: a reply to it fills that report.
+    pub report_id: Option<i64>,
     /// The text.
     pub body: String,
     /// UTC milliseconds before which it is not sent.
@@ -179,24 +181,25 @@ pub(super) async fn enqueue_claimed_in(
 }
 
 /// `INSERT` of `n` messages: `$1` the time, `$2` and `$3` the claim (worker, until; NULL for
-/// none), then twelve parameters a message ([`bind_messages`]); a key already queued is
+/// none), then thirteen parameters a message ([`bind_messages`]); a key already queued is
 /// skipped.
 fn insert_messages(n: usize, returning: &str) -> String {
     let values: Vec<String> = (0..n)
         .map(|i| {
-            let p: Vec<String> = (0..12).map(|k| format!("${}", 4 + i * 12 + k)).collect();
+            let p: Vec<String> = (0..13).map(|k| format!("${}", 4 + i * 13 + k)).collect();
             format!(
-                "({}, 0, {}, $1, $1, $2, $3, {})",
+                "({}, 0, {}, $1, $1, $2, $3, {}, {})",
                 p[..10].join(", "),
                 p[10],
-                p[11]
+                p[11],
+                p[12]
             )
         })
         .collect();
     format!(
         "INSERT INTO outbox (dedup_key, platform, chat_id, member_id, kind, occurrence_id, body, \
          priority, state, payload, attempts, not_before, created_at, updated_at, claimed_by, \
-         claimed_until, expires_at) VALUES {} ON CONFLICT (dedup_key) DO NOTHING{returning}",
+         claimed_until, expires_at, report_id) VALUES {} ON CONFLICT (dedup_key) DO NOTHING{returning}",
         values.join(", ")
     )
 }
@@ -238,7 +241,8 @@ where
             .bind(state)
             .bind(&m.payload)
             .bind(m.not_before)
-            .bind(m.expires_at);
+            .bind(m.expires_at)
+            .bind(m.report_id);
     }
     q
 }
@@ -541,6 +545,19 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT occurrence_id, body FROM outbox WHERE platform = $1 AND chat_id = $2 \
              AND occurrence_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 50",
+        )
+        .bind(platform.as_str()).bind(chat_id).fetch_all(p).await?))
+    }
+
+    /// The latest confirmations of reports sent to a chat: (report, text as queued).
+    pub async fn recent_confirmations(
+        &self,
+        platform: Platform,
+        chat_id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT report_id, body FROM outbox WHERE platform = $1 AND chat_id = $2 \
+             AND report_id IS NOT NULL ORDER BY outbox_id DESC LIMIT 20",
         )
         .bind(platform.as_str()).bind(chat_id).fetch_all(p).await?))
     }

@@ -45,6 +45,23 @@ pub struct ReportInput {
     pub source: Option<(Platform, i64, i64)>,
 }
 
+/// Facts a member sets on a stored report (a button, or a reply to the confirmation), and the
+/// reply's text to keep with it. `None` leaves a fact as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportFill {
+    /// A reply's text, appended to the report's body on a line of its own, so that what the
+    /// member typed is kept with the report (and in its revision) whatever was read from it.
+    pub note: Option<String>,
+    /// Held?
+    pub held: Option<bool>,
+    /// Gregorian ISO date held.
+    pub held_on: Option<String>,
+    /// Attendees.
+    pub attendees: Option<i64>,
+    /// Newly insured.
+    pub insured: Option<i64>,
+}
+
 /// A report received in a window, for the daily digest.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RecentReport {
@@ -200,6 +217,31 @@ impl Tx {
             "UPDATE report SET held = $2, member_id = $3, updated_at = $4 WHERE report_id = $1",
         )
         .bind(report_id).bind(held).bind(member_id).bind(now).execute(&mut *c).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Sets facts of a report and appends a note to its body (see [`ReportFill`]), as done by
+    /// `member_id`, in one statement: a press or a reply changes only what it states, even when
+    /// another change came in between. Its revision is written by the report's trigger.
+    pub async fn fill_report(
+        &mut self,
+        report_id: i64,
+        member_id: i64,
+        fill: &ReportFill,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let note = fill
+            .note
+            .as_ref()
+            .map(|n| format!("\n{n}"))
+            .unwrap_or_default();
+        with_tx!(self, c => sqlx::query(
+            "UPDATE report SET body = body || $2, held = COALESCE($3, held), \
+             held_on = COALESCE($4, held_on), attendees = COALESCE($5, attendees), \
+             insured = COALESCE($6, insured), member_id = $7, updated_at = $8 WHERE report_id = $1",
+        )
+        .bind(report_id).bind(&note).bind(fill.held).bind(&fill.held_on).bind(fill.attendees)
+        .bind(fill.insured).bind(member_id).bind(now).execute(&mut *c).await.map(|_| ())?);
         Ok(())
     }
 

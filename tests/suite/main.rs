@@ -21,6 +21,7 @@ mod members_cli;
 mod metrics;
 mod migrations;
 mod outages;
+mod questions;
 mod queue;
 mod rates;
 mod restore;

@@ -286,6 +286,7 @@ async fn the_queue_depth_counts_pending_and_expired(backend: Backend) {
         member_id: None,
         kind,
         occurrence_id: None,
+        report_id: None,
         body: "متن".into(),
         not_before: 0,
         missed: false,

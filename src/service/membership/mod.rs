@@ -49,6 +49,8 @@ pub struct Known {
     pub has_state: bool,
     /// The occurrence of the bot's message the person's message replies to, if it was about one.
     pub replied: Option<OccurrenceInfo>,
+    /// The report of the bot's confirmation the person's message replies to, if it was one.
+    pub replied_report: Option<i64>,
 }
 
 /// The member a person is on `platform`, with its conversation state and, when its message
@@ -80,6 +82,7 @@ pub async fn identify_all(
             let known = Known {
                 member: found.member,
                 replied: found.replied,
+                replied_report: found.replied_report,
                 has_state: found.state.is_some(),
                 // A state this version cannot read is no state; the member's next report
                 // clears it all the same.
