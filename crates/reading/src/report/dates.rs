@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 
+use super::held::Held;
 use super::lexicon::{DATE_WORDS, NON_COUNT_AFTER, THIS_MONTH, UNIT_WORDS, month_of};
 use super::numbers::digits_value;
 use super::reader::{Reader, Scan};
@@ -247,9 +248,52 @@ impl Reader<'_> {
             "دیروز" | "yesterday" => (1, 1),
             "پریروز" => (2, 1),
             "روز" if self.word(i + 1) == Some("گذشته") => (1, 2),
-            _ => return None,
+            _ => return self.weekday_day(i),
         };
         Some((self.today.checked_add_days(-back).ok()?, i + len))
+    }
+
+    /// A weekday of the week the report was written in: `سه‌شنبه همین هفته`. A weekday alone
+    /// (`روز سه شنبه`), `شنبه گذشته` or `شنبه هفته گذشته` is not read: which day is meant is
+    /// not plain enough (the last Saturday, or last week's?) to state it.
+    fn weekday_day(&self, i: usize) -> Option<(JalaliDate, usize)> {
+        let (from_saturday, len) = self.weekday_at(i)?;
+        let q = i + len;
+        if !(self.word_in(q, &["همین", "این"]) && self.word(q + 1) == Some("هفته")) {
+            return None;
+        }
+        let today = i64::from((self.today.weekday().num_days_from_monday() + 2) % 7);
+        let back = today - i64::from(from_saturday);
+        if back < 0 {
+            return None;
+        }
+        Some((self.today.checked_add_days(-back).ok()?, q + 2))
+    }
+
+    /// The weekday named at token `i`, as days from Saturday, and its length in tokens.
+    fn weekday_at(&self, i: usize) -> Option<(u8, usize)> {
+        let joined = match self.word(i)? {
+            "شنبه" => Some(0),
+            "یکشنبه" => Some(1),
+            "دوشنبه" => Some(2),
+            "سهشنبه" => Some(3),
+            "چهارشنبه" => Some(4),
+            "پنجشنبه" => Some(5),
+            "جمعه" => Some(6),
+            _ => None,
+        };
+        if let Some(d) = joined {
+            return Some((d, 1));
+        }
+        let first = match self.word(i)? {
+            "یک" => 1,
+            "دو" => 2,
+            "سه" => 3,
+            "چهار" => 4,
+            "پنج" => 5,
+            _ => return None,
+        };
+        (self.word(i + 1) == Some("شنبه")).then_some((first, 2))
     }
 
     /// Whether the date at token `start` is a letter's own date: `تاریخ:` alone on its line in
@@ -287,7 +331,12 @@ impl Reader<'_> {
             .map_or(before, |j| j + 1);
         self.header_date(start, other_dates)
             || self.any_word(reach, start, NOT_HELD_BEFORE)
-            || self.any_word(start + 1, after, NOT_HELD_AFTER)
+            || (start + 1..after).any(|j| {
+                // `برگزار شده بود`: it had been held, not `قرار بود`.
+                self.word_in(j, NOT_HELD_AFTER)
+                    && !(self.word_in(j, &["بود", "بودیم"])
+                        && self.word_in(j.wrapping_sub(1), &["شده", "گردیده", "شد"]))
+            })
             || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
     }
 
@@ -295,12 +344,8 @@ impl Reader<'_> {
     /// verdict's), and the dates after `today`, refused. A date that is a letter's, a
     /// reminder's, a plan's or a deadline is never taken; of the rest, the one in the clause
     /// of the statement, else the only one written.
-    pub(super) fn held_on(
-        &self,
-        scan: &Scan,
-        held_at: Option<usize>,
-        not_held_at: &[usize],
-    ) -> (Fact<JalaliDate>, Vec<JalaliDate>) {
+    pub(super) fn held_on(&self, scan: &Scan, held: &Held) -> (Fact<JalaliDate>, Vec<JalaliDate>) {
+        let (held_at, not_held_at) = (held.at, &held.against[..]);
         let clause_of = |i: usize| self.clause_start(i);
         let mut future = Vec::new();
         let mut candidates = Vec::new();
@@ -309,7 +354,7 @@ impl Reader<'_> {
                 .dates
                 .iter()
                 .any(|o| clause_of(o.start) != clause_of(d.start));
-            if self.not_held_date(d.start, other_dates) {
+            if self.not_held_date(d.start, other_dates) || held.is_elsewhere(d.start) {
                 continue;
             }
             // A date in the clause of a statement that a session was not held.

@@ -17,6 +17,17 @@ pub(super) struct Held {
     pub(super) at: Option<usize>,
     /// The tokens of explicit statements that a session was not held (cancelled, postponed).
     pub(super) against: Vec<usize>,
+    /// The clauses (first and past-the-end tokens) that tell of something held that is not the
+    /// session: a class, a workshop, a meeting with the village heads. Their dates and counts
+    /// are not the session's.
+    pub(super) elsewhere: Vec<(usize, usize)>,
+}
+
+impl Held {
+    /// Whether token `i` tells of something held that is not the session.
+    pub(super) fn is_elsewhere(&self, i: usize) -> bool {
+        self.elsewhere.iter().any(|&(c0, c1)| (c0..c1).contains(&i))
+    }
 }
 
 impl Reader<'_> {
@@ -256,19 +267,32 @@ impl Reader<'_> {
                 _ => {}
             }
         }
+        // A meeting with others than the headquarters (`جلسه با دهیاران`), not `جلسه با حضور`.
+        let with_others =
+            |j: usize| self.word(j + 1) == Some("با") && self.word_in(j + 2, OTHER_GROUPS);
         // Not a session's: a class or workshop held (`۳ کلاس ترویجی برگزار شد`).
+        let mut elsewhere = Vec::new();
         signals.retain(|&(strength, i, held)| {
             let (c0, c1) = (self.clause_start(i), self.clause_end(i));
-            let event = self.any_word(c0, c1, EVENTS);
+            let event = self.any_word(c0, c1, EVENTS)
+                || (c0..c1).any(|j| self.word_in(j, MEETING) && with_others(j));
             let meeting = (c0..c1).any(|j| {
                 self.word_in(j, MEETING)
                     && !self.word_in(j + 1, EVENTS)
                     && !self.word_in(j + 2, EVENTS)
+                    && !with_others(j)
             });
-            !(held && strength >= 1 && event && !meeting)
+            let other = held && strength >= 1 && event && !meeting;
+            if other {
+                elsewhere.push((c0, c1));
+            }
+            !other
         });
         let Some(strongest) = signals.iter().map(|s| s.0).max() else {
-            return Held::default();
+            return Held {
+                elsewhere,
+                ..Held::default()
+            };
         };
         // What finally happened: the last of the most explicit statements.
         let last = signals.iter().rev().find(|s| s.0 == strongest).copied();
@@ -280,6 +304,23 @@ impl Reader<'_> {
                 .filter(|s| !s.2 && s.0 >= 2)
                 .map(|s| s.1)
                 .collect(),
+            elsewhere,
         }
     }
 }
+
+/// Whom a meeting can be with when it is not the headquarters' session.
+const OTHER_GROUPS: &[&str] = &[
+    "دهیاران",
+    "بخشداران",
+    "شوراها",
+    "شوراهای",
+    "کشاورزان",
+    "اهالی",
+    "مردم",
+    "خیرین",
+    "معتمدین",
+    "روحانیون",
+    "بانوان",
+    "جوانان",
+];

@@ -183,6 +183,8 @@ pub(super) const KEYWORDS: &[(&[&str], Field)] = &[
     (&["بیمهشدگان"], Field::Insured),
     (&["عضو", "جدید"], Field::Insured),
     (&["عضو", "صندوق"], Field::Insured),
+    (&["صندوق", "پیوستند"], Field::Insured),
+    (&["صندوق", "بیمه", "پیوستند"], Field::Insured),
     (&["عضو", "شدند"], Field::Insured),
     (&["عضو", "شده"], Field::Insured),
     (&["اعضای", "جدید"], Field::Insured),

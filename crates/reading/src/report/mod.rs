@@ -155,7 +155,24 @@ pub fn read_report(text: &str, period: Period, today: JalaliDate) -> Reading {
         period,
         today,
     };
-    reader.read()
+    let reading = reader.read();
+    // `جلسه ۲۳ مهر برگزار شد ... ضمنا جلسه آبان ۱۵ آبان برگزار شد`: what follows is another
+    // month's news; the report is the part before it.
+    if let Fact::Known(day) = reading.held_on
+        && !period.contains(day)
+        && let Some(cut) = reader.another_month_from(day)
+    {
+        let before = Reader {
+            toks: &tokens[..cut],
+            period,
+            today,
+        };
+        let own = before.read();
+        if own.held_on.known().is_some_and(|d| period.contains(d)) {
+            return own;
+        }
+    }
+    reading
 }
 
 #[cfg(test)]

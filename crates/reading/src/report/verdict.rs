@@ -8,6 +8,7 @@
 use super::reader::{CountItem, CountKind, Reader, Scan};
 use super::reading::{Count, Fact, Reading, Refused};
 use super::tokens::Tok;
+use crate::calendar::JalaliDate;
 
 /// Words that join two groups of attendees (`۱۵ نفر از اعضا به همراه ۵ نفر از مدعوین`).
 const JOINERS: &[&str] = &["و", "همراه", "بهمراه", "با", "and", "plus"];
@@ -35,9 +36,16 @@ impl Reader<'_> {
         let mut used = paired.used.clone();
         let mut refused = Vec::new();
 
+        let (mut held_on, future) = self.held_on(&scan, &held);
+        // Held, or not said but dated: a lone `N نفر` is the attendance.
+        let done = match held.verdict {
+            Some(v) => v,
+            None => held_on.known().is_some(),
+        };
         let mut attendees = match paired.attendees {
+            Some(a) if held.is_elsewhere(scan.counts[a].start) => Fact::Unknown,
             Some(a) => self.counted(&scan, a, Count::Attendees, &mut used, &mut refused),
-            None if held.verdict == Some(true) => {
+            None if done => {
                 let lone = self.lone_attendance(&scan, &used);
                 match (lone, held.at) {
                     (Fact::Unknown, Some(at)) => self.beside_verdict(&scan, &used, at),
@@ -60,15 +68,19 @@ impl Reader<'_> {
         {
             insured = self.none_insured(&scan);
         }
+        if insured.is_unknown() {
+            insured = self.new_people(&scan, &used);
+        }
 
         let mut verdict = held.verdict;
-        let (mut held_on, future) = self.held_on(&scan, held.at, &held.against);
         if verdict.is_none()
             && (held_on.known().is_some() || attendees.known().is_some_and(|n| n > 0))
         {
             verdict = Some(true);
         }
-        if held_on.is_unknown() && verdict == Some(true) {
+        // A day yet to come, where nothing says the session was not held (a reply that gives
+        // only a date has no verdict of its own), is refused out loud.
+        if held_on.is_unknown() && verdict != Some(false) {
             refused.extend(future.first().map(|&d| Refused::FutureDate(d)));
         }
         let two_sessions = (0..self.toks.len())
@@ -84,6 +96,19 @@ impl Reader<'_> {
             insured,
             refused,
         }
+    }
+
+    /// Where the news of another month's session begins, when the day read, `day`, is not in
+    /// the period and a day of the period was written before it, in an earlier clause: the
+    /// first token of the clause of `day`.
+    pub(super) fn another_month_from(&self, day: JalaliDate) -> Option<usize> {
+        let scan = self.scan();
+        let at = scan.dates.iter().find(|d| d.date == day)?.start;
+        let cut = self.clause_start(at);
+        scan.dates
+            .iter()
+            .any(|d| d.start < cut && self.period.contains(d.date))
+            .then_some(cut)
     }
 
     /// The fact count `i` gives for `field`, by its kind: a total since the start of the year
@@ -173,7 +198,8 @@ impl Reader<'_> {
             let (c0, c1) = (self.clause_start(c.start), self.clause_end(c.start));
             let insurance = (c0..c1).any(|t| self.word(t).is_some_and(|w| w.starts_with("بیمه")));
             let absent = self.any_word(c0, c1, &["عدم", "غایب", "غایبین", "غیبت", "absent"]);
-            c.unit && others == 1 && !keyword && !insurance && !absent
+            let new = self.word(c.end) == Some("جدید");
+            c.unit && others == 1 && !keyword && !insurance && !absent && !new
         };
         let came = |j: usize| self.word_in(scan.counts[j].end, CAME);
         (0..scan.counts.len())
@@ -213,6 +239,32 @@ impl Reader<'_> {
                 }
         });
         if none { Fact::Known(0) } else { Fact::Unknown }
+    }
+
+    /// `این ماه ۲ نفر جدید` in a report about insurance: the one `N نفر جدید` of the text,
+    /// with no keyword in its clause, is the people newly insured.
+    fn new_people(&self, scan: &Scan, used: &[bool]) -> Fact<u32> {
+        let about_insurance = (0..self.toks.len()).any(|j| {
+            self.word(j)
+                .is_some_and(|w| ["بیمه", "سهمیه", "صندوق"].iter().any(|k| w.starts_with(k)))
+        });
+        let new: Vec<&CountItem> = scan
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|&(j, c)| {
+                !used[j]
+                    && c.unit
+                    && c.kind == CountKind::Plain
+                    && self.word(c.end) == Some("جدید")
+                    && !scan.keywords.iter().any(|k| k.clause == c.clause)
+            })
+            .map(|(_, c)| c)
+            .collect();
+        match new[..] {
+            [only] if about_insurance => only.value.into(),
+            _ => Fact::Unknown,
+        }
     }
 }
 
