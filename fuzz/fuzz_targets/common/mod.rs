@@ -22,6 +22,10 @@ pub fn header(data: &[u8]) -> Option<(Period, JalaliDate, &[u8])> {
 
 /// Reads `text` twice and checks the properties of the reading and of `check_report_text`.
 pub fn check_report(text: &str, period: Period, today: JalaliDate) {
+    // `SETAD_FUZZ_SHOW=1 …/report_structured ARTIFACT` prints the text an input stands for.
+    if std::env::var_os("SETAD_FUZZ_SHOW").is_some() {
+        eprintln!("period {period}, today {today}, text {text:?}");
+    }
     let first = read_report(text, period, today);
     let second = read_report(text, period, today);
     assert_eq!(first, second, "two readings of the same text differ");

@@ -23,7 +23,7 @@ const CUMULATIVE_BEFORE: &[&[&str]] = &[
 ];
 
 /// Words after a number that make it a total since the start of the year.
-const CUMULATIVE_AFTER: &[&str] = &["تجمعی", "تاکنون"];
+const CUMULATIVE_AFTER: &[&str] = &["تجمعی", "تاکنون", "رسید", "رسیده"];
 
 /// Words near a number that make it a plan, a quota or a target.
 const PLAN_BEFORE: &[&str] = &[
@@ -96,7 +96,7 @@ impl Reader<'_> {
         let before = start.saturating_sub(6).max(c0);
         let after = (end + 3).min(c1);
         // A range: `۱۵ تا ۲۰`, `بین ۲۰ و ۲۵`, `۲۰ الی ۲۵`.
-        let joins = |j: usize| self.word_in(j, &["تا", "الی", "الى", "to", "or", "یا"]);
+        let joins = |j: usize| self.word_in(j, &["تا", "الی", "to", "or", "یا"]);
         let number =
             |j: usize| matches!(self.toks.get(j), Some(Tok::Num(_))) || self.number_at(j).is_some();
         if (joins(end) && number(end + 1))
@@ -109,7 +109,7 @@ impl Reader<'_> {
         {
             return CountKind::Range;
         }
-        let until = self.any_phrase(before, start, &[&["تا", "پایان"], &["تا", "آخر"]]);
+        let until = self.any_phrase(before, start, &[&["تا", "پایان"], &["تا", "اخر"]]);
         let monthly = self.any_phrase(before, after, MONTHLY)
             || (!until
                 && (before..after).any(|j| {
@@ -121,9 +121,13 @@ impl Reader<'_> {
         {
             return CountKind::Cumulative;
         }
-        if self.any_word(before.max(c0), start, PLAN_BEFORE)
-            || self.any_word(end, after, PLAN_AFTER)
-        {
+        // `قرار شد`, `قرار است`: a plan; `تحت پوشش قرار گرفتند`: done.
+        let plan_word = |j: usize| {
+            self.word_in(j, PLAN_BEFORE)
+                && !(self.word(j) == Some("قرار")
+                    && self.word(j + 1).is_some_and(|w| w.starts_with("گرفت")))
+        };
+        if (before.max(c0)..start).any(plan_word) || self.any_word(end, after, PLAN_AFTER) {
             return CountKind::Plan;
         }
         CountKind::Plain

@@ -130,6 +130,11 @@ impl Reader<'_> {
         if !(1..=31).contains(&day) {
             return None;
         }
+        // `هفته اول مهر`, `دهه دوم آبان`: a week or a third of the month, not a day.
+        if !month_first && i >= 1 && self.word_in(i - 1, &["هفته", "دهه", "نیمه", "week"])
+        {
+            return Some((None, end));
+        }
         // An optional `ماه`, `سال`, then a year.
         let mut j = end;
         while self.word_in(j, &["ماه", "سال"]) {
@@ -205,7 +210,7 @@ impl Reader<'_> {
 /// Words before a date, in its clause, that make it the date of a letter or reminder quoted
 /// back, a deadline, a plan or the next session rather than the day a session was held.
 const NOT_HELD_BEFORE: &[&str] = &[
-    "یادآوری",
+    "یاداوری",
     "نامه",
     "بخشنامه",
     "پیرو",
@@ -218,8 +223,8 @@ const NOT_HELD_BEFORE: &[&str] = &[
     "برنامه",
     "بعد",
     "بعدی",
-    "آینده",
-    "آتی",
+    "اینده",
+    "اتی",
     "deadline",
     "next",
 ];
@@ -253,21 +258,30 @@ impl Reader<'_> {
         Some((self.today.checked_add_days(-back).ok()?, i + len))
     }
 
-    /// A weekday of the week the report was written in: `سه‌شنبه همین هفته`. A weekday alone
-    /// (`روز سه شنبه`), `شنبه گذشته` or `شنبه هفته گذشته` is not read: which day is meant is
-    /// not plain enough (the last Saturday, or last week's?) to state it.
+    /// A weekday against the day the report was written: `سه‌شنبه همین هفته` (of this
+    /// week), `شنبه گذشته` (the last Saturday before today). A weekday alone (`روز سه شنبه`)
+    /// or `شنبه هفته گذشته` is not read: which week is meant is not plain enough to state it.
     fn weekday_day(&self, i: usize) -> Option<(JalaliDate, usize)> {
         let (from_saturday, len) = self.weekday_at(i)?;
         let q = i + len;
-        if !(self.word_in(q, &["همین", "این"]) && self.word(q + 1) == Some("هفته")) {
-            return None;
-        }
         let today = i64::from((self.today.weekday().num_days_from_monday() + 2) % 7);
-        let back = today - i64::from(from_saturday);
+        let back = if self.word_in(q, &["همین", "این"]) && self.word(q + 1) == Some("هفته")
+        {
+            today - i64::from(from_saturday)
+        } else if self.word_in(q, &["گذشته", "قبل"]) {
+            (today - i64::from(from_saturday) - 1).rem_euclid(7) + 1
+        } else {
+            return None;
+        };
         if back < 0 {
             return None;
         }
-        Some((self.today.checked_add_days(-back).ok()?, q + 2))
+        let end = if self.word(q) == Some("گذشته") || self.word(q) == Some("قبل") {
+            q + 1
+        } else {
+            q + 2
+        };
+        Some((self.today.checked_add_days(-back).ok()?, end))
     }
 
     /// The weekday named at token `i`, as days from Saturday, and its length in tokens.
@@ -306,7 +320,11 @@ impl Reader<'_> {
             && start > c0;
         let rest_empty = (start + 1..c1).all(|j| matches!(self.toks[j], Tok::Sym(_)));
         let letter = other_dates
-            || (0..c0).any(|j| self.word_in(j, &["شماره"]))
+            // A letter's number, not a session's (`جلسه شماره ۷`, `صورتجلسه شماره ۳`).
+            || (0..c0).any(|j| {
+                self.word_in(j, &["شماره"])
+                    && !self.word_in(j.wrapping_sub(1), &["جلسه", "نشست", "صورتجلسه"])
+            })
             || (c1..self.toks.len().min(c1 + 8)).any(|j| self.word_in(j, &["پیوست"]));
         label_only && rest_empty && letter
     }
@@ -338,6 +356,12 @@ impl Reader<'_> {
                         && self.word_in(j.wrapping_sub(1), &["شده", "گردیده", "شد"]))
             })
             || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
+            // `گزارش مورخ ...`: the report's own date.
+            || (start >= 2
+                && self.word_in(start - 1, &["مورخ", "مورخه", "تاریخ"])
+                && self.word(start - 2) == Some("گزارش"))
+            // `۱۴ آبان برگزار شد نه ۱۱ آبان`: the day written wrong before.
+            || (start >= 1 && self.word_in(start - 1, &["نه", "not"]))
     }
 
     /// The day the session was held, given the token of the statement that it was held (the
@@ -370,6 +394,20 @@ impl Reader<'_> {
                 continue;
             }
             candidates.push(*d);
+        }
+        // `به ۱۹ آذر موکول شد و در همان روز ... تشکیل گردید`: held on the day it was put off to.
+        if let Some(h) = held_at
+            && candidates.is_empty()
+            && let Some(same_day) = (self.clause_start(h)..h)
+                .find(|&j| self.word(j) == Some("همان") && self.word_in(j + 1, &["روز", "تاریخ"]))
+            && let Some(d) = scan.dates.iter().rev().find(|d| {
+                d.start < same_day
+                    && d.date <= self.today
+                    && !self.header_date(d.start, true)
+                    && clause_of(d.start) == clause_of(h)
+            })
+        {
+            return (Fact::Known(d.date), future);
         }
         if let Some(h) = held_at {
             let mut same: Vec<JalaliDate> = candidates

@@ -118,7 +118,7 @@ impl Reader<'_> {
             "همایش",
             "توجیهی",
             "ترویجی",
-            "آموزشی",
+            "اموزشی",
             "نمایشگاه",
             "مراسم",
             "جشنواره",
@@ -195,7 +195,12 @@ impl Reader<'_> {
                         verdict
                     }
                 };
+                // `هنوز برگزار نشده`, sent while the month lasts: not yet; it may still be held.
+                let not_yet = self.today <= self.period.last_day()
+                    && (self.clause_start(i)..i)
+                        .any(|j| self.word_in(j, &["هنوز", "still", "yet"]));
                 match verdict {
+                    Some(Some(false)) if not_yet => {}
                     Some(Some(held)) => signals.push((strength, i, held)),
                     // The verb alone (جلسه ... برگزار.) is a weak yes.
                     Some(None) => signals.push((1, i, true)),
@@ -249,6 +254,13 @@ impl Reader<'_> {
                 // `will be held`, `to be held`: a plan, not a fact.
                 "held" | "convened" if i == 0 || self.word(i - 1) != Some("be") => {
                     signals.push((3, i, !english_negated(i)));
+                }
+                // Persian typed in Latin letters: `barghozar shod`, `bargozar nashod`.
+                "barghozar" | "bargozar" | "bargozaar" | "tashkil"
+                    if self.word_in(i + 1, &["shod", "shode", "nashod", "nashode"]) =>
+                {
+                    let no = self.word(i + 1).is_some_and(|a| a.starts_with("na"));
+                    signals.push((3, i, !no));
                 }
                 "took" if self.word(i + 1) == Some("place") => {
                     signals.push((3, i, !english_negated(i)));

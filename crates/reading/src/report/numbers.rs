@@ -52,14 +52,21 @@ pub(super) fn number_word(word: &str) -> Option<(u32, Class, bool, bool)> {
 /// Persian number words typed without the space around و (`بیستوسه`, `سیودوم`,
 /// `صدوبیست`): the parts must compose as when written apart, each smaller in class.
 fn joined_number(word: &str) -> Option<(u32, Class, bool, bool)> {
+    // The longest joined number (`نهصدونودونههزارونهصدونودونه`) is far shorter; a longer word
+    // is not one, and is not searched (each split would be tried again in the rest).
+    const LONGEST: usize = 64;
+    if word.len() > LONGEST {
+        return None;
+    }
     let (left, right) = word
         .split_once('و')
         .filter(|(l, r)| !l.is_empty() && !r.is_empty())?;
     // `دو`, `نود`, `دویست` hold a و of their own: try every split.
     let mut split = Some((left, right));
     while let Some((l, r)) = split {
-        if let (Some((lv, lc, false, true)), Some((rv, rc, ord, true))) =
-            (simple_word(l), number_word(r))
+        // The left part first: only when it is a word of the vocabulary is the rest read.
+        if let Some((lv, lc, false, true)) = simple_word(l)
+            && let Some((rv, rc, ord, true)) = number_word(r)
             && rc < lc
             && !(lc == Class::Ten && rc != Class::Unit)
             && lc != Class::Unit

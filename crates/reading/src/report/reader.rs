@@ -162,7 +162,14 @@ impl Reader<'_> {
         let before_hash = before.is_some_and(|b| matches!(self.toks[b], Tok::Sym('#')));
         let after_word = self.word_in(num.end, NON_COUNT_AFTER);
         let after_percent = matches!(self.toks.get(num.end), Some(Tok::Sym('%' | '٪')));
-        before_word || before_hash || after_word || after_percent
+        // A year: after a month's name (`شهریورماه ۱۴۰۴`), or a Jalali year with no unit.
+        let year_like = num.value.is_some_and(|v| (1300..=1500).contains(&v));
+        let year = year_like
+            && (before.is_some_and(|b| {
+                self.word(b).and_then(super::lexicon::month_of).is_some()
+                    || self.word_in(b, &["ماه"])
+            }) || !self.word_in(num.end, UNIT_WORDS));
+        before_word || before_hash || after_word || after_percent || year
     }
 
     /// One pass over the tokens: dates, count numbers and keywords, each token read once.
@@ -209,7 +216,13 @@ impl Reader<'_> {
             if let Some(num) = self.number_at(i) {
                 if !self.is_non_count(&num) {
                     let unit = self.word_in(num.end, UNIT_WORDS);
-                    let end = if unit { num.end + 1 } else { num.end };
+                    // `۳۰ عضو جدید`: the unit is also the start of a keyword, left to it.
+                    let keyword_next = unit && self.keyword_at(num.end).is_some();
+                    let end = if unit && !keyword_next {
+                        num.end + 1
+                    } else {
+                        num.end
+                    };
                     let with = num
                         .start
                         .checked_sub(1)
@@ -351,6 +364,13 @@ impl Scan {
                     }
                 } else {
                     continue;
+                };
+                // A plan's number far from the keyword gives way to a result's (`۲۹ نفر ...
+                // عضو صندوق شدند و مقرر شد ماه آینده ۵۰ نفر ...`); next to it, it still wins.
+                let cost = if n.kind == CountKind::Plan && cost >= 6 {
+                    cost + 4
+                } else {
+                    cost
                 };
                 pairs.push((cost, ki, ni));
             }

@@ -22,10 +22,12 @@ const NONE_WORDS: &[&str] = &[
     "نداشته",
     "هیچ",
     "نشد",
+    "nadashtim",
+    "none",
 ];
 
 /// Words after a lone `N نفر` that make it the attendance (`۱۵ نفر بودیم`).
-const CAME: &[&str] = &["بودیم", "بودند", "اومدن", "آمدند", "اومدند", "آمده", "آمدن"];
+const CAME: &[&str] = &["بودیم", "بودند", "اومدن", "امدند", "اومدند", "امده", "امدن"];
 
 impl Reader<'_> {
     /// Reads the whole report.
@@ -83,8 +85,16 @@ impl Reader<'_> {
         if held_on.is_unknown() && verdict != Some(false) {
             refused.extend(future.first().map(|&d| Refused::FutureDate(d)));
         }
+        self.amend(&scan, &mut attendees, &mut insured);
+        // `دو جلسه`, `جلسه اول ... جلسه دوم`: two sessions, whose day and attendance are not
+        // one (`دومین جلسه ستاد در سال` alone is one session, counted in the year).
+        let nth = |nth: &[&str]| {
+            (0..self.toks.len())
+                .any(|j| self.word_in(j, &["جلسه", "نشست"]) && self.word_in(j + 1, nth))
+        };
         let two_sessions = (0..self.toks.len())
-            .any(|j| self.word(j) == Some("دو") && self.word_in(j + 1, &["جلسه", "نوبت", "بار"]));
+            .any(|j| self.word(j) == Some("دو") && self.word_in(j + 1, &["جلسه", "نوبت", "بار"]))
+            || (nth(&["اول", "نخست"]) && nth(&["دوم"]));
         if verdict == Some(false) || two_sessions {
             held_on = Fact::Unknown;
             attendees = Fact::Unknown;
@@ -202,9 +212,29 @@ impl Reader<'_> {
             c.unit && others == 1 && !keyword && !insurance && !absent && !new
         };
         let came = |j: usize| self.word_in(scan.counts[j].end, CAME);
+        let free = |j: usize| !used[j] && scan.counts[j].kind == CountKind::Plain;
+        if let Some(j) = (0..scan.counts.len()).find(|&j| free(j) && (alone(j) || came(j))) {
+            return scan.counts[j].value.into();
+        }
+        // `11 members + 2 guests` in a clause of their own: the groups added up.
+        let clause_free = |j: usize| {
+            let c = &scan.counts[j];
+            let (c0, c1) = (self.clause_start(c.start), self.clause_end(c.start));
+            !scan.keywords.iter().any(|k| k.clause == c.clause)
+                && !(c0..c1).any(|t| self.word(t).is_some_and(|w| w.starts_with("بیمه")))
+        };
         (0..scan.counts.len())
-            .find(|&j| !used[j] && scan.counts[j].kind == CountKind::Plain && (alone(j) || came(j)))
-            .map_or(Fact::Unknown, |j| scan.counts[j].value.into())
+            .find(|&j| free(j) && scan.counts[j].unit && clause_free(j))
+            .and_then(|j| {
+                let in_clause = scan
+                    .counts
+                    .iter()
+                    .filter(|o| o.clause == scan.counts[j].clause);
+                let sum = self.groups(scan, j, used)?;
+                let all: Option<u32> = in_clause.map(|o| o.value).sum();
+                (all == Some(sum)).then_some(sum)
+            })
+            .map_or(Fact::Unknown, Fact::Known)
     }
 
     /// The one `N نفر` in the clause that says the session was held, claimed by no keyword
@@ -277,4 +307,6 @@ const GUESTS: &[&str] = &[
     "بخشدار",
     "دهیار",
     "کارشناس",
+    "guests",
+    "guest",
 ];
