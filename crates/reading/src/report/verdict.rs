@@ -59,6 +59,7 @@ impl Reader<'_> {
         if let (Fact::Known(_), Some(a)) = (&attendees, paired.attendees) {
             attendees = self.groups(&scan, a, &used).map_or(attendees, Fact::Known);
         }
+        let insured_paired = paired.insured;
         let mut insured = match paired.insured {
             Some(i) => self.counted(&scan, i, Count::Insured, &mut used, &mut refused),
             None => Fact::Unknown,
@@ -72,6 +73,15 @@ impl Reader<'_> {
         }
         if insured.is_unknown() {
             insured = self.new_people(&scan, &used);
+        }
+        // `بیمه شدگان جدید: ۹ مرد و ۶ زن`: groups added up, as for attendees.
+        if let (Fact::Known(_), Some(i)) = (&insured, insured_paired)
+            && scan.counts[i].kind == CountKind::Plain
+        {
+            // Only the groups after it: those before are the attendees'.
+            let mut after = used.clone();
+            after[..i].fill(true);
+            insured = self.groups(&scan, i, &after).map_or(insured, Fact::Known);
         }
 
         let mut verdict = held.verdict;
@@ -258,15 +268,19 @@ impl Reader<'_> {
     /// number (`بیمه جدید نداشتیم`, `هیچ بیمه جدیدی ثبت نشد`).
     fn none_insured(&self, scan: &Scan) -> Fact<u32> {
         let none = scan.keywords.iter().any(|k| {
+            let in_clause = |c: &&CountItem| c.clause == k.clause && c.kind == CountKind::Plain;
             k.field == super::lexicon::Field::Insured
-                && !scan
-                    .counts
-                    .iter()
-                    .any(|c| c.clause == k.clause && c.kind == CountKind::Plain)
-                && {
+                && (!scan.counts.iter().any(|c| in_clause(&c)) && {
                     let (c0, c1) = (self.clause_start(k.start), self.clause_end(k.start));
                     self.any_word(c0, c1, NONE_WORDS)
-                }
+                } || {
+                    // `حدود ۲۵ نفر حاضر بودن بیمه ندارد`: the word right after the keyword.
+                    self.word_in(k.end, NONE_WORDS)
+                        && !scan
+                            .counts
+                            .iter()
+                            .any(|c| in_clause(&c) && c.start >= k.start)
+                })
         });
         if none { Fact::Known(0) } else { Fact::Unknown }
     }
