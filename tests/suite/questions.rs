@@ -6,9 +6,9 @@
 //! text are not stored; and a `/report` prompt that expired, by time or by another command,
 //! does not take the next text as a report.
 //!
-//! The current reader never asks between two values (it answers known or unknown), so the
-//! question buttons' rendering is tested on a built reading in `src/bot/confirm/tests.rs`;
-//! here the same `fact:` data is pressed as the confirmation would carry it.
+//! The buttons' rendering is tested on a built reading in `src/bot/confirm/tests.rs`; here
+//! forged `fact:` data is pressed, and at the end a report that says the attendance twice
+//! makes the reader ask, and the button it offers is pressed.
 
 use crate::common;
 
@@ -268,6 +268,34 @@ async fn questions(flavour: Flavour) {
     let answer = next_to(&double, g.chat_id(), seen).await;
     assert!(text(&answer).contains("نگه داشتم"), "{}", text(&answer));
     assert_eq!(db.store.count("report").await.unwrap(), reports);
+
+    // A report that says the attendance twice, differently: the reader asks, the confirmation
+    // offers one button per value, and a press on one of them stores it.
+    let seen = double.messages_to(g.chat_id()).len();
+    let twice = double.reply(
+        &g,
+        reminder.message_id,
+        "جلسه ستاد برگزار شد. حاضرین: ۱۵ نفر\n۱۸ نفر حضور داشتند",
+    );
+    let asked = next_to(&double, g.chat_id(), seen).await;
+    let buttons = button_data(&asked);
+    let value = |v: u32| {
+        buttons
+            .iter()
+            .find(|d| d.starts_with("fact:") && d.ends_with(&format!(":a:{v}")))
+            .cloned()
+            .unwrap_or_else(|| panic!("a button for {v}: {buttons:?}\n{}", text(&asked)))
+    };
+    let (fifteen, _eighteen) = (value(15), value(18));
+    assert!(
+        text(&asked).contains("حاضران: ۱۸ یا ۱۵؟"),
+        "{}",
+        text(&asked)
+    );
+    let said = press(&double, &g, asked.message_id, &fifteen).await;
+    assert!(said.contains("حاضران: ۱۵"), "{said}");
+    let stored = report(&db.store, flavour, g.chat_id(), twice).await;
+    assert_eq!(stored.attendees, Some(15));
     bot.stop();
 }
 

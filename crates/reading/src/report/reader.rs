@@ -91,6 +91,9 @@ pub(super) struct Paired {
     pub(super) insured: Option<usize>,
     /// Which counts were paired with a keyword.
     pub(super) used: Vec<bool>,
+    /// Per field (attendees, insured), a second statement of it: another keyword of the field
+    /// with a count of its own right beside it (`حاضرین: ۱۵ نفر ... ۱۸ نفر حضور داشتند`).
+    pub(super) second: [Option<usize>; 2],
 }
 
 /// A keyword found in the text.
@@ -381,7 +384,7 @@ impl Scan {
         let mut insured = None;
         let mut keyword_used = vec![false; self.keywords.len()];
         let mut count_used = vec![false; self.counts.len()];
-        for (_, ki, ni) in pairs {
+        for &(_, ki, ni) in &pairs {
             if keyword_used[ki] || count_used[ni] {
                 continue;
             }
@@ -402,6 +405,20 @@ impl Scan {
             keyword_used[ki] = true;
             count_used[ni] = true;
         }
+        // A keyword of a field already given, with a count of its own right beside it.
+        let mut second = [None; 2];
+        for &(cost, ki, ni) in &pairs {
+            let field = self.keywords[ki].field;
+            let f = field as usize;
+            if cost <= 4
+                && !keyword_used[ki]
+                && !count_used[ni]
+                && self.counts[ni].kind == CountKind::Plain
+                && [attendees, insured][f].is_some()
+            {
+                second[f].get_or_insert(ni);
+            }
+        }
         if attendees.is_none()
             && let Some(&ni) = self.with_people.iter().find(|&&ni| !count_used[ni])
         {
@@ -412,6 +429,7 @@ impl Scan {
             attendees,
             insured,
             used: count_used,
+            second,
         }
     }
 }

@@ -476,3 +476,20 @@ fn a_reply_of_only_a_day_yet_to_come_is_refused() {
     let r = read_report("جلسه برگزار نشد، ۱۴۰۵/۰۹/۱۵ برگزار می‌شود", p, today);
     assert!(r.refused.is_empty(), "{:?}", r.refused);
 }
+
+#[test]
+fn two_statements_of_one_count_are_asked_the_later_first() {
+    let p = period(1405, 9);
+    let today = JalaliDate::new(1405, 9, 20).unwrap();
+    let r = read_report(
+        "جلسه برگزار شد. حاضرین: ۱۵ نفر\n۱۸ نفر حضور داشتند",
+        p,
+        today,
+    );
+    assert_eq!(r.attendees, Fact::Asked(18, 15));
+    // Said once, or corrected, it is known.
+    let r = read_report("جلسه برگزار شد. حاضرین: ۱۵ نفر", p, today);
+    assert_eq!(r.attendees, Fact::Known(15));
+    let r = read_report("حاضرین: ۱۵ نفر\nببخشید ۱۸ نفر بودند نه ۱۵", p, today);
+    assert_eq!(r.attendees, Fact::Known(18));
+}

@@ -95,7 +95,27 @@ impl Reader<'_> {
         if held_on.is_unknown() && verdict != Some(false) {
             refused.extend(future.first().map(|&d| Refused::FutureDate(d)));
         }
+        let read = (attendees.clone(), insured.clone());
         self.amend(&scan, &mut attendees, &mut insured);
+        // Said twice, differently, and not corrected: asked (the later first), not guessed.
+        if attendees == read.0 && insured == read.1 {
+            let facts = [
+                (&mut attendees, paired.attendees, paired.second[0]),
+                (&mut insured, paired.insured, paired.second[1]),
+            ];
+            for (fact, first, second) in facts {
+                if let (Fact::Known(v), Some(f), Some(s)) = (fact.clone(), first, second)
+                    && let Some(other) = scan.counts[s].value
+                    && other != v
+                {
+                    *fact = if s > f {
+                        Fact::Asked(other, v)
+                    } else {
+                        Fact::Asked(v, other)
+                    };
+                }
+            }
+        }
         // `دو جلسه`, `جلسه اول ... جلسه دوم`: two sessions, whose day and attendance are not
         // one (`دومین جلسه ستاد در سال` alone is one session, counted in the year).
         let nth = |nth: &[&str]| {
