@@ -288,11 +288,11 @@ fn tables() -> [Table; 3] {
 }
 
 /// At least this many reports of the held-out part, and of the whole corpus, read right.
-const FLOOR_ALL_RIGHT: [usize; 2] = [148, 473];
+const FLOOR_ALL_RIGHT: [usize; 2] = [148, 475];
 
 /// At most this many wrong values, per fact (held, held_on, attendees, insured), in the
 /// held-out part and in the whole corpus.
-const CEILING_WRONG: [[usize; 4]; 2] = [[1, 0, 3, 5], [2, 0, 5, 6]];
+const CEILING_WRONG: [[usize; 4]; 2] = [[1, 0, 3, 5], [2, 0, 3, 5]];
 
 #[test]
 fn does_not_fall_below_today() {

@@ -344,7 +344,10 @@ impl Scan {
                     if between > WINDOW {
                         continue;
                     }
+                    // `۱۷ نفر بیمه ۲۰ نفر`: a number right after the keyword is its own.
+                    let own_after = self.counts.iter().any(|o| o.start == k.end);
                     match (between, n.unit, kn) {
+                        (0, _, _) if own_after => 5,
                         (0, true, false) => 0,
                         (0, false, false) => 2,
                         (0, true, true) => 3,

@@ -58,6 +58,12 @@ impl Reader<'_> {
         };
         if let (Fact::Known(_), Some(a)) = (&attendees, paired.attendees) {
             attendees = self.groups(&scan, a, &used).map_or(attendees, Fact::Known);
+            // `اعضای حاضر: ۱۴ نفر` then a line `مدعوین: ۳ نفر`: the guests come too.
+            if let (Fact::Known(n), Some(g)) = (&attendees, self.guests_line(&scan, &used))
+                && let Some(sum) = n.checked_add(g)
+            {
+                attendees = Fact::Known(sum);
+            }
         }
         let insured_paired = paired.insured;
         let mut insured = match paired.insured {
@@ -226,6 +232,31 @@ impl Reader<'_> {
             return None;
         }
         (first..=last).try_fold(0u32, |sum, j| sum.checked_add(scan.counts[j].value?))
+    }
+
+    /// The count of a line that is only a label of guests and its number (`مدعوین: ۳ نفر`).
+    fn guests_line(&self, scan: &Scan, used: &[bool]) -> Option<u32> {
+        const LABELS: &[&str] = &["مدعوین", "مهمانان", "میهمانان", "guests"];
+        let lines: Vec<&CountItem> = scan
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|&(j, c)| {
+                let c0 = self.clause_start(c.start);
+                let c1 = self.clause_end(c.start);
+                let label = (c0..c.start).all(|t| {
+                    self.word_in(t, LABELS)
+                        || self.word_in(t, &["تعداد"])
+                        || matches!(self.toks[t], Tok::Sym(_))
+                }) && (c0..c.start).any(|t| self.word_in(t, LABELS));
+                !used[j] && c.kind == CountKind::Plain && label && c.end == c1
+            })
+            .map(|(_, c)| c)
+            .collect();
+        match lines[..] {
+            [only] => only.value,
+            _ => None,
+        }
     }
 
     /// A lone `N نفر` in a clause of its own (`برگزار شد، ۱۸ نفر، ۷ بیمه`), or followed by
