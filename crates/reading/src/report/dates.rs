@@ -243,6 +243,7 @@ const NOT_HELD_AFTER: &[&str] = &[
     "میشه",
     "بود",
     "بودیم",
+    "هست",
 ];
 
 impl Reader<'_> {
@@ -351,9 +352,11 @@ impl Reader<'_> {
             || self.any_word(reach, start, NOT_HELD_BEFORE)
             || (start + 1..after).any(|j| {
                 // `برگزار شده بود`: it had been held, not `قرار بود`.
+                // `۱۷ آذر بود نه ۱۶`: a correction, not a plan.
                 self.word_in(j, NOT_HELD_AFTER)
                     && !(self.word_in(j, &["بود", "بودیم"])
-                        && self.word_in(j.wrapping_sub(1), &["شده", "گردیده", "شد"]))
+                        && (self.word_in(j.wrapping_sub(1), &["شده", "گردیده", "شد"])
+                            || self.word(j + 1) == Some("نه")))
             })
             || (start >= 1 && self.word_in(start - 1, &["تا", "until", "by"]))
             // `گزارش مورخ ...`: the report's own date.
@@ -370,6 +373,15 @@ impl Reader<'_> {
     /// of the statement, else the only one written.
     pub(super) fn held_on(&self, scan: &Scan, held: &Held) -> (Fact<JalaliDate>, Vec<JalaliDate>) {
         let (held_at, not_held_at) = (held.at, &held.against[..]);
+        // `تاریخ جلسه ۱۷ آذر بود نه ۱۶`: the day after نه was written wrong before.
+        let wrong_days: Vec<u8> = (1..self.toks.len())
+            .filter(|&j| {
+                self.word(j) == Some("نه")
+                    && scan.dates.iter().any(|d| d.start < j && j - d.start <= 4)
+            })
+            .filter_map(|j| self.number_at(j + 1).and_then(|n| n.value))
+            .filter_map(|v| u8::try_from(v).ok())
+            .collect();
         let clause_of = |i: usize| self.clause_start(i);
         let mut future = Vec::new();
         let mut candidates = Vec::new();
@@ -391,6 +403,9 @@ impl Reader<'_> {
             }
             if d.date > self.today {
                 future.push(d.date);
+                continue;
+            }
+            if wrong_days.contains(&d.date.day()) {
                 continue;
             }
             candidates.push(*d);

@@ -232,6 +232,13 @@ impl Reader<'_> {
                     signals.push((2, i, false))
                 }
                 "منتفی" | "تعطیل" if clause_has_meeting(i) => signals.push((2, i, false)),
+                // `امکان تشکیل جلسه ... فراهم نگردید`, `میسر نشد`.
+                "فراهم" | "میسر" | "مقدور"
+                    if clause_has_meeting(i)
+                        && self.word_in(i + 1, &["نشد", "نگردید", "نشده", "نبود", "نیست"]) =>
+                {
+                    signals.push((3, i, false));
+                }
                 "نتوانستیم" | "نتونستیم" | "نشد"
                     if clause_has_meeting(i)
                         && self.any_word(i + 1, i + 4, &["برگزار", "تشکیل"]) =>

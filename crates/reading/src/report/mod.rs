@@ -28,6 +28,7 @@ mod context;
 mod dates;
 mod held;
 mod lexicon;
+mod months;
 mod numbers;
 mod reader;
 mod reading;
@@ -150,6 +151,14 @@ impl ReportFacts {
 ///
 /// Never panics, whatever the input; its cost grows linearly with the length of the text.
 pub fn read_report(text: &str, period: Period, today: JalaliDate) -> Reading {
+    match months::own_month(text, period, today) {
+        Some(own) => read_text(&own, period, today),
+        None => read_text(text, period, today),
+    }
+}
+
+/// [`read_report`] of a text about one month.
+fn read_text(text: &str, period: Period, today: JalaliDate) -> Reading {
     let tokens = tokenize(text);
     let reader = Reader {
         toks: &tokens,

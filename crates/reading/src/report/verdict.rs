@@ -202,9 +202,14 @@ impl Reader<'_> {
         let joined = between
             .clone()
             .any(|j| self.word_in(j, JOINERS) || matches!(self.toks[j], Tok::Sym('+' | '،')));
+        // `شهریور ۱۸ نفر و مرداد ۹ نفر`: two months' figures, not two groups.
         let keyword = between.clone().any(|j| {
-            self.word(j)
-                .is_some_and(|w| w.starts_with("بیمه") || w.starts_with("حضور") || w == "حاضر")
+            self.word(j).is_some_and(|w| {
+                w.starts_with("بیمه")
+                    || w.starts_with("حضور")
+                    || w == "حاضر"
+                    || super::lexicon::month_of(w).is_some()
+            })
         });
         joined && !keyword && a.unit && (b.unit || self.word_in(b.end, GUESTS))
     }
