@@ -292,12 +292,13 @@ impl Reader<'_> {
         (0..scan.counts.len())
             .find(|&j| free(j) && scan.counts[j].unit && clause_free(j))
             .and_then(|j| {
-                let in_clause = scan
+                let mut in_clause = scan
                     .counts
                     .iter()
                     .filter(|o| o.clause == scan.counts[j].clause);
                 let sum = self.groups(scan, j, used)?;
-                let all: Option<u32> = in_clause.map(|o| o.value).sum();
+                // Checked: a sum of huge numbers is no count (found by fuzzing).
+                let all = in_clause.try_fold(0u32, |sum, o| sum.checked_add(o.value?));
                 (all == Some(sum)).then_some(sum)
             })
             .map_or(Fact::Unknown, Fact::Known)
