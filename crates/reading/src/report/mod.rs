@@ -149,7 +149,8 @@ impl ReportFacts {
 ///   resolution or letter numbers (`بند ۳`, `مصوبه ۵`), ranges and decimals. `با ۱۲ نفر` with
 ///   no keyword reads as attendees. A number too large for a `u32` leaves its field `None`.
 ///
-/// Never panics, whatever the input; its cost grows linearly with the length of the text.
+/// Never panics, whatever the input (fuzzed); a report of a few hundred bytes reads in tens of
+/// microseconds, a 2 KB one in about 2 ms (some checks look at every count of a clause).
 pub fn read_report(text: &str, period: Period, today: JalaliDate) -> Reading {
     match months::own_month(text, period, today) {
         Some(own) => read_text(&own, period, today),
@@ -165,24 +166,7 @@ fn read_text(text: &str, period: Period, today: JalaliDate) -> Reading {
         period,
         today,
     };
-    let reading = reader.read();
-    // `جلسه ۲۳ مهر برگزار شد ... ضمنا جلسه آبان ۱۵ آبان برگزار شد`: what follows is another
-    // month's news; the report is the part before it.
-    if let Fact::Known(day) = reading.held_on
-        && !period.contains(day)
-        && let Some(cut) = reader.another_month_from(day)
-    {
-        let before = Reader {
-            toks: &tokens[..cut],
-            period,
-            today,
-        };
-        let own = before.read();
-        if own.held_on.known().is_some_and(|d| period.contains(d)) {
-            return own;
-        }
-    }
-    reading
+    reader.read()
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 use super::reader::{CountItem, CountKind, Reader, Scan};
 use super::reading::{Count, Fact, Reading, Refused};
 use super::tokens::Tok;
-use crate::calendar::JalaliDate;
 
 /// Words that join two groups of attendees (`۱۵ نفر از اعضا به همراه ۵ نفر از مدعوین`).
 const JOINERS: &[&str] = &["و", "همراه", "بهمراه", "با", "and", "plus"];
@@ -142,19 +141,6 @@ impl Reader<'_> {
             insured,
             refused,
         }
-    }
-
-    /// Where the news of another month's session begins, when the day read, `day`, is not in
-    /// the period and a day of the period was written before it, in an earlier clause: the
-    /// first token of the clause of `day`.
-    pub(super) fn another_month_from(&self, day: JalaliDate) -> Option<usize> {
-        let scan = self.scan();
-        let at = scan.dates.iter().find(|d| d.date == day)?.start;
-        let cut = self.clause_start(at);
-        scan.dates
-            .iter()
-            .any(|d| d.start < cut && self.period.contains(d.date))
-            .then_some(cut)
     }
 
     /// The fact count `i` gives for `field`, by its kind: a total since the start of the year
